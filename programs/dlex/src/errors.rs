@@ -1,0 +1,133 @@
+//! Every failure a user, integrator or keeper can hit, each with its own code and message.
+//!
+//! Math and oracle errors are plain enums (their modules are Anchor-free); they convert here
+//! one-to-one so a failing transaction always names the rule that refused it.
+
+use anchor_lang::prelude::*;
+
+use crate::math::MathError;
+use crate::oracle::OracleError;
+
+#[error_code]
+pub enum DlexError {
+    // --- arithmetic and amounts -------------------------------------------------------------
+    #[msg("Arithmetic overflow in a pool computation")]
+    MathOverflow,
+    #[msg("Division by zero in a pool computation")]
+    DivisionByZero,
+    #[msg("Amount must be greater than zero")]
+    ZeroAmount,
+    #[msg("Amount exceeds the 2^112-1 limit of pool accounting")]
+    AmountTooLarge,
+    #[msg("The token account holds less than the amount requested")]
+    InsufficientUserBalance,
+
+    // --- accounts ---------------------------------------------------------------------------
+    #[msg("Mints must be passed in canonical order: mint_x < mint_y by bytes")]
+    MintsNotCanonical,
+    #[msg("The two mints of a pair must differ")]
+    IdenticalMints,
+    #[msg("Mint does not belong to this pair")]
+    WrongMint,
+    #[msg("Vault does not belong to this pair")]
+    WrongVault,
+    #[msg("Token program does not match the one this pair's mint uses")]
+    WrongTokenProgram,
+    #[msg("Token account holds a different mint than the pair's")]
+    WrongTokenAccountMint,
+    #[msg("Position belongs to another owner")]
+    PositionOwnerMismatch,
+    #[msg("Position belongs to another pair")]
+    PositionPairMismatch,
+    #[msg("Position still holds shares or debt; withdraw, burn or repay first")]
+    PositionNotEmpty,
+    #[msg("Token-2022 mint uses an extension dlex refuses (transfer fee, transfer hook, permanent delegate, non-transferable, default-frozen, confidential transfer, close authority or pausable)")]
+    UnsupportedMintExtension,
+    #[msg("Mint account could not be parsed")]
+    InvalidMint,
+    #[msg("Vault balance below reserves + deposits - borrows: accounting and tokens disagree")]
+    ConservationViolated,
+    #[msg("Admin instructions may not be sent in a durable-nonce transaction")]
+    DurableNonceNotAllowed,
+
+    // --- configuration ----------------------------------------------------------------------
+    #[msg("TWAP intervals out of bounds: mid-term 8..=86400 s, long-term >= 14 x mid-term and <= 60 days")]
+    InvalidIntervalConfig,
+
+    // --- liquidity --------------------------------------------------------------------------
+    #[msg("First mint must create at least MINIMUM_LIQUIDITY (1000) plus one share of liquidity")]
+    InsufficientLiquidityMinted,
+    #[msg("Burn would pay out zero of X or Y")]
+    InsufficientLiquidityBurned,
+    #[msg("Fewer shares minted than the minimum requested")]
+    SlippageSharesOut,
+    #[msg("Output amount below the minimum requested")]
+    SlippageAmountOut,
+    #[msg("Input amount above the maximum allowed")]
+    SlippageAmountIn,
+    #[msg("Position holds fewer shares than requested")]
+    InsufficientShares,
+    #[msg("The pair has no liquidity yet")]
+    PairNotInitialized,
+
+    // --- swaps ------------------------------------------------------------------------------
+    #[msg("Swap output must be greater than zero")]
+    InsufficientOutputAmount,
+    #[msg("Swap input must be greater than zero")]
+    InsufficientInputAmount,
+    #[msg("Output would take the reserve below what is lent out")]
+    InsufficientLiquidity,
+    #[msg("Swap fails the depletion-adjusted K check")]
+    KInvariant,
+
+    // --- lending ----------------------------------------------------------------------------
+    #[msg("Share class has been written off (assets zero, shares outstanding): deposits refused")]
+    ShareClassWrittenOff,
+    #[msg("Deposit too small to mint a share")]
+    ZeroSharesMinted,
+    #[msg("Withdrawal would pay out zero assets")]
+    ZeroAssetsWithdrawn,
+    #[msg("Lending limit reached: at most 90% of a reserve may be lent out")]
+    MaxBorrowReached,
+    #[msg("Cannot deposit an asset the position borrows")]
+    CannotDepositBorrowedAsset,
+
+    // --- oracle -----------------------------------------------------------------------------
+    #[msg("The pair's TWAP buffers were already started")]
+    OracleAlreadyStarted,
+    #[msg("The pair's mid-term price window has not filled yet: only swaps are allowed")]
+    PriceWindowNotReady,
+    #[msg("Tick or price outside the supported range")]
+    TickOutOfRange,
+    #[msg("Slippage add-on is undefined: debt reaches the pool's liquidity")]
+    MaxSlippage,
+}
+
+impl From<MathError> for DlexError {
+    fn from(e: MathError) -> Self {
+        match e {
+            MathError::Overflow | MathError::Underflow => DlexError::MathOverflow,
+            MathError::DivisionByZero => DlexError::DivisionByZero,
+            MathError::TickOutOfRange | MathError::PriceOutOfRange => DlexError::TickOutOfRange,
+            MathError::MaxSlippage => DlexError::MaxSlippage,
+            MathError::InsufficientLiquidity => DlexError::InsufficientLiquidity,
+            MathError::InsufficientInputAmount => DlexError::InsufficientInputAmount,
+            MathError::InsufficientOutputAmount => DlexError::InsufficientOutputAmount,
+            MathError::KInvariant => DlexError::KInvariant,
+            MathError::MaxBorrowReached => DlexError::MaxBorrowReached,
+            MathError::LiquidityBelowMinimum => DlexError::InsufficientLiquidityMinted,
+        }
+    }
+}
+
+impl From<OracleError> for DlexError {
+    fn from(e: OracleError) -> Self {
+        match e {
+            OracleError::InvalidIntervalConfig => DlexError::InvalidIntervalConfig,
+            OracleError::AlreadyInitialized => DlexError::OracleAlreadyStarted,
+            OracleError::TickOutOfRange => DlexError::TickOutOfRange,
+            OracleError::MidTermNotReady => DlexError::PriceWindowNotReady,
+            OracleError::Math(m) => m.into(),
+        }
+    }
+}

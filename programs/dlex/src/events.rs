@@ -1,0 +1,99 @@
+//! Events, emitted with `emit_cpi!` so they are visible both on chain and in native tests
+//! (plain `emit!` compiles to nothing off-chain in Anchor 1.2.2, design §2).
+
+use anchor_lang::prelude::*;
+
+use crate::actions::{Asset, SwapDirection};
+
+#[event]
+pub struct ConfigInitialized {
+    pub admin: Pubkey,
+    pub fee_recipient: Pubkey,
+}
+
+#[event]
+pub struct PairCreated {
+    pub pair: Pubkey,
+    pub mint_x: Pubkey,
+    pub mint_y: Pubkey,
+    pub token_program_x: Pubkey,
+    pub token_program_y: Pubkey,
+    pub mid_term_interval: u32,
+    pub long_term_interval: u32,
+}
+
+#[event]
+pub struct PositionOpened {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    pub position: Pubkey,
+}
+
+#[event]
+pub struct PositionClosed {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    pub position: Pubkey,
+}
+
+/// Liquidity added (spec `Mint` + `Sync`).
+#[event]
+pub struct LiquidityAdded {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    pub amount_x: u64,
+    pub amount_y: u64,
+    /// L assets added to the pool.
+    pub liquidity: u128,
+    /// DEPOSIT_L shares credited to the position.
+    pub shares: u128,
+    pub reserve_x: u128,
+    pub reserve_y: u128,
+}
+
+/// Liquidity removed (spec `Burn` + `Sync`).
+#[event]
+pub struct LiquidityRemoved {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    pub amount_x: u64,
+    pub amount_y: u64,
+    pub liquidity: u128,
+    pub shares: u128,
+    pub reserve_x: u128,
+    pub reserve_y: u128,
+}
+
+/// A swap (spec `Swap` + `Sync`).
+#[event]
+pub struct Swapped {
+    pub pair: Pubkey,
+    pub trader: Pubkey,
+    pub direction: SwapDirection,
+    pub amount_in: u64,
+    pub amount_out: u64,
+    /// Fee rate charged on the input, in Q64 bips (spec §5.1).
+    pub fee_bips_q64: u128,
+    pub reserve_x: u128,
+    pub reserve_y: u128,
+}
+
+/// Single-asset deposit (spec ERC4626 `Deposit`).
+#[event]
+pub struct Deposited {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    pub asset: Asset,
+    pub amount: u64,
+    pub shares: u128,
+}
+
+/// Single-asset withdrawal (spec ERC4626 `Withdraw`).
+#[event]
+pub struct Withdrawn {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    pub asset: Asset,
+    pub amount: u64,
+    pub shares: u128,
+}

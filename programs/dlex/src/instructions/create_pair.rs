@@ -1,0 +1,129 @@
+//! `create_pair`: permissionless creation of an X/Y pair with its two vaults.
+
+use anchor_lang::prelude::*;
+use anchor_spl::token_2022::spl_token_2022::extension::default_account_state::DefaultAccountState;
+use anchor_spl::token_2022::spl_token_2022::extension::{BaseStateWithExtensions, ExtensionType, StateWithExtensions};
+use anchor_spl::token_2022::spl_token_2022::state::{AccountState, Mint as Token2022Mint};
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+use super::init_config::validate_intervals;
+use crate::constants::{CONFIG_SEED, PAIR_SEED, PAIR_STATUS_ACTIVE, VAULT_SEED};
+use crate::errors::DlexError;
+use crate::events::PairCreated;
+use crate::state::{Config, Pair, PAIR_SIZE};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct CreatePair<'info> {
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mint::token_program = token_program_x,
+        constraint = mint_is_supported(&mint_x.to_account_info()) @ DlexError::UnsupportedMintExtension,
+    )]
+    pub mint_x: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        mint::token_program = token_program_y,
+        constraint = mint_x.key() != mint_y.key() @ DlexError::IdenticalMints,
+        constraint = mint_x.key() < mint_y.key() @ DlexError::MintsNotCanonical,
+        constraint = mint_is_supported(&mint_y.to_account_info()) @ DlexError::UnsupportedMintExtension,
+    )]
+    pub mint_y: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        init,
+        payer = payer,
+        space = 8 + PAIR_SIZE,
+        seeds = [PAIR_SEED, mint_x.key().as_ref(), mint_y.key().as_ref()],
+        bump,
+    )]
+    pub pair: AccountLoader<'info, Pair>,
+    #[account(
+        init,
+        payer = payer,
+        seeds = [VAULT_SEED, pair.key().as_ref(), mint_x.key().as_ref()],
+        bump,
+        token::mint = mint_x,
+        token::authority = pair,
+        token::token_program = token_program_x,
+    )]
+    pub vault_x: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        init,
+        payer = payer,
+        seeds = [VAULT_SEED, pair.key().as_ref(), mint_y.key().as_ref()],
+        bump,
+        token::mint = mint_y,
+        token::authority = pair,
+        token::token_program = token_program_y,
+    )]
+    pub vault_y: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program_x: Interface<'info, TokenInterface>,
+    pub token_program_y: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+/// SPL Token mints are always accepted. A Token-2022 mint is refused if it carries an
+/// extension that changes amounts or authority over the pool's tokens (design §4, §8):
+/// transfer fee, transfer hook, permanent delegate, non-transferable, confidential transfers
+/// or mint/burn, a close authority, pausable, or a default account state of frozen.
+pub fn mint_is_supported(mint: &AccountInfo) -> bool {
+    if *mint.owner != anchor_spl::token_2022::ID {
+        return true;
+    }
+    let Ok(data) = mint.try_borrow_data() else { return false };
+    let Ok(state) = StateWithExtensions::<Token2022Mint>::unpack(&data) else { return false };
+    let Ok(extensions) = state.get_extension_types() else { return false };
+    extensions.iter().all(|extension| match extension {
+        ExtensionType::TransferFeeConfig
+        | ExtensionType::TransferHook
+        | ExtensionType::PermanentDelegate
+        | ExtensionType::NonTransferable
+        | ExtensionType::ConfidentialTransferMint
+        | ExtensionType::ConfidentialTransferFeeConfig
+        | ExtensionType::ConfidentialMintBurn
+        | ExtensionType::MintCloseAuthority
+        | ExtensionType::Pausable => false,
+        ExtensionType::DefaultAccountState => state
+            .get_extension::<DefaultAccountState>()
+            .map(|ext| ext.state != AccountState::Frozen as u8)
+            .unwrap_or(false),
+        _ => true,
+    })
+}
+
+/// 1. Accounts: canonical mint order, supported mints, PDA pair and vaults (constraints above).
+/// 2. Validate the pair's TWAP intervals (design §6).
+/// 3. Store the mints, vaults, token programs and decimals; the pair is empty until its first
+///    `mint`, which also starts the TWAP buffers. Emit `PairCreated`.
+pub fn handler(ctx: Context<CreatePair>, mid_term_interval: u32, long_term_interval: u32) -> Result<()> {
+    validate_intervals(mid_term_interval, long_term_interval)?;
+    let accounts = &ctx.accounts;
+    let mut pair = accounts.pair.load_init()?;
+    pair.mint_x = accounts.mint_x.key();
+    pair.mint_y = accounts.mint_y.key();
+    pair.vault_x = accounts.vault_x.key();
+    pair.vault_y = accounts.vault_y.key();
+    pair.token_program_x = accounts.token_program_x.key();
+    pair.token_program_y = accounts.token_program_y.key();
+    pair.decimals_x = accounts.mint_x.decimals;
+    pair.decimals_y = accounts.mint_y.decimals;
+    pair.bump = ctx.bumps.pair;
+    pair.vault_x_bump = ctx.bumps.vault_x;
+    pair.vault_y_bump = ctx.bumps.vault_y;
+    pair.status = PAIR_STATUS_ACTIVE;
+    pair.created_at = Clock::get()?.unix_timestamp;
+    crate::actions::configure_oracle(&mut pair, mid_term_interval, long_term_interval)?;
+    drop(pair);
+    emit_cpi!(PairCreated {
+        pair: accounts.pair.key(),
+        mint_x: accounts.mint_x.key(),
+        mint_y: accounts.mint_y.key(),
+        token_program_x: accounts.token_program_x.key(),
+        token_program_y: accounts.token_program_y.key(),
+        mid_term_interval,
+        long_term_interval,
+    });
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! `init_config`: create the protocol Config once, at deployment.
+
+use anchor_lang::prelude::*;
+use solana_instructions_sysvar as ix_sysvar;
+
+use crate::constants::{CONFIG_SEED, MAX_MID_TERM_INTERVAL_SECONDS, MIN_LONG_TERM_INTERVAL_FACTOR, MIN_MID_TERM_INTERVAL_SECONDS};
+use crate::errors::DlexError;
+use crate::events::ConfigInitialized;
+use crate::state::Config;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct InitConfig<'info> {
+    /// Becomes the admin; pays for the account.
+    #[account(mut)]
+    pub admin: Signer<'info>,
+    #[account(init, payer = admin, space = 8 + Config::INIT_SPACE, seeds = [CONFIG_SEED], bump)]
+    pub config: Account<'info, Config>,
+    /// CHECK: the instructions sysvar, checked by address; read to refuse durable nonces.
+    #[account(address = ix_sysvar::ID)]
+    pub instructions_sysvar: UncheckedAccount<'info>,
+    pub system_program: Program<'info, System>,
+}
+
+/// Admin instructions refuse durable-nonce transactions (design §8): a pre-signed admin
+/// transaction that can be replayed at any later time is a standing risk. A durable-nonce
+/// transaction starts with the system program's AdvanceNonceAccount (instruction 4).
+pub fn refuse_durable_nonce(instructions_sysvar: &AccountInfo) -> Result<()> {
+    let first = ix_sysvar::load_instruction_at_checked(0, instructions_sysvar)?;
+    let advances_nonce = first.program_id == anchor_lang::system_program::ID
+        && first.data.get(..4) == Some(&4u32.to_le_bytes()[..]);
+    require!(!advances_nonce, DlexError::DurableNonceNotAllowed);
+    Ok(())
+}
+
+/// 1. Refuse durable nonces; validate the default TWAP intervals (design §6).
+/// 2. Store admin, fee recipient, defaults; emit `ConfigInitialized`.
+pub fn handler(
+    ctx: Context<InitConfig>,
+    fee_recipient: Pubkey,
+    default_mid_term_interval: u32,
+    default_long_term_interval: u32,
+) -> Result<()> {
+    refuse_durable_nonce(&ctx.accounts.instructions_sysvar)?;
+    validate_intervals(default_mid_term_interval, default_long_term_interval)?;
+    let config = &mut ctx.accounts.config;
+    config.admin = ctx.accounts.admin.key();
+    config.fee_recipient = fee_recipient;
+    config.default_mid_term_interval = default_mid_term_interval;
+    config.default_long_term_interval = default_long_term_interval;
+    config.new_risk_paused = false;
+    config.bump = ctx.bumps.config;
+    emit_cpi!(ConfigInitialized { admin: config.admin, fee_recipient });
+    Ok(())
+}
+
+/// Mid-term ≥ 8 s (the risk model's interval, design §8), long-term ≥ 14 × mid-term (spec
+/// §8.1), both below the upper bounds in `constants`.
+pub fn validate_intervals(mid: u32, long: u32) -> Result<()> {
+    let long_min = mid.checked_mul(MIN_LONG_TERM_INTERVAL_FACTOR).ok_or(DlexError::InvalidIntervalConfig)?;
+    require!(
+        (MIN_MID_TERM_INTERVAL_SECONDS..=MAX_MID_TERM_INTERVAL_SECONDS).contains(&mid)
+            && long >= long_min
+            && long <= crate::constants::MAX_LONG_TERM_INTERVAL_SECONDS,
+        DlexError::InvalidIntervalConfig
+    );
+    Ok(())
+}

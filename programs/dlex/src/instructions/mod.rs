@@ -1,0 +1,26 @@
+//! One file per instruction: its accounts struct and its handler (design §1). Handlers follow
+//! the flow of design §5: load, accrue, apply the action in memory, `risk::check`, then
+//! transfer, write back and emit.
+#![allow(ambiguous_glob_reexports)]
+
+pub mod burn;
+pub mod close_position;
+pub mod common;
+pub mod create_pair;
+pub mod deposit;
+pub mod init_config;
+pub mod mint;
+pub mod open_position;
+pub mod position_tokens;
+pub mod swap_exact_in;
+pub mod swap_exact_out;
+pub mod withdraw;
+
+// The #[program] macro needs each accounts struct (and its generated client modules) at the
+// crate root; the handlers stay behind their module names.
+pub use close_position::*;
+pub use create_pair::*;
+pub use init_config::*;
+pub use open_position::*;
+pub use position_tokens::*;
+pub use swap_exact_in::*;

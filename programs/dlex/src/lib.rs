@@ -1,0 +1,88 @@
+//! dlex: one Solana pool that is both an exchange and a money market — Ammalgam's
+//! Decentralized Lending Exchange (DLEX) on Solana.
+//!
+//! Layout (design §1): [`math`] (pure integer formulas) ← [`oracle`] (TWAP, price range) ←
+//! [`risk`] (the one risk check) ← [`instructions`] (one file per instruction). [`actions`]
+//! applies one leg of an instruction to the in-memory pool; [`state`] holds the accounts.
+//! This file only routes each instruction to its handler.
+#![allow(unexpected_cfgs)]
+#![allow(clippy::too_many_arguments)]
+
+use anchor_lang::prelude::*;
+
+pub mod actions;
+pub mod constants;
+pub mod errors;
+pub mod events;
+pub mod instructions;
+pub mod math;
+pub mod oracle;
+pub mod risk;
+pub mod state;
+
+use actions::{Asset, SwapDirection};
+use instructions::*;
+
+declare_id!("DLexQ4MZXhrJ1qxkB6Jd7oWQ7ujpXmAvt6MPNVRTqSBw");
+
+#[program]
+pub mod dlex {
+    use super::*;
+
+    /// Creates the protocol Config (once, at deployment). The signer becomes the admin.
+    pub fn init_config(
+        ctx: Context<InitConfig>,
+        fee_recipient: Pubkey,
+        default_mid_term_interval: u32,
+        default_long_term_interval: u32,
+    ) -> Result<()> {
+        instructions::init_config::handler(ctx, fee_recipient, default_mid_term_interval, default_long_term_interval)
+    }
+
+    /// Creates the pair of two mints (canonical order: mint_x < mint_y) and its vaults, with
+    /// its own TWAP intervals in seconds (mid-term ≥ 8, long-term ≥ 14 × mid-term).
+    pub fn create_pair(ctx: Context<CreatePair>, mid_term_interval: u32, long_term_interval: u32) -> Result<()> {
+        instructions::create_pair::handler(ctx, mid_term_interval, long_term_interval)
+    }
+
+    /// Opens the caller's position in a pair.
+    pub fn open_position(ctx: Context<OpenPosition>) -> Result<()> {
+        instructions::open_position::handler(ctx)
+    }
+
+    /// Closes the caller's empty position and refunds its rent.
+    pub fn close_position(ctx: Context<ClosePosition>) -> Result<()> {
+        instructions::close_position::handler(ctx)
+    }
+
+    /// Adds liquidity for at most `max_amount_x` / `max_amount_y`; fails if fewer than
+    /// `min_shares` DEPOSIT_L shares would be credited.
+    pub fn mint(ctx: Context<PositionTokens>, max_amount_x: u64, max_amount_y: u64, min_shares: u128) -> Result<()> {
+        instructions::mint::handler(ctx, max_amount_x, max_amount_y, min_shares)
+    }
+
+    /// Burns `shares` of DEPOSIT_L for X and Y; fails below the minimum amounts.
+    pub fn burn(ctx: Context<PositionTokens>, shares: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
+        instructions::burn::handler(ctx, shares, min_amount_x, min_amount_y)
+    }
+
+    /// Sells exactly `amount_in`; fails if fewer than `min_amount_out` come back.
+    pub fn swap_exact_in(ctx: Context<SwapTokens>, direction: SwapDirection, amount_in: u64, min_amount_out: u64) -> Result<()> {
+        instructions::swap_exact_in::handler(ctx, direction, amount_in, min_amount_out)
+    }
+
+    /// Buys exactly `amount_out`; fails if more than `max_amount_in` is needed.
+    pub fn swap_exact_out(ctx: Context<SwapTokens>, direction: SwapDirection, amount_out: u64, max_amount_in: u64) -> Result<()> {
+        instructions::swap_exact_out::handler(ctx, direction, amount_out, max_amount_in)
+    }
+
+    /// Deposits `amount` of X or Y for lending; fails if fewer than `min_shares` are minted.
+    pub fn deposit(ctx: Context<PositionTokens>, asset: Asset, amount: u64, min_shares: u128) -> Result<()> {
+        instructions::deposit::handler(ctx, asset, amount, min_shares)
+    }
+
+    /// Redeems `shares` of the X or Y deposit; fails if fewer than `min_amount` tokens result.
+    pub fn withdraw(ctx: Context<PositionTokens>, asset: Asset, shares: u128, min_amount: u64) -> Result<()> {
+        instructions::withdraw::handler(ctx, asset, shares, min_amount)
+    }
+}

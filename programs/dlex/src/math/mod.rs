@@ -1,0 +1,83 @@
+//! Pure integer math for dlex (no Anchor types): the Ammalgam core formulas ported bit for bit.
+//!
+//! This module owns the error type and the shared constants; each submodule owns one area of
+//! the spec (`/work/shared/spec/mechanisms.md`). Everything is re-exported here so callers use
+//! `crate::math::name`. No function panics: every fallible operation returns `MathError`.
+
+pub mod full_math;
+pub mod interest;
+pub mod liquidity;
+pub mod shares;
+pub mod swap;
+pub mod tick_math;
+pub mod twap;
+
+pub use full_math::{ceil_div, ceil_div_u256, mul_div, mul_div_u256, sqrt_ceil, sqrt_u256};
+pub use interest::{
+    accrue_interest, annual_interest_rate_wad, interest_for_duration,
+    interest_for_duration_given_rate, interest_rate_per_second_wad, lending_fee,
+    protocol_fee_share, utilization_for_saturation, utilization_wad, w_taylor_compounded,
+    InterestAccrualInput, InterestAccrualOutput, BORROW_L, BORROW_X, BORROW_Y, DEPOSIT_L,
+    DEPOSIT_X, DEPOSIT_Y,
+};
+pub use liquidity::{
+    borrow_liquidity_amounts, first_mint_liquidity, mint_liquidity_assets, repay_liquidity_amount,
+    rescale_reference, reserves_at_tick,
+};
+pub use shares::{to_assets, to_liquidity_assets, to_shares};
+pub use swap::{
+    balance_after_fees, check_k, deposit_liquidity_assets, depletion_adjusted_active_liquidity,
+    max_amount_out, min_amount_in, missing_assets, reserve_adjusted_for_missing,
+    reserve_adjusted_for_missing_obs, reserve_adjustment, reserve_after_depletion,
+    swap_fee_amount, swap_fee_bips_q64, BIPS_Q64, BUFFER, BUFFER_NUMERATOR, BUFFER_OBS,
+    BUFFER_OBS_NUMERATOR, MIN_FEE_Q64,
+};
+pub use tick_math::{
+    price_q128_at_tick, sqrt_price_q72_at_tick, tick_at_price_q128, tick_at_reserves, B_IN_Q72,
+    MAX_PRICE_Q128, MAX_SQRT_PRICE_Q72, MAX_TICK, MIN_PRICE_Q128, MIN_SQRT_PRICE_Q72, MIN_TICK,
+    Q72, TRANCHE_B_IN_Q72, TRANCHE_B_MINUS_ONE_IN_Q72,
+};
+pub use twap::{
+    bound_tick, long_term_buffer_factor, tick_average, tick_average_towards_mid_term, tick_range,
+    tick_range_without_long_term,
+};
+
+pub use ruint::aliases::U256;
+
+/// Largest amount a stored total may hold (amounts are uint112 in the reference).
+pub const MAX_AMOUNT: u128 = (1 << 112) - 1;
+/// DEPOSIT_L shares (and assets) locked forever on the first mint.
+pub const MINIMUM_LIQUIDITY: u128 = 1000;
+/// 1e18 fixed-point base for rates and utilizations.
+pub const WAD: u128 = 1_000_000_000_000_000_000;
+/// Basis points in one.
+pub const BIPS: u128 = 10_000;
+
+/// Every way a dlex math function can fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MathError {
+    /// A result or intermediate does not fit its type (u128 result or 256-bit product).
+    Overflow,
+    /// A subtraction would go below zero.
+    Underflow,
+    /// A divisor (reserve, total, liquidity…) is zero.
+    DivisionByZero,
+    /// A tick is outside `MIN_TICK..=MAX_TICK+1`.
+    TickOutOfRange,
+    /// A price is outside `[MIN_PRICE_Q128, MAX_PRICE_Q128]`.
+    PriceOutOfRange,
+    /// Debt is not smaller than the liquidity it must be bought from (`AmmalgamMaxSlippage`).
+    MaxSlippage,
+    /// A swap output would take a reserve to or below its missing (lent-out) amount.
+    InsufficientLiquidity,
+    /// A swap brings in nothing.
+    InsufficientInputAmount,
+    /// A swap takes out nothing (or a requested output cannot be reached).
+    InsufficientOutputAmount,
+    /// The adjusted-K check of a swap fails (`K`).
+    KInvariant,
+    /// A borrow exceeds the 90% lending limit (`AmmalgamMaxBorrowReached`).
+    MaxBorrowReached,
+    /// The first mint's `sqrt(x·y)` is below `MINIMUM_LIQUIDITY` or leaves nothing for the user.
+    LiquidityBelowMinimum,
+}

@@ -1,0 +1,129 @@
+//! The Pair account: one X/Y pool that is at once an AMM and a money market.
+
+use anchor_lang::prelude::*;
+
+use super::{Pool, PodU128, ReferenceReserve, Reserve};
+use crate::oracle::{Observations, PriceExtremes};
+
+/// Kinds of balance a pair keeps, in the reference's order (spec §2.1). The index is used for
+/// `Pair::total_*`, `Position::shares` and the user-asset arrays of `risk`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum TokenKind {
+    DepositL = 0,
+    DepositX = 1,
+    DepositY = 2,
+    BorrowL = 3,
+    BorrowX = 4,
+    BorrowY = 5,
+}
+
+pub const TOKEN_KINDS: [TokenKind; 6] = [
+    TokenKind::DepositL,
+    TokenKind::DepositX,
+    TokenKind::DepositY,
+    TokenKind::BorrowL,
+    TokenKind::BorrowX,
+    TokenKind::BorrowY,
+];
+
+impl TokenKind {
+    /// Debts round up when converted to assets (spec §2.4).
+    pub fn is_debt(self) -> bool {
+        self as u8 >= 3
+    }
+}
+
+/// Pool state at `["pair", mint_x, mint_y]` (mint_x < mint_y by bytes).
+///
+/// Reserves are virtual: they include the part lent out to borrowers (spec §2.3), so the vault
+/// holds `reserve + deposits - borrows` of each token.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct Pair {
+    pub mint_x: Pubkey,
+    pub mint_y: Pubkey,
+    pub vault_x: Pubkey,
+    pub vault_y: Pubkey,
+    /// Token program that owns `mint_x` (SPL Token or Token-2022).
+    pub token_program_x: Pubkey,
+    pub token_program_y: Pubkey,
+    pub reserve_x: PodU128,
+    pub reserve_y: PodU128,
+    /// Fee anchor of the quadratic swap fee (spec §5.3), refreshed at each TWAP observation.
+    pub reference_reserve_x: PodU128,
+    pub reference_reserve_y: PodU128,
+    /// Total assets per [`TokenKind`]. Index 0 (deposit L) is not stored: it is derived as
+    /// depletion-adjusted active liquidity + borrowed L (spec §2.3).
+    pub total_assets: [PodU128; 6],
+    /// Total shares per [`TokenKind`]; deposit-L shares include the locked MINIMUM_LIQUIDITY.
+    pub total_shares: [PodU128; 6],
+    /// Deposit-L shares held by positions that also borrow X or Y (spec §4.12).
+    pub fragile_liquidity_shares: PodU128,
+    /// `unix_timestamp mod 2^32` of the last recorded TWAP observation.
+    pub last_update_timestamp: u32,
+    /// `unix_timestamp mod 2^32` of the last interest accrual.
+    pub last_lending_timestamp: u32,
+    pub created_at: i64,
+    /// TWAP intervals chosen at creation, seconds (design §6); the buffers use them from the
+    /// first mint on.
+    pub mid_term_interval: u32,
+    pub long_term_interval: u32,
+    pub bump: u8,
+    pub vault_x_bump: u8,
+    pub vault_y_bump: u8,
+    pub decimals_x: u8,
+    pub decimals_y: u8,
+    /// See `constants::PAIR_STATUS_*`.
+    pub status: u8,
+    pub _padding: [u8; 2],
+    pub observations: Observations,
+    pub price_extremes: PriceExtremes,
+    pub reserved: [u8; 256],
+}
+
+pub const PAIR_SIZE: usize = core::mem::size_of::<Pair>();
+const _: () = assert!(PAIR_SIZE + 8 <= 2048);
+const _: () = assert!(core::mem::align_of::<Pair>() <= 8);
+
+impl Pair {
+    /// The accounting numbers as an in-memory value that actions mutate and risk checks.
+    pub fn pool(&self) -> Pool {
+        let mut assets = [0u128; 6];
+        let mut shares = [0u128; 6];
+        for i in 0..6 {
+            assets[i] = self.total_assets[i].get();
+            shares[i] = self.total_shares[i].get();
+        }
+        Pool {
+            reserve_x: Reserve(self.reserve_x.get()),
+            reserve_y: Reserve(self.reserve_y.get()),
+            reference_x: ReferenceReserve(self.reference_reserve_x.get()),
+            reference_y: ReferenceReserve(self.reference_reserve_y.get()),
+            assets,
+            shares,
+        }
+    }
+
+    /// Writes back a pool that passed `risk::check`.
+    pub fn store_pool(&mut self, pool: &Pool) {
+        self.reserve_x.set(pool.reserve_x.0);
+        self.reserve_y.set(pool.reserve_y.0);
+        self.reference_reserve_x.set(pool.reference_x.0);
+        self.reference_reserve_y.set(pool.reference_y.0);
+        for i in 0..6 {
+            self.total_assets[i].set(pool.assets[i]);
+            self.total_shares[i].set(pool.shares[i]);
+        }
+    }
+
+    /// Seeds a signer needs to move the vaults' tokens.
+    pub fn signer_seeds(&self) -> [&[u8]; 4] {
+        [
+            crate::constants::PAIR_SEED,
+            self.mint_x.as_ref(),
+            self.mint_y.as_ref(),
+            core::slice::from_ref(&self.bump),
+        ]
+    }
+}

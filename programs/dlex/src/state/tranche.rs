@@ -1,0 +1,29 @@
+//! Tranche accounts: the saturation of one 25-tick band on one side (used by the lending issue).
+
+use anchor_lang::prelude::*;
+
+use super::PodU128;
+
+/// Saturation totals of one 25-tick band for one side (net-X or net-Y debt), at
+/// `["tranche", pair, side, index]`. Created lazily when a borrower's liquidation first lands
+/// in the band (spec §10.5-10.6, design §6).
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct Tranche {
+    pub pair: Pubkey,
+    /// Sum of the positions' saturation in L assets (spec `satInLAssets`).
+    pub sat_in_l_assets: PodU128,
+    /// Sum of the L their liquidation swaps would consume (spec `satRelativeToL`).
+    pub sat_relative_to_l: PodU128,
+    /// Tranche index: tick / 25, within [-795, 794].
+    pub index: i16,
+    /// 0 = net-X debt tree, 1 = net-Y debt tree.
+    pub side: u8,
+    pub bump: u8,
+    pub position_count: u32,
+    pub reserved: [u8; 64],
+}
+
+pub const TRANCHE_SIZE: usize = 32 + 16 + 16 + 2 + 1 + 1 + 4 + 64;
+const _: () = assert!(core::mem::size_of::<Tranche>() == TRANCHE_SIZE);
+const _: () = assert!(core::mem::align_of::<Tranche>() <= 8);

@@ -1,0 +1,253 @@
+//! An in-process Solana bank with dlex loaded natively and the real SPL Token, Token-2022 and
+//! ATA programs, for tests and `dlex demo`. No validator, no SBF toolchain.
+//!
+//! Time is fully controlled: every transaction runs in a fresh slot (so identical transactions
+//! never collide) with the Clock sysvar set to [`Bank::now`], which only [`Bank::warp_seconds`]
+//! moves.
+// solana-program-test 3.x marks its whole API "unstable" (agave-unstable-api); it is the
+// supported way to run a bank in-process, so the notices are silenced in this module only.
+#![allow(deprecated)]
+
+use anchor_lang::prelude::{AccountInfo, Pubkey};
+use anchor_lang::solana_program::entrypoint::ProgramResult;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::program_pack::Pack;
+use anchor_lang::{AnchorDeserialize, Discriminator};
+use anchor_spl::token_2022::spl_token_2022;
+use anchor_spl::token_2022::spl_token_2022::extension::ExtensionType;
+use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
+use solana_sdk::account::Account;
+use solana_sdk::clock::Clock;
+use solana_sdk::signature::Keypair;
+use solana_sdk::signer::Signer;
+use solana_sdk::transaction::Transaction;
+
+use dlex::state::{Pair, Position};
+
+/// SPL Token program id.
+pub const TOKEN_PROGRAM: Pubkey = anchor_spl::token::ID;
+/// Token-2022 program id.
+pub const TOKEN_2022_PROGRAM: Pubkey = anchor_spl::token_2022::ID;
+
+/// Anchor 1.x `entry` ties every argument to one lifetime; `processor!` wants a plain fn.
+/// Widening the slice's lifetime for the duration of the call is sound: the slice outlives it.
+fn dlex_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    let accounts: &[AccountInfo] = unsafe { std::mem::transmute(accounts) };
+    dlex::entry(program_id, accounts, data)
+}
+
+/// A Token-2022 mint extension to create a test mint with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MintExtension {
+    TransferFee,
+    TransferHook,
+    PermanentDelegate,
+    NonTransferable,
+    DefaultFrozen,
+    MintCloseAuthority,
+    /// Changes only the displayed amount: accepted by dlex.
+    InterestBearing,
+}
+
+pub struct Bank {
+    pub ctx: ProgramTestContext,
+    now: i64,
+}
+
+impl Bank {
+    /// Starts a bank with dlex (native) and the bundled SPL programs.
+    pub async fn start() -> Self {
+        let mut program_test = ProgramTest::new("dlex", dlex::ID, processor!(dlex_entry));
+        program_test.prefer_bpf(false);
+        let mut ctx = program_test.start_with_context().await;
+        let clock: Clock = ctx.banks_client.get_sysvar().await.expect("clock sysvar");
+        let now = clock.unix_timestamp.max(1_700_000_000);
+        ctx.warp_to_slot(clock.slot + 2).expect("warp");
+        Self { ctx, now }
+    }
+
+    pub fn payer(&self) -> &Keypair {
+        &self.ctx.payer
+    }
+
+    pub fn payer_pubkey(&self) -> Pubkey {
+        self.ctx.payer.pubkey()
+    }
+
+    /// Current unix time of the bank (what `Clock::unix_timestamp` returns to programs).
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// Moves the clock forward; the next transaction sees the new time.
+    pub fn warp_seconds(&mut self, seconds: i64) {
+        self.now += seconds;
+    }
+
+    async fn next_slot(&mut self) -> Result<(), BanksClientError> {
+        let clock: Clock = self.ctx.banks_client.get_sysvar().await?;
+        let slot = clock.slot + 1;
+        self.ctx.warp_to_slot(slot).map_err(|_| BanksClientError::ClientError("warp failed"))?;
+        let clock = Clock { slot, unix_timestamp: self.now, ..clock };
+        self.ctx.set_sysvar(&clock);
+        Ok(())
+    }
+
+    fn transaction(&self, instructions: &[Instruction], signers: &[&Keypair]) -> Transaction {
+        let mut all: Vec<&Keypair> = vec![&self.ctx.payer];
+        all.extend(signers.iter().copied().filter(|s| s.pubkey() != self.ctx.payer.pubkey()));
+        Transaction::new_signed_with_payer(instructions, Some(&self.ctx.payer.pubkey()), &all, self.ctx.last_blockhash)
+    }
+
+    /// Sends one transaction (the bank's payer pays fees) and waits for it.
+    pub async fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<(), BanksClientError> {
+        self.next_slot().await?;
+        let tx = self.transaction(instructions, signers);
+        self.ctx.banks_client.process_transaction(tx).await
+    }
+
+    /// Simulates, then sends, one transaction, and returns the data of every inner
+    /// instruction dlex emitted as an event (`emit_cpi!`), in order.
+    pub async fn send_with_events(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Vec<Vec<u8>>, BanksClientError> {
+        self.next_slot().await?;
+        let tx = self.transaction(instructions, signers);
+        let simulation = self.ctx.banks_client.simulate_transaction(tx.clone()).await?;
+        let mut events = Vec::new();
+        if let Some(details) = simulation.simulation_details {
+            for inner in details.inner_instructions.unwrap_or_default().into_iter().flatten() {
+                let program = tx.message.account_keys.get(inner.instruction.program_id_index as usize);
+                let data = inner.instruction.data;
+                if program == Some(&dlex::ID) && data.starts_with(anchor_lang::event::EVENT_IX_TAG_LE) {
+                    events.push(data[8..].to_vec());
+                }
+            }
+        }
+        self.ctx.banks_client.process_transaction(tx).await?;
+        Ok(events)
+    }
+
+    pub async fn account(&mut self, address: Pubkey) -> Option<Account> {
+        self.ctx.banks_client.get_account(address).await.expect("banks client")
+    }
+
+    pub async fn pair(&mut self, address: Pubkey) -> Pair {
+        let account = self.account(address).await.expect("pair account exists");
+        crate::decode::pair(&account.data).expect("pair decodes")
+    }
+
+    pub async fn position(&mut self, address: Pubkey) -> Option<Position> {
+        let account = self.account(address).await?;
+        crate::decode::position(&account.data).ok()
+    }
+
+    /// Lamports to a fresh keypair, so it can sign and pay rent.
+    pub async fn new_funded_keypair(&mut self, lamports: u64) -> Keypair {
+        let keypair = Keypair::new();
+        let ix = solana_system_interface::instruction::transfer(&self.payer_pubkey(), &keypair.pubkey(), lamports);
+        self.send(&[ix], &[]).await.expect("fund keypair");
+        keypair
+    }
+
+    /// A new mint (authority: the bank's payer) under `token_program`, optionally with one
+    /// Token-2022 extension.
+    pub async fn create_mint(&mut self, token_program: Pubkey, decimals: u8, extension: Option<MintExtension>) -> Result<Pubkey, BanksClientError> {
+        let mint = Keypair::new();
+        let payer = self.payer_pubkey();
+        let extension_types: Vec<ExtensionType> = extension.map(extension_type).into_iter().collect();
+        let space = if token_program == TOKEN_PROGRAM {
+            anchor_spl::token::spl_token::state::Mint::LEN
+        } else {
+            ExtensionType::try_calculate_account_len::<spl_token_2022::state::Mint>(&extension_types)
+                .map_err(|_| BanksClientError::ClientError("mint size"))?
+        };
+        let rent = self.ctx.banks_client.get_rent().await?.minimum_balance(space);
+        let mut ixs = vec![solana_system_interface::instruction::create_account(&payer, &mint.pubkey(), rent, space as u64, &token_program)];
+        if let Some(extension) = extension {
+            ixs.push(extension_init_instruction(extension, &mint.pubkey(), &payer)?);
+        }
+        ixs.push(
+            spl_token_2022::instruction::initialize_mint2(&token_program, &mint.pubkey(), &payer, Some(&payer), decimals)
+                .map_err(|_| BanksClientError::ClientError("initialize mint"))?,
+        );
+        self.send(&ixs, &[&mint]).await?;
+        Ok(mint.pubkey())
+    }
+
+    /// A new token account of `owner` for `mint` (a plain keypair account, not an ATA).
+    pub async fn create_token_account(&mut self, mint: Pubkey, owner: Pubkey, token_program: Pubkey) -> Pubkey {
+        let account = Keypair::new();
+        let payer = self.payer_pubkey();
+        let mint_data = self.account(mint).await.expect("mint exists");
+        let space = if token_program == TOKEN_PROGRAM {
+            anchor_spl::token::spl_token::state::Account::LEN
+        } else {
+            let mint_state = spl_token_2022::extension::StateWithExtensions::<spl_token_2022::state::Mint>::unpack(&mint_data.data).expect("mint");
+            use spl_token_2022::extension::BaseStateWithExtensions;
+            let mint_extensions = mint_state.get_extension_types().expect("extensions");
+            let account_extensions = ExtensionType::get_required_init_account_extensions(&mint_extensions);
+            ExtensionType::try_calculate_account_len::<spl_token_2022::state::Account>(&account_extensions).expect("size")
+        };
+        let rent = self.ctx.banks_client.get_rent().await.expect("rent").minimum_balance(space);
+        let ixs = [
+            solana_system_interface::instruction::create_account(&payer, &account.pubkey(), rent, space as u64, &token_program),
+            spl_token_2022::instruction::initialize_account3(&token_program, &account.pubkey(), &mint, &owner).expect("init account"),
+        ];
+        self.send(&ixs, &[&account]).await.expect("create token account");
+        account.pubkey()
+    }
+
+    /// Mints `amount` to `account` (the bank's payer is every test mint's authority).
+    pub async fn mint_to(&mut self, mint: Pubkey, account: Pubkey, amount: u64, token_program: Pubkey) {
+        let payer = self.payer_pubkey();
+        let ix = spl_token_2022::instruction::mint_to(&token_program, &mint, &account, &payer, &[], amount).expect("mint_to");
+        self.send(&[ix], &[]).await.expect("mint_to");
+    }
+
+    /// Raw token amount held by a token account (SPL Token or Token-2022).
+    pub async fn token_balance(&mut self, account: Pubkey) -> u64 {
+        let data = self.account(account).await.expect("token account exists").data;
+        spl_token_2022::extension::StateWithExtensions::<spl_token_2022::state::Account>::unpack(&data)
+            .expect("token account")
+            .base
+            .amount
+    }
+}
+
+/// Decodes one `emit_cpi!` payload (discriminator + borsh) as event `E`, if it is one.
+pub fn decode_event<E: AnchorDeserialize + Discriminator>(data: &[u8]) -> Option<E> {
+    let rest = data.strip_prefix(E::DISCRIMINATOR)?;
+    E::deserialize(&mut &rest[..]).ok()
+}
+
+fn extension_type(extension: MintExtension) -> ExtensionType {
+    match extension {
+        MintExtension::TransferFee => ExtensionType::TransferFeeConfig,
+        MintExtension::TransferHook => ExtensionType::TransferHook,
+        MintExtension::PermanentDelegate => ExtensionType::PermanentDelegate,
+        MintExtension::NonTransferable => ExtensionType::NonTransferable,
+        MintExtension::DefaultFrozen => ExtensionType::DefaultAccountState,
+        MintExtension::MintCloseAuthority => ExtensionType::MintCloseAuthority,
+        MintExtension::InterestBearing => ExtensionType::InterestBearingConfig,
+    }
+}
+
+fn extension_init_instruction(extension: MintExtension, mint: &Pubkey, authority: &Pubkey) -> Result<Instruction, BanksClientError> {
+    use spl_token_2022::extension as ext;
+    let program = &TOKEN_2022_PROGRAM;
+    let result = match extension {
+        MintExtension::TransferFee => {
+            ext::transfer_fee::instruction::initialize_transfer_fee_config(program, mint, Some(authority), Some(authority), 100, 1_000_000)
+        }
+        MintExtension::TransferHook => ext::transfer_hook::instruction::initialize(program, mint, Some(*authority), Some(Pubkey::new_unique())),
+        MintExtension::PermanentDelegate => spl_token_2022::instruction::initialize_permanent_delegate(program, mint, authority),
+        MintExtension::NonTransferable => spl_token_2022::instruction::initialize_non_transferable_mint(program, mint),
+        MintExtension::DefaultFrozen => ext::default_account_state::instruction::initialize_default_account_state(
+            program,
+            mint,
+            &spl_token_2022::state::AccountState::Frozen,
+        ),
+        MintExtension::MintCloseAuthority => spl_token_2022::instruction::initialize_mint_close_authority(program, mint, Some(authority)),
+        MintExtension::InterestBearing => ext::interest_bearing_mint::instruction::initialize(program, mint, Some(*authority), 500),
+    };
+    result.map_err(|_| BanksClientError::ClientError("extension instruction"))
+}

@@ -1,0 +1,33 @@
+//! Decoders for dlex accounts: the 8-byte Anchor discriminator is checked, then the body is
+//! read with the program's own types.
+
+use anchor_lang::{AccountDeserialize, Discriminator};
+use dlex::state::{Config, Pair, Position};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The data is shorter than the account type or carries another type's discriminator.
+    WrongAccountType,
+}
+
+fn zero_copy<T: bytemuck::Pod + Discriminator>(data: &[u8]) -> Result<T, DecodeError> {
+    let size = core::mem::size_of::<T>();
+    if data.len() < 8 + size || &data[..8] != T::DISCRIMINATOR {
+        return Err(DecodeError::WrongAccountType);
+    }
+    // Account data is not guaranteed to be aligned for T: copy out.
+    Ok(bytemuck::pod_read_unaligned(&data[8..8 + size]))
+}
+
+pub fn pair(data: &[u8]) -> Result<Pair, DecodeError> {
+    zero_copy::<Pair>(data)
+}
+
+pub fn position(data: &[u8]) -> Result<Position, DecodeError> {
+    zero_copy::<Position>(data)
+}
+
+pub fn config(data: &[u8]) -> Result<Config, DecodeError> {
+    let mut slice = data;
+    Config::try_deserialize(&mut slice).map_err(|_| DecodeError::WrongAccountType)
+}

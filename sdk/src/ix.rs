@@ -1,0 +1,171 @@
+//! Instruction builders, one per dlex instruction, built from the program's own generated
+//! account and argument types so they can never drift from the program.
+
+use anchor_lang::prelude::{AccountMeta, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{system_program, InstructionData, ToAccountMetas};
+use dlex::actions::{Asset, SwapDirection};
+
+use crate::{pda, PairKeys};
+
+fn build(accounts: Vec<AccountMeta>, data: Vec<u8>) -> Instruction {
+    Instruction { program_id: dlex::ID, accounts, data }
+}
+
+/// The instructions sysvar address (init_config reads it to refuse durable nonces).
+pub fn instructions_sysvar_id() -> Pubkey {
+    solana_sdk::sysvar::instructions::ID
+}
+
+pub fn init_config(admin: Pubkey, fee_recipient: Pubkey, default_mid_term_interval: u32, default_long_term_interval: u32) -> Instruction {
+    let accounts = dlex::accounts::InitConfig {
+        admin,
+        config: pda::config(),
+        instructions_sysvar: instructions_sysvar_id(),
+        system_program: system_program::ID,
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    };
+    let args = dlex::instruction::InitConfig { fee_recipient, default_mid_term_interval, default_long_term_interval };
+    build(accounts.to_account_metas(None), args.data())
+}
+
+/// Creates the pair of `mint_a` and `mint_b` (any order: the builder sorts them). Returns the
+/// instruction and the pair's keys.
+pub fn create_pair(
+    payer: Pubkey,
+    mint_a: (Pubkey, Pubkey),
+    mint_b: (Pubkey, Pubkey),
+    mid_term_interval: u32,
+    long_term_interval: u32,
+) -> (Instruction, PairKeys) {
+    let ((mint_x, token_program_x), (mint_y, token_program_y)) =
+        if mint_a.0.to_bytes() < mint_b.0.to_bytes() { (mint_a, mint_b) } else { (mint_b, mint_a) };
+    let pair = pda::pair(mint_x, mint_y);
+    let keys = PairKeys {
+        pair,
+        mint_x,
+        mint_y,
+        vault_x: pda::vault(pair, mint_x),
+        vault_y: pda::vault(pair, mint_y),
+        token_program_x,
+        token_program_y,
+    };
+    (create_pair_unsorted(payer, &keys, mid_term_interval, long_term_interval), keys)
+}
+
+/// `create_pair` with the accounts exactly as given (for tests of the program's own checks).
+pub fn create_pair_unsorted(payer: Pubkey, keys: &PairKeys, mid_term_interval: u32, long_term_interval: u32) -> Instruction {
+    let accounts = dlex::accounts::CreatePair {
+        payer,
+        config: pda::config(),
+        mint_x: keys.mint_x,
+        mint_y: keys.mint_y,
+        pair: keys.pair,
+        vault_x: keys.vault_x,
+        vault_y: keys.vault_y,
+        token_program_x: keys.token_program_x,
+        token_program_y: keys.token_program_y,
+        system_program: system_program::ID,
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    };
+    build(accounts.to_account_metas(None), dlex::instruction::CreatePair { mid_term_interval, long_term_interval }.data())
+}
+
+pub fn open_position(owner: Pubkey, pair: Pubkey) -> Instruction {
+    let accounts = dlex::accounts::OpenPosition {
+        owner,
+        pair,
+        position: pda::position(pair, owner),
+        system_program: system_program::ID,
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    };
+    build(accounts.to_account_metas(None), dlex::instruction::OpenPosition {}.data())
+}
+
+pub fn close_position(owner: Pubkey, pair: Pubkey) -> Instruction {
+    let accounts = dlex::accounts::ClosePosition {
+        owner,
+        pair,
+        position: pda::position(pair, owner),
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    };
+    build(accounts.to_account_metas(None), dlex::instruction::ClosePosition {}.data())
+}
+
+/// The owner's token accounts for X and Y.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserTokens {
+    pub owner: Pubkey,
+    pub token_x: Pubkey,
+    pub token_y: Pubkey,
+}
+
+/// Accounts of `mint`, `burn`, `deposit`, `withdraw` (the position is the owner's PDA).
+pub fn position_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PositionTokens {
+    dlex::accounts::PositionTokens {
+        owner: user.owner,
+        pair: keys.pair,
+        position: pda::position(keys.pair, user.owner),
+        mint_x: keys.mint_x,
+        mint_y: keys.mint_y,
+        vault_x: keys.vault_x,
+        vault_y: keys.vault_y,
+        user_token_x: user.token_x,
+        user_token_y: user.token_y,
+        token_program_x: keys.token_program_x,
+        token_program_y: keys.token_program_y,
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    }
+}
+
+pub fn mint(keys: &PairKeys, user: &UserTokens, max_amount_x: u64, max_amount_y: u64, min_shares: u128) -> Instruction {
+    let data = dlex::instruction::Mint { max_amount_x, max_amount_y, min_shares }.data();
+    build(position_tokens_accounts(keys, user).to_account_metas(None), data)
+}
+
+pub fn burn(keys: &PairKeys, user: &UserTokens, shares: u128, min_amount_x: u64, min_amount_y: u64) -> Instruction {
+    let data = dlex::instruction::Burn { shares, min_amount_x, min_amount_y }.data();
+    build(position_tokens_accounts(keys, user).to_account_metas(None), data)
+}
+
+pub fn deposit(keys: &PairKeys, user: &UserTokens, asset: Asset, amount: u64, min_shares: u128) -> Instruction {
+    let data = dlex::instruction::Deposit { asset, amount, min_shares }.data();
+    build(position_tokens_accounts(keys, user).to_account_metas(None), data)
+}
+
+pub fn withdraw(keys: &PairKeys, user: &UserTokens, asset: Asset, shares: u128, min_amount: u64) -> Instruction {
+    let data = dlex::instruction::Withdraw { asset, shares, min_amount }.data();
+    build(position_tokens_accounts(keys, user).to_account_metas(None), data)
+}
+
+pub fn swap_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::SwapTokens {
+    dlex::accounts::SwapTokens {
+        trader: user.owner,
+        pair: keys.pair,
+        mint_x: keys.mint_x,
+        mint_y: keys.mint_y,
+        vault_x: keys.vault_x,
+        vault_y: keys.vault_y,
+        user_token_x: user.token_x,
+        user_token_y: user.token_y,
+        token_program_x: keys.token_program_x,
+        token_program_y: keys.token_program_y,
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    }
+}
+
+pub fn swap_exact_in(keys: &PairKeys, user: &UserTokens, direction: SwapDirection, amount_in: u64, min_amount_out: u64) -> Instruction {
+    let data = dlex::instruction::SwapExactIn { direction, amount_in, min_amount_out }.data();
+    build(swap_accounts(keys, user).to_account_metas(None), data)
+}
+
+pub fn swap_exact_out(keys: &PairKeys, user: &UserTokens, direction: SwapDirection, amount_out: u64, max_amount_in: u64) -> Instruction {
+    let data = dlex::instruction::SwapExactOut { direction, amount_out, max_amount_in }.data();
+    build(swap_accounts(keys, user).to_account_metas(None), data)
+}

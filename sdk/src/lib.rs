@@ -1,0 +1,45 @@
+//! dlex-sdk: everything a Rust client needs to talk to the dlex program.
+//!
+//! - [`pda`]: account addresses;
+//! - [`ix`]: one builder per instruction, from the program's own generated account types;
+//! - [`decode`]: Pair, Position and Config decoders;
+//! - [`quote`]: exact swap / mint / burn quotes computed by the program's own `actions` and
+//!   `math` (the `dlex` crate with `no-entrypoint`), never a second copy of a formula;
+//! - [`bank`]: an in-process bank (solana-program-test, native mode) with SPL Token and
+//!   Token-2022, used by the integration tests and `dlex demo`.
+
+pub mod bank;
+pub mod decode;
+pub mod ix;
+pub mod pda;
+pub mod quote;
+
+pub use dlex;
+pub use dlex::actions::{Asset, SwapDirection};
+pub use dlex::ID as PROGRAM_ID;
+
+/// Addresses a pool instruction needs, read once from the Pair account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PairKeys {
+    pub pair: anchor_lang::prelude::Pubkey,
+    pub mint_x: anchor_lang::prelude::Pubkey,
+    pub mint_y: anchor_lang::prelude::Pubkey,
+    pub vault_x: anchor_lang::prelude::Pubkey,
+    pub vault_y: anchor_lang::prelude::Pubkey,
+    pub token_program_x: anchor_lang::prelude::Pubkey,
+    pub token_program_y: anchor_lang::prelude::Pubkey,
+}
+
+impl PairKeys {
+    pub fn from_pair(pair_address: anchor_lang::prelude::Pubkey, pair: &dlex::state::Pair) -> Self {
+        Self {
+            pair: pair_address,
+            mint_x: pair.mint_x,
+            mint_y: pair.mint_y,
+            vault_x: pair.vault_x,
+            vault_y: pair.vault_y,
+            token_program_x: pair.token_program_x,
+            token_program_y: pair.token_program_y,
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! Program-derived addresses of dlex accounts (design §3).
+
+use anchor_lang::prelude::Pubkey;
+use dlex::constants::{CONFIG_SEED, EVENT_AUTHORITY_SEED, PAIR_SEED, POSITION_SEED, VAULT_SEED};
+
+pub fn config() -> Pubkey {
+    Pubkey::find_program_address(&[CONFIG_SEED], &dlex::ID).0
+}
+
+/// Orders two mints the way the program requires (mint_x < mint_y by bytes).
+pub fn canonical_mints(a: Pubkey, b: Pubkey) -> (Pubkey, Pubkey) {
+    if a.to_bytes() < b.to_bytes() {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}
+
+/// The pair of two mints, in either order.
+pub fn pair(mint_a: Pubkey, mint_b: Pubkey) -> Pubkey {
+    let (x, y) = canonical_mints(mint_a, mint_b);
+    Pubkey::find_program_address(&[PAIR_SEED, x.as_ref(), y.as_ref()], &dlex::ID).0
+}
+
+pub fn vault(pair: Pubkey, mint: Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[VAULT_SEED, pair.as_ref(), mint.as_ref()], &dlex::ID).0
+}
+
+pub fn position(pair: Pubkey, owner: Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[POSITION_SEED, pair.as_ref(), owner.as_ref()], &dlex::ID).0
+}
+
+/// Anchor's event-CPI authority, an account of every dlex instruction.
+pub fn event_authority() -> Pubkey {
+    Pubkey::find_program_address(&[EVENT_AUTHORITY_SEED], &dlex::ID).0
+}

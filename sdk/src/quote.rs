@@ -1,0 +1,34 @@
+//! Exact off-chain quotes. Each runs the program's own accrual step and action on a copy of
+//! the pair at a given time, so a quote equals what the instruction will do at that time.
+
+use dlex::actions::{self, BurnOutcome, MintOutcome, SwapAmount, SwapDirection, SwapQuote};
+use dlex::errors::DlexError;
+use dlex::state::{Pair, Pool};
+
+/// The pair's pool after the accrual an instruction at `now` (unix seconds) would run first.
+pub fn pool_at(pair: &Pair, now: i64) -> Result<(Pair, Pool), DlexError> {
+    let mut pair = *pair;
+    let mut pool = pair.pool();
+    actions::accrue(&mut pair, &mut pool, now as u32)?;
+    Ok((pair, pool))
+}
+
+pub fn swap(pair: &Pair, now: i64, direction: SwapDirection, amount: SwapAmount) -> Result<SwapQuote, DlexError> {
+    let (_, pool) = pool_at(pair, now)?;
+    actions::quote_swap(&pool, direction, amount)
+}
+
+/// Amounts pulled and shares credited by `mint(max_x, max_y)`.
+pub fn mint(pair: &Pair, now: i64, max_x: u64, max_y: u64) -> Result<MintOutcome, DlexError> {
+    let (_, mut pool) = pool_at(pair, now)?;
+    let mut balances = [0u128; 6];
+    actions::mint_liquidity(&mut pool, &mut balances, max_x, max_y)
+}
+
+/// Amounts paid out by burning `shares` of DEPOSIT_L.
+pub fn burn(pair: &Pair, now: i64, shares: u128) -> Result<BurnOutcome, DlexError> {
+    let (_, mut pool) = pool_at(pair, now)?;
+    let mut balances = [0u128; 6];
+    balances[dlex::state::TokenKind::DepositL as usize] = shares;
+    actions::burn_liquidity(&mut pool, &mut balances, shares)
+}

@@ -1,0 +1,154 @@
+//! Shared fixture of the integration tests: a bank with a pair of two fresh mints (SPL Token
+//! or Token-2022), funded users with token accounts and positions, and the checks every test
+//! repeats (conservation, exact error codes, "nothing changed").
+
+use anchor_lang::prelude::Pubkey;
+use dlex::state::{Pair, Position};
+use dlex_sdk::bank::{Bank, TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
+use dlex_sdk::ix::{self, UserTokens};
+use dlex_sdk::{pda, PairKeys};
+use solana_program_test::BanksClientError;
+use solana_sdk::instruction::InstructionError;
+use solana_sdk::signature::Keypair;
+use solana_sdk::signer::Signer;
+use solana_sdk::transaction::TransactionError;
+
+pub use dlex::errors::DlexError;
+
+/// Mid-term TWAP interval of test pairs (seconds) and the long-term one (14×).
+pub const MID: u32 = 8;
+pub const LONG: u32 = 8 * 14;
+/// Tokens every user starts with, of each mint.
+pub const USER_FUNDS: u64 = 1_000_000_000_000_000;
+
+/// Which token program the fixture's mints use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    SplToken,
+    Token2022,
+}
+
+impl Flavor {
+    pub fn program(self) -> Pubkey {
+        match self {
+            Flavor::SplToken => TOKEN_PROGRAM,
+            Flavor::Token2022 => TOKEN_2022_PROGRAM,
+        }
+    }
+}
+
+pub struct User {
+    pub keypair: Keypair,
+    pub tokens: UserTokens,
+}
+
+impl User {
+    pub fn pubkey(&self) -> Pubkey {
+        self.keypair.pubkey()
+    }
+}
+
+pub struct Fixture {
+    pub bank: Bank,
+    pub keys: PairKeys,
+    pub flavor: Flavor,
+}
+
+impl Fixture {
+    /// Config + a pair of two new mints (6 decimals) under `flavor`'s token program.
+    pub async fn new(flavor: Flavor) -> Self {
+        let mut bank = Bank::start().await;
+        let admin = bank.payer_pubkey();
+        bank.send(&[ix::init_config(admin, admin, MID, LONG)], &[]).await.expect("init_config");
+        let program = flavor.program();
+        let mint_a = bank.create_mint(program, 6, None).await.expect("mint a");
+        let mint_b = bank.create_mint(program, 6, None).await.expect("mint b");
+        let (create, keys) = ix::create_pair(admin, (mint_a, program), (mint_b, program), MID, LONG);
+        bank.send(&[create], &[]).await.expect("create_pair");
+        Self { bank, keys, flavor }
+    }
+
+    /// A funded user with X and Y token accounts holding [`USER_FUNDS`] each, and an open position.
+    pub async fn user(&mut self) -> User {
+        let keypair = self.bank.new_funded_keypair(10_000_000_000).await;
+        let owner = keypair.pubkey();
+        let program = self.flavor.program();
+        let token_x = self.bank.create_token_account(self.keys.mint_x, owner, program).await;
+        let token_y = self.bank.create_token_account(self.keys.mint_y, owner, program).await;
+        self.bank.mint_to(self.keys.mint_x, token_x, USER_FUNDS, program).await;
+        self.bank.mint_to(self.keys.mint_y, token_y, USER_FUNDS, program).await;
+        self.bank.send(&[ix::open_position(owner, self.keys.pair)], &[&keypair]).await.expect("open_position");
+        User { keypair, tokens: UserTokens { owner, token_x, token_y } }
+    }
+
+    pub async fn pair(&mut self) -> Pair {
+        self.bank.pair(self.keys.pair).await
+    }
+
+    pub async fn position(&mut self, user: &User) -> Position {
+        self.bank.position(pda::position(self.keys.pair, user.pubkey())).await.expect("position exists")
+    }
+
+    /// (X, Y) held by the user's token accounts.
+    pub async fn balances(&mut self, user: &User) -> (u64, u64) {
+        (self.bank.token_balance(user.tokens.token_x).await, self.bank.token_balance(user.tokens.token_y).await)
+    }
+
+    /// (X, Y) held by the vaults.
+    pub async fn vaults(&mut self) -> (u64, u64) {
+        (self.bank.token_balance(self.keys.vault_x).await, self.bank.token_balance(self.keys.vault_y).await)
+    }
+
+    /// Design §7: each vault holds exactly reserve + deposits − borrows (nobody donated).
+    pub async fn assert_conservation(&mut self) {
+        let pool = self.pair().await.pool();
+        let (vault_x, vault_y) = self.vaults().await;
+        assert_eq!(u128::from(vault_x), pool.expected_vault_x().unwrap(), "vault X == reserve + deposits - borrows");
+        assert_eq!(u128::from(vault_y), pool.expected_vault_y().unwrap(), "vault Y == reserve + deposits - borrows");
+    }
+
+    /// Every byte of the pair, the users' positions and token balances, and the vaults.
+    pub async fn snapshot(&mut self, users: &[&User]) -> Snapshot {
+        let pair = self.bank.account(self.keys.pair).await.unwrap().data;
+        let vaults = self.vaults().await;
+        let mut positions = Vec::new();
+        let mut tokens = Vec::new();
+        for user in users {
+            positions.push(self.bank.account(pda::position(self.keys.pair, user.pubkey())).await.map(|a| a.data));
+            tokens.push(self.balances(user).await);
+        }
+        Snapshot { pair, vaults, positions, tokens }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    pub pair: Vec<u8>,
+    pub vaults: (u64, u64),
+    pub positions: Vec<Option<Vec<u8>>>,
+    pub tokens: Vec<(u64, u64)>,
+}
+
+/// The custom error code a failed transaction returned.
+pub fn error_code(result: Result<(), BanksClientError>) -> u32 {
+    match result {
+        Err(BanksClientError::TransactionError(TransactionError::InstructionError(_, InstructionError::Custom(code)))) => code,
+        Err(BanksClientError::SimulationError { err: TransactionError::InstructionError(_, InstructionError::Custom(code)), .. }) => code,
+        other => panic!("expected a custom program error, got {other:?}"),
+    }
+}
+
+/// The code Anchor assigns to a `DlexError` variant.
+pub fn dlex_code(error: DlexError) -> u32 {
+    anchor_lang::error::ERROR_CODE_OFFSET + error as u32
+}
+
+/// The code of one of Anchor's own errors (account checks).
+pub fn anchor_code(error: anchor_lang::error::ErrorCode) -> u32 {
+    error as u32
+}
+
+/// Asserts the transaction failed with `error`.
+pub fn assert_dlex_error(result: Result<(), BanksClientError>, error: DlexError) {
+    assert_eq!(error_code(result), dlex_code(error), "expected {error:?}");
+}
