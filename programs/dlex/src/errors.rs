@@ -91,6 +91,14 @@ pub enum DlexError {
     MaxBorrowReached,
     #[msg("Cannot deposit an asset the position borrows")]
     CannotDepositBorrowedAsset,
+    #[msg("Cannot borrow an asset the position deposits")]
+    CannotBorrowAgainstSameCollateral,
+    #[msg("Position has net debt but no net collateral")]
+    DebtWithoutCollateral,
+    #[msg("Loan-to-value after the slippage add-on exceeds 75%")]
+    LtvTooHigh,
+    #[msg("Leverage above 100x")]
+    TooMuchLeverage,
 
     // --- oracle -----------------------------------------------------------------------------
     #[msg("The pair's TWAP buffers were already started")]
@@ -116,6 +124,10 @@ impl From<MathError> for DlexError {
             MathError::KInvariant => DlexError::KInvariant,
             MathError::MaxBorrowReached => DlexError::MaxBorrowReached,
             MathError::LiquidityBelowMinimum => DlexError::InsufficientLiquidityMinted,
+            MathError::DepositNotStrictlyBigger => DlexError::DebtWithoutCollateral,
+            MathError::LtvExceeded => DlexError::LtvTooHigh,
+            MathError::TooMuchLeverage => DlexError::TooMuchLeverage,
+            MathError::SameAssetCollateral => DlexError::CannotBorrowAgainstSameCollateral,
         }
     }
 }

@@ -483,6 +483,57 @@ mod tests {
         );
     }
 
+    /// Vectors computed independently (a direct Python transcription of spec §7.1–§7.4) for a
+    /// depleted-X pool with L, X and Y borrows, saturation mutation and non-zero lending ticks.
+    #[test]
+    fn accrual_independent_vectors() {
+        let out = accrue_interest(&InterestAccrualInput {
+            assets: [0, 0, 30 * E, 50 * E, 960 * E, 20 * E],
+            reserve_x: 1000 * E,
+            reserve_y: 1000 * E,
+            duration: 86_400 * 30,
+            lending_tick: 100,
+            sat_percentage_wad: 9 * E / 10,
+        })
+        .unwrap();
+        assert_eq!(
+            out.assets,
+            [
+                950016202643164557244,
+                0,
+                30000152030920501156,
+                55587347789640901250,
+                979561957013503560000,
+                20004302804614012000
+            ]
+        );
+        assert_eq!((out.reserve_x, out.reserve_y), (1017605761312153204000, 1000003720493232109644));
+        assert_eq!(out.protocol_fees, [558734778964090125, 1956195701350356000, 430280461401200]);
+
+        let out = accrue_interest(&InterestAccrualInput {
+            assets: [0, 7 * E, 300 * E, 123456789 * 1_000_000_000_000, 400 * E, 250 * E],
+            reserve_x: 1000 * E,
+            reserve_y: 2000 * E,
+            duration: 86_400 * 365,
+            lending_tick: -100,
+            sat_percentage_wad: 93 * E / 100,
+        })
+        .unwrap();
+        assert_eq!(
+            out.assets,
+            [
+                1598583810760694222403,
+                7074898743635030039,
+                300417700309516878560,
+                174747886205162748835,
+                413910696308740067200,
+                253119163593990336000
+            ]
+        );
+        assert_eq!((out.reserve_x, out.reserve_y), (1012444727934231030441, 2002389546925074423840));
+        assert_eq!(out.protocol_fees, [5129109720516274884, 1391069630874006720, 311916359399033600]);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         #[test]

@@ -11,6 +11,7 @@ pub mod shares;
 pub mod swap;
 pub mod tick_math;
 pub mod twap;
+pub mod validation;
 
 pub use full_math::{ceil_div, ceil_div_u256, mul_div, mul_div_u256, sqrt_ceil, sqrt_u256};
 pub use interest::{
@@ -40,6 +41,11 @@ pub use tick_math::{
 pub use twap::{
     bound_tick, long_term_buffer_factor, tick_average, tick_average_towards_mid_term, tick_range,
     tick_range_without_long_term,
+};
+pub use validation::{
+    check_leverage, check_ltv, check_ltv_params, debt_and_collateral, increase_for_slippage,
+    ltv_premium_bips, validate_solvency, verify_max_borrow, verify_max_borrow_liquidity,
+    NetLtvParams, MAX_PREMIUM_IN_BIPS,
 };
 
 pub use ruint::aliases::U256;
@@ -80,4 +86,14 @@ pub enum MathError {
     MaxBorrowReached,
     /// The first mint's `sqrt(x·y)` is below `MINIMUM_LIQUIDITY` or leaves nothing for the user.
     LiquidityBelowMinimum,
+    /// A position has debt but no side whose deposit strictly exceeds its debt
+    /// (`AmmalgamDepositIsNotStrictlyBigger`).
+    DepositNotStrictlyBigger,
+    /// Collateral·75% is below the slippage-adjusted debt (`AmmalgamLTV`).
+    LtvExceeded,
+    /// Net deposits exceed net debts by less than 1% (`AmmalgamTooMuchLeverage`).
+    TooMuchLeverage,
+    /// The same asset is both deposited and borrowed
+    /// (`AmmalgamCannotBorrowAgainstSameCollateral`).
+    SameAssetCollateral,
 }

@@ -100,6 +100,16 @@ mod tests {
         }
 
         #[test]
+        fn conversions_monotonic(a in 0u128..(1u128 << 112), ta in 0u128..(1u128 << 112), ts in 0u128..(1u128 << 112), up in any::<bool>()) {
+            prop_assert!(to_shares(a, ta, ts, up).unwrap() <= to_shares(a + 1, ta, ts, up).unwrap());
+            prop_assert!(to_assets(a, ta, ts, up).unwrap() <= to_assets(a + 1, ta, ts, up).unwrap());
+            // Rounding up never gives less than rounding down, and by at most 1.
+            let d = to_shares(a, ta, ts, false).unwrap();
+            let u = to_shares(a, ta, ts, true).unwrap();
+            prop_assert!(d <= u && u - d <= 1);
+        }
+
+        #[test]
         fn no_panics(a in any::<u128>(), b in any::<u128>(), c in any::<u128>(), d in any::<u128>(), e in any::<u128>(), up in any::<bool>()) {
             let _ = to_shares(a, b, c, up);
             let _ = to_assets(a, b, c, up);

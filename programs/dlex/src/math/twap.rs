@@ -189,7 +189,7 @@ mod tests {
         assert_eq!(tick_range(0, 0, 0, 0, 200), (0, 1));
         // Clamped at the tick bounds.
         assert_eq!(tick_range(MIN_TICK, MAX_TICK, 0, 0, 8), (MIN_TICK, MAX_TICK));
-        assert_eq!(tick_range(MAX_TICK, MAX_TICK, MAX_TICK, MAX_TICK, 8), (MAX_TICK - 0, MAX_TICK));
+        assert_eq!(tick_range(MAX_TICK, MAX_TICK, MAX_TICK, MAX_TICK, 8), (MAX_TICK, MAX_TICK));
         assert_eq!(tick_range(MIN_TICK, MIN_TICK, MIN_TICK, MIN_TICK, 8), (MIN_TICK, MIN_TICK + 1));
         assert_eq!(tick_range_without_long_term(5, 3), (3, 6));
         assert_eq!(tick_range_without_long_term(-5, 3), (-5, 4));

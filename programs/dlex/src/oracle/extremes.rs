@@ -5,7 +5,6 @@
 //! price and moves it back inside one interval would otherwise be invisible to the solvency
 //! range; `widen` folds these fresh extremes back in.
 
-use bytemuck::{Pod, Zeroable};
 
 use super::OracleError;
 use crate::math;
@@ -14,8 +13,10 @@ use crate::math;
 /// (current, previous), each `[min_tick, max_tick)` with its start time. Booleans are `u8`,
 /// `int16` ticks are `i32`; explicit padding makes the size a multiple of 8 with no implicit
 /// padding.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Pod, Zeroable)]
+// `zero_copy` = repr(C) + Copy + Pod + Zeroable, plus the IDL description of the layout so
+// clients can decode the Pair account that embeds this struct.
+#[anchor_lang::zero_copy]
+#[derive(Debug, PartialEq, Eq)]
 pub struct PriceExtremes {
     /// Start time (`u32`) of the current slot.
     pub current_timestamp: u32,
@@ -131,6 +132,7 @@ impl PriceExtremes {
 
 #[cfg(test)]
 mod tests {
+    use bytemuck::Zeroable;
     use super::*;
     use proptest::prelude::*;
 
@@ -152,7 +154,10 @@ mod tests {
         let mut e = PriceExtremes::zeroed();
         // Uninitialized → roll: current = [100, 101) at 1000; previous copies the empty slot.
         e.record(100, 8, 1000);
-        assert_eq!((e.current_min_tick, e.current_max_tick, e.current_timestamp), (100, 101, 1000));
+        assert_eq!(
+            (e.current_min_tick, e.current_max_tick, e.current_timestamp),
+            (100, 101, 1000)
+        );
         assert_eq!(e.current_initialized, 1);
         assert_eq!(e.previous_initialized, 0);
         // 1005 − 1000 = 5 < 8 → widen current: min 95, max stays 101.
@@ -163,9 +168,19 @@ mod tests {
         assert_eq!((e.current_min_tick, e.current_max_tick), (95, 121));
         // 1008 − 1000 = 8 ≥ 8 → roll: previous = [95, 121) @1000, current = [110, 111) @1008.
         e.record(110, 8, 1008);
-        assert_eq!((e.previous_min_tick, e.previous_max_tick, e.previous_timestamp), (95, 121, 1000));
+        assert_eq!(
+            (
+                e.previous_min_tick,
+                e.previous_max_tick,
+                e.previous_timestamp
+            ),
+            (95, 121, 1000)
+        );
         assert_eq!(e.previous_initialized, 1);
-        assert_eq!((e.current_min_tick, e.current_max_tick, e.current_timestamp), (110, 111, 1008));
+        assert_eq!(
+            (e.current_min_tick, e.current_max_tick, e.current_timestamp),
+            (110, 111, 1008)
+        );
 
         // now 1010: current age 2 < 16, previous age 10 < 16 → both fold in.
         // [200, 201) ∪ [110, 111) ∪ [95, 121) → (95, 201).

@@ -25,10 +25,9 @@ pub use extremes::{PriceExtremes, PRICE_EXTREMES_SIZE};
 pub use observations::{observation_tick, Observations, OBSERVATIONS_SIZE};
 pub use range::{price_range, PriceRange};
 
-/// Slots of the mid-term ring buffer (50 intervals), §8.1 `MID_TERM_ARRAY_LENGTH`.
-pub const MID_TERM_ARRAY_LENGTH: usize = 51;
-/// Slots of the long-term ring buffer (8 intervals), §8.1 `LONG_TERM_ARRAY_LENGTH`.
-pub const LONG_TERM_ARRAY_LENGTH: usize = 9;
+/// Ring-buffer lengths (§8.1: 51 mid-term slots = 50 intervals, 9 long-term = 8 intervals),
+/// owned by `crate::math` with the rest of the TWAP constants.
+pub use crate::math::twap::{LONG_TERM_ARRAY_LENGTH, MID_TERM_ARRAY_LENGTH};
 /// §8.1 `MINIMUM_LONG_TERM_INTERVAL_FACTOR`: long-term interval ≥ 14 × mid-term interval.
 pub const MINIMUM_LONG_TERM_INTERVAL_FACTOR: u64 = 14;
 /// dlex floor on the mid-term interval in seconds (design §6; the reference only requires > 0).

@@ -5,11 +5,11 @@
 //! lending-state tick averages, the long-term warm-up factor, and the 90%-buffer observation
 //! tick of the reserves. Outlier bounding and the towards-mid average are `crate::math`'s.
 
-use bytemuck::{Pod, Zeroable};
+use bytemuck::Zeroable;
 
 use super::{
-    OracleError, LONG_TERM_ARRAY_LENGTH, MID_TERM_ARRAY_LENGTH,
-    MINIMUM_LONG_TERM_INTERVAL_FACTOR, MIN_MID_TERM_INTERVAL,
+    OracleError, LONG_TERM_ARRAY_LENGTH, MID_TERM_ARRAY_LENGTH, MINIMUM_LONG_TERM_INTERVAL_FACTOR,
+    MIN_MID_TERM_INTERVAL,
 };
 use crate::math::{self, BUFFER_OBS, BUFFER_OBS_NUMERATOR, MAX_TICK, MIN_TICK};
 
@@ -19,8 +19,10 @@ use crate::math::{self, BUFFER_OBS, BUFFER_OBS_NUMERATOR, MAX_TICK, MIN_TICK};
 /// (0/1), `int56` sums are `i64` (wrapping, so differences of sums stay exact), `int16` ticks are
 /// `i32`, `uint24` interval configs are `u32` seconds. The 8-byte arrays come first and the
 /// fields shrink in alignment so there is no padding at all (checked by the size assertion).
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Pod, Zeroable)]
+// `zero_copy` = repr(C) + Copy + Pod + Zeroable, plus the IDL description of the layout so
+// clients can decode the Pair account that embeds this struct.
+#[anchor_lang::zero_copy]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Observations {
     /// Cumulative `Σ tick·Δt` at each mid-term observation.
     pub mid_term_cumulative_sum: [i64; MID_TERM_ARRAY_LENGTH],
@@ -62,27 +64,32 @@ fn prev_index(index: usize, len: usize) -> usize {
     }
 }
 
-/// `calculateTickAverage` (§8.4): `(cur − prev) / span`, truncating toward zero like Solidity.
+/// `calculateTickAverage` (§8.4) via `math::tick_average` (truncating like Solidity), narrowed
+/// to a tick.
 ///
 /// The reference casts the quotient to int16 unchecked; dlex clamps it to the tick range
 /// instead. That is identical whenever the quotient is a tick (always for the mid/long-term
 /// averages). The lending tick divides a sum that can span up to one mid interval more than
 /// Δl (§8.4 note), so near the price limits it can leave the domain, where the int16 cast
 /// would flip its sign; the clamp keeps it at the limit and tick → price conversions
-/// infallible. A zero span is unreachable (observations are ≥ 8 s apart) but would divide by
-/// zero, so it falls back to `fallback` (the last tick).
+/// infallible. A zero span is unreachable (observations are ≥ 8 s apart) but the reference
+/// would divide by zero there, so it falls back to `fallback` (the last tick).
 fn tick_average(cur: i64, prev: i64, span: u32, fallback: i32) -> i32 {
-    if span == 0 {
-        return fallback;
+    match math::tick_average(cur, prev, span) {
+        Some(q) => q.clamp(i64::from(MIN_TICK), i64::from(MAX_TICK)) as i32,
+        None => fallback,
     }
-    // span > 0, so the division cannot overflow (i64::MIN / positive is fine).
-    let q = cur.wrapping_sub(prev) / i64::from(span);
-    q.clamp(i64::from(MIN_TICK), i64::from(MAX_TICK)) as i32
 }
 
 /// Average of one ring buffer from its oldest valid slot to its newest (§8.4 midTermTick /
 /// longTermTick). Shared by both buffers so the two rules cannot drift apart.
-fn buffer_average(cums: &[i64], times: &[u32], index: u8, initialized: bool, last_tick: i32) -> i32 {
+fn buffer_average(
+    cums: &[i64],
+    times: &[u32],
+    index: u8,
+    initialized: bool,
+    last_tick: i32,
+) -> i32 {
     let len = cums.len().min(times.len());
     if len == 0 {
         return last_tick;
@@ -99,7 +106,12 @@ fn buffer_average(cums: &[i64], times: &[u32], index: u8, initialized: bool, las
     } else {
         (0, times[0])
     };
-    tick_average(cums[last], prev_cum, times[last].wrapping_sub(prev_time), last_tick)
+    tick_average(
+        cums[last],
+        prev_cum,
+        times[last].wrapping_sub(prev_time),
+        last_tick,
+    )
 }
 
 impl Observations {
@@ -172,13 +184,10 @@ impl Observations {
     /// buffer is full, else `longTermIndex − 1` (the number of long-term intervals recorded).
     ///
     /// The reference reverts on index 0 (checked `uint8` underflow); that state only exists
-    /// before `initialize`, so dlex saturates to 0 (widest range, loosest clamp) instead.
+    /// before `initialize`, and `math::long_term_buffer_factor` saturates it to 0 (widest range,
+    /// loosest clamp) instead.
     pub fn range_factor(&self) -> u8 {
-        if self.is_long_term_ready() {
-            (LONG_TERM_ARRAY_LENGTH - 1) as u8
-        } else {
-            self.long_index().saturating_sub(1)
-        }
+        math::long_term_buffer_factor(self.is_long_term_ready(), self.long_index())
     }
 
     /// `recordObservation(newTick, Δt)` (§8.2). Returns whether an observation was written.
@@ -389,18 +398,30 @@ mod tests {
     #[test]
     fn initialize_validates_config() {
         let mut o = Observations::zeroed();
-        assert_eq!(o.initialize(7, 1000, 0, 0), Err(OracleError::InvalidIntervalConfig));
+        assert_eq!(
+            o.initialize(7, 1000, 0, 0),
+            Err(OracleError::InvalidIntervalConfig)
+        );
         // 14·8 = 112: 111 is one short, 112 is accepted.
-        assert_eq!(o.initialize(8, 111, 0, 0), Err(OracleError::InvalidIntervalConfig));
+        assert_eq!(
+            o.initialize(8, 111, 0, 0),
+            Err(OracleError::InvalidIntervalConfig)
+        );
         // 14·u32::MAX does not fit u32: must be rejected, not wrapped.
         assert_eq!(
             o.initialize(u32::MAX, u32::MAX, 0, 0),
             Err(OracleError::InvalidIntervalConfig)
         );
-        assert_eq!(o.initialize(8, 112, MAX_TICK + 1, 0), Err(OracleError::TickOutOfRange));
+        assert_eq!(
+            o.initialize(8, 112, MAX_TICK + 1, 0),
+            Err(OracleError::TickOutOfRange)
+        );
         assert_eq!(o, Observations::zeroed());
         o.initialize(8, 112, -40, 1000).unwrap();
-        assert_eq!(o.initialize(8, 112, 0, 0), Err(OracleError::AlreadyInitialized));
+        assert_eq!(
+            o.initialize(8, 112, 0, 0),
+            Err(OracleError::AlreadyInitialized)
+        );
     }
 
     #[test]
@@ -413,7 +434,10 @@ mod tests {
         assert_eq!(o.long_term_timestamp[0], 1000);
         assert_eq!(o.last_tick, -40);
         assert!(!o.is_mid_term_ready());
-        assert_eq!(o.require_mid_term_ready(), Err(OracleError::MidTermNotReady));
+        assert_eq!(
+            o.require_mid_term_ready(),
+            Err(OracleError::MidTermNotReady)
+        );
         // Only the seed exists: every average is last_tick.
         assert_eq!(o.mid_term_tick(), -40);
         assert_eq!(o.long_term_tick(), -40);
@@ -579,7 +603,7 @@ mod tests {
         assert_eq!(o.lending_state_tick_and_checkpoint(20), -2);
         assert_eq!(o.lending_cumulative_sum, -56);
         assert_eq!(o.lending_state_tick(10), 0); // (−56 − −56)/10
-        // Checkpoint with Δl < interval still moves the sum but returns last_tick.
+                                                 // Checkpoint with Δl < interval still moves the sum but returns last_tick.
         assert!(o.record_observation(6, 8, 24)); // cum −56 + 48 = −8
         assert_eq!(o.lending_state_tick_and_checkpoint(3), 6);
         assert_eq!(o.lending_cumulative_sum, -8);
@@ -648,13 +672,27 @@ mod tests {
     #[test]
     fn update_from_reserves() {
         let mut o = fresh(0, 0);
-        assert_eq!(o.update_observation_from_reserves(0, 10, 0, 0, 0, 100), Ok(None));
-        assert_eq!(o.update_observation_from_reserves(10, 10, 0, 0, 100, 100), Ok(None));
+        assert_eq!(
+            o.update_observation_from_reserves(0, 10, 0, 0, 0, 100),
+            Ok(None)
+        );
+        assert_eq!(
+            o.update_observation_from_reserves(10, 10, 0, 0, 100, 100),
+            Ok(None)
+        );
         // Fully lent X with Δu > 0 fails like the reference, even below the interval.
-        assert!(o.update_observation_from_reserves(10, 10, 10, 0, 0, 3).is_err());
+        assert!(o
+            .update_observation_from_reserves(10, 10, 10, 0, 0, 3)
+            .is_err());
         // Δu = 3 < 8: computed but not recorded.
-        assert_eq!(o.update_observation_from_reserves(10, 10, 0, 0, 0, 3), Ok(None));
-        assert_eq!(o.update_observation_from_reserves(10, 10, 0, 0, 0, 8), Ok(Some(0)));
+        assert_eq!(
+            o.update_observation_from_reserves(10, 10, 0, 0, 0, 3),
+            Ok(None)
+        );
+        assert_eq!(
+            o.update_observation_from_reserves(10, 10, 0, 0, 0, 8),
+            Ok(Some(0))
+        );
         assert_eq!(o.mid_term_index, 2);
     }
 

@@ -115,7 +115,10 @@ mod tests {
         }
         // One long slot at t = 112 → factor 1; lt = mt = 1120/112 = 10, bt = 10.
         assert_eq!(o.range_factor(), 1);
-        assert_eq!((o.long_term_tick(), o.mid_term_tick(), o.last_tick), (10, 10, 10));
+        assert_eq!(
+            (o.long_term_tick(), o.mid_term_tick(), o.last_tick),
+            (10, 10, 10)
+        );
         let e = PriceExtremes::zeroed();
         // cur 0: spread 10; warm-up floor(178·7/8) = floor(155.75) = 155; buffer 165.
         // (10 − 165, 10 + 165 + 1) = (−155, 176).
@@ -142,14 +145,23 @@ mod tests {
         let e = PriceExtremes::zeroed();
         // bt − 178 < MIN_TICK → MIN_TICK; max = MIN_TICK + 10 + 179.
         let lo = fresh(MIN_TICK + 10, 0);
-        assert_eq!(range(&lo, &e, MIN_TICK + 10, true, 0), (MIN_TICK, MIN_TICK + 189));
+        assert_eq!(
+            range(&lo, &e, MIN_TICK + 10, true, 0),
+            (MIN_TICK, MIN_TICK + 189)
+        );
         // bt + 179 ≥ MAX_TICK → MAX_TICK (the reference clamps to MAX_TICK, not +1).
         let hi = fresh(MAX_TICK - 10, 0);
-        assert_eq!(range(&hi, &e, MAX_TICK - 10, true, 0), (MAX_TICK - 188, MAX_TICK));
+        assert_eq!(
+            range(&hi, &e, MAX_TICK - 10, true, 0),
+            (MAX_TICK - 188, MAX_TICK)
+        );
         // An extreme at MAX_TICK widens the top to MAX_TICK + 1 (exclusive slot end).
         let mut ex = PriceExtremes::zeroed();
         ex.record(MAX_TICK, 8, 0);
-        assert_eq!(range(&hi, &ex, MAX_TICK - 10, true, 0), (MAX_TICK - 188, MAX_TICK + 1));
+        assert_eq!(
+            range(&hi, &ex, MAX_TICK - 10, true, 0),
+            (MAX_TICK - 188, MAX_TICK + 1)
+        );
         let r = price_range(&hi, &ex, MAX_TICK - 10, true, 0);
         assert_eq!(r.sqrt_price_bounds().unwrap().1, math::MAX_SQRT_PRICE_Q72);
     }
@@ -159,31 +171,40 @@ mod tests {
         let o = fresh(100, 1000);
         let mut e = PriceExtremes::zeroed();
         e.record(500, 8, 1000); // slot [500, 501) at 1000
-        // Age 5 < 16: (−78, 279) widened to (−78, 501).
+                                // Age 5 < 16: (−78, 279) widened to (−78, 501).
         assert_eq!(range(&o, &e, 100, true, 1005), (-78, 501));
         // Liquidation range ignores extremes.
         assert_eq!(range(&o, &e, 100, false, 1005), (100, 101));
         // Age 16: aged out.
         assert_eq!(range(&o, &e, 100, true, 1016), (-78, 279));
         e.record(-400, 8, 1016); // roll: previous [500, 501) @1000, current [−400, −399) @1016
-        // now 1020: current age 4 folds in; previous age 20 ≥ 16 does not.
+                                 // now 1020: current age 4 folds in; previous age 20 ≥ 16 does not.
         assert_eq!(range(&o, &e, 100, true, 1020), (-400, 279));
     }
 
     #[test]
     fn sqrt_price_bounds_match_vectors() {
         // G1: sqrtPrice(0) = 2^72, sqrtPrice(1) = B_IN_Q72, sqrtPrice(−100) from the vectors.
-        let r = PriceRange { min_tick: 0, max_tick: 1 };
+        let r = PriceRange {
+            min_tick: 0,
+            max_tick: 1,
+        };
         assert_eq!(
             r.sqrt_price_bounds(),
             Ok((4722366482869645213696, 4731607904558235517441))
         );
-        let r = PriceRange { min_tick: -100, max_tick: 100 };
+        let r = PriceRange {
+            min_tick: -100,
+            max_tick: 100,
+        };
         assert_eq!(
             r.sqrt_price_bounds(),
             Ok((3883770902925573093587, 5742034161111790218452))
         );
-        let bad = PriceRange { min_tick: MIN_TICK - 1, max_tick: 0 };
+        let bad = PriceRange {
+            min_tick: MIN_TICK - 1,
+            max_tick: 0,
+        };
         assert!(matches!(bad.sqrt_price_bounds(), Err(OracleError::Math(_))));
     }
 

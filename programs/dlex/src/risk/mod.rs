@@ -21,9 +21,6 @@ use crate::errors::DlexError;
 use crate::math;
 use crate::state::{Assets, Pool, TokenKind};
 
-/// At most this percentage of a reserve (plus its share of borrowed L) may be lent out (spec §6).
-pub const MAX_BORROW_PERCENTAGE: u128 = 90;
-
 /// The action being judged, with what the rules need to know about it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -53,7 +50,8 @@ pub fn check(action: &Action, before: &Pool, after: &Pool, _position_balances: &
                 Asset::X => (after.assets[TokenKind::DepositX as usize], after.assets[TokenKind::BorrowX as usize], after.reserve_x.0),
                 Asset::Y => (after.assets[TokenKind::DepositY as usize], after.assets[TokenKind::BorrowY as usize], after.reserve_y.0),
             };
-            verify_max_borrow(deposited, borrowed, reserve, after.deposit_l_assets()?.0, after.assets[TokenKind::BorrowL as usize])
+            verify_max_borrow(deposited, borrowed, reserve, after.deposit_l_assets()?.0, after.assets[TokenKind::BorrowL as usize])?;
+            Ok(())
         }
     }
 }
@@ -84,47 +82,19 @@ fn check_swap(before: &Pool, direction: SwapDirection, flows: TokenFlows) -> Res
     Ok(())
 }
 
-/// The 90% lending limit (spec §6, `Validation.verifyMaxBorrow`):
-/// `scaledBL = floor(reserve·BL/(DL − BL))`; refuse if
-/// `floor((reserve + scaledBL)·90/100) + deposited < scaledBL + borrowed`.
-pub fn verify_max_borrow(
-    deposited: u128,
-    borrowed: u128,
-    reserve: u128,
-    total_deposit_l: u128,
-    total_borrow_l: u128,
-) -> Result<(), DlexError> {
-    let scaled_borrow_l = if total_borrow_l == 0 {
-        0
-    } else {
-        let active = total_deposit_l.checked_sub(total_borrow_l).ok_or(DlexError::MathOverflow)?;
-        math::mul_div(reserve, total_borrow_l, active, false)?
-    };
-    let with_scaled = reserve.checked_add(scaled_borrow_l).ok_or(DlexError::MathOverflow)?;
-    let limit = math::mul_div(with_scaled, MAX_BORROW_PERCENTAGE, 100, false)?
-        .checked_add(deposited)
-        .ok_or(DlexError::MathOverflow)?;
-    let used = scaled_borrow_l.checked_add(borrowed).ok_or(DlexError::MathOverflow)?;
-    if limit < used {
-        return Err(DlexError::MaxBorrowReached);
-    }
-    Ok(())
-}
+pub use crate::math::{verify_max_borrow, verify_max_borrow_liquidity};
 
-/// The L-borrow limit for each asset (spec §6, `checkMaxBorrowForLiquidity`): nothing deposited,
-/// borrowed = missing + `ceil(new_borrow_l·reserve/(DL − BL))`. Burns pass `new_borrow_l = 0`
-/// with the post-burn reserves and DEPOSIT_L.
+/// The L-borrow limit for both assets (spec §6, `checkMaxBorrowForLiquidity`) on `pool`, with
+/// `total_deposit_l` given explicitly (a burn passes DEPOSIT_L minus the burned L).
 pub fn check_max_borrow_for_liquidity(pool: &Pool, total_deposit_l: u128, new_borrow_l: u128) -> Result<(), DlexError> {
-    let total_borrow_l = pool.assets[TokenKind::BorrowL as usize];
-    for (reserve, missing) in [(pool.reserve_x.0, pool.missing_x()), (pool.reserve_y.0, pool.missing_y())] {
-        let new_borrow_in_asset = if new_borrow_l == 0 {
-            0
-        } else {
-            let active = total_deposit_l.checked_sub(total_borrow_l).ok_or(DlexError::MathOverflow)?;
-            math::mul_div(new_borrow_l, reserve, active, true)?
-        };
-        let borrowed = missing.checked_add(new_borrow_in_asset).ok_or(DlexError::MathOverflow)?;
-        verify_max_borrow(0, borrowed, reserve, total_deposit_l, total_borrow_l)?;
-    }
+    verify_max_borrow_liquidity(
+        pool.reserve_x.0,
+        pool.reserve_y.0,
+        pool.missing_x(),
+        pool.missing_y(),
+        total_deposit_l,
+        pool.assets[TokenKind::BorrowL as usize],
+        new_borrow_l,
+    )?;
     Ok(())
 }
