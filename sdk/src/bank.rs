@@ -57,6 +57,10 @@ pub struct Bank {
 impl Bank {
     /// Starts a bank with dlex (native) and the bundled SPL programs.
     pub async fn start() -> Self {
+        // program-test logs every instruction at debug level unless RUST_LOG says otherwise.
+        if std::env::var_os("RUST_LOG").is_none() {
+            std::env::set_var("RUST_LOG", "error");
+        }
         let mut program_test = ProgramTest::new("dlex", dlex::ID, processor!(dlex_entry));
         program_test.prefer_bpf(false);
         let mut ctx = program_test.start_with_context().await;

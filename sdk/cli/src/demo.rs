@@ -72,10 +72,6 @@ fn l_per_share_e12(pair: &Pair) -> u128 {
 }
 
 pub async fn run() -> DemoResult<()> {
-    // program-test logs every instruction at debug level; the report is what matters here.
-    if std::env::var_os("RUST_LOG").is_none() {
-        std::env::set_var("RUST_LOG", "error");
-    }
     let started = std::time::Instant::now();
     let mut bank = Bank::start().await;
     let admin = bank.payer_pubkey();
