@@ -104,12 +104,10 @@ pub struct UserTokens {
     pub token_y: Pubkey,
 }
 
-/// Accounts of `mint`, `burn`, `deposit`, `withdraw` (the position is the owner's PDA).
-pub fn position_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PositionTokens {
-    dlex::accounts::PositionTokens {
-        owner: user.owner,
+/// The pair's token accounts as seen by `user` (nested in swaps and position instructions).
+pub fn pair_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PairTokens {
+    dlex::accounts::PairTokens {
         pair: keys.pair,
-        position: pda::position(keys.pair, user.owner),
         mint_x: keys.mint_x,
         mint_y: keys.mint_y,
         vault_x: keys.vault_x,
@@ -118,6 +116,15 @@ pub fn position_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::acc
         user_token_y: user.token_y,
         token_program_x: keys.token_program_x,
         token_program_y: keys.token_program_y,
+    }
+}
+
+/// Accounts of `mint`, `burn`, `deposit`, `withdraw` (the position is the owner's PDA).
+pub fn position_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PositionTokens {
+    dlex::accounts::PositionTokens {
+        owner: user.owner,
+        tokens: pair_tokens_accounts(keys, user),
+        position: pda::position(keys.pair, user.owner),
         event_authority: pda::event_authority(),
         program: dlex::ID,
     }
@@ -146,15 +153,7 @@ pub fn withdraw(keys: &PairKeys, user: &UserTokens, asset: Asset, shares: u128, 
 pub fn swap_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::SwapTokens {
     dlex::accounts::SwapTokens {
         trader: user.owner,
-        pair: keys.pair,
-        mint_x: keys.mint_x,
-        mint_y: keys.mint_y,
-        vault_x: keys.vault_x,
-        vault_y: keys.vault_y,
-        user_token_x: user.token_x,
-        user_token_y: user.token_y,
-        token_program_x: keys.token_program_x,
-        token_program_y: keys.token_program_y,
+        tokens: pair_tokens_accounts(keys, user),
         event_authority: pda::event_authority(),
         program: dlex::ID,
     }

@@ -64,66 +64,76 @@ impl Model {
         self.paid_out.1 += u128::from(flows.y_out);
     }
 
-    /// Runs one op the way its handler does; returns whether it was accepted.
+    /// Runs one op through the handlers' own pipeline (`actions::run_leg`, or the swap
+    /// handler's steps); returns whether it was accepted. A refused op leaves the model as it
+    /// was, like a reverted transaction.
     fn step(&mut self, op: &Op) -> bool {
         let mut pair = self.pair;
-        let mut pool = pair.pool();
-        if actions::accrue(&mut pair, &mut pool, self.now).is_err() {
-            return false;
-        }
-        let before = pool;
-        let mut balances = match op {
-            Op::Mint { user, .. } | Op::Burn { user, .. } | Op::Deposit { user, .. } | Op::Withdraw { user, .. } => self.balances[*user],
-            _ => [0; 6],
-        };
-        let outcome: Result<(Action, TokenFlows, bool), dlex::errors::DlexError> = (|| match *op {
-            Op::Mint { x, y, .. } => {
-                let out = actions::mint_liquidity(&mut pool, &mut balances, x, y)?;
-                Ok((Action::Mint, out.flows, out.first_mint))
-            }
-            Op::Burn { per_mille, .. } => {
-                let shares = balances[TokenKind::DepositL as usize] * u128::from(per_mille) / 1000;
-                let deposit_l_before = before.deposit_l_assets()?;
-                let out = actions::burn_liquidity(&mut pool, &mut balances, shares)?;
-                Ok((Action::Burn { deposit_l_after: Assets(deposit_l_before.0 - out.liquidity.0) }, out.flows, false))
-            }
+        let flows = match *op {
             Op::Swap { direction, amount, exact_out } => {
                 let amount = if exact_out { SwapAmount::ExactOut(amount / 4) } else { SwapAmount::ExactIn(amount) };
-                let flows = actions::swap(&mut pool, direction, amount)?;
-                Ok((Action::Swap { direction, flows }, flows, false))
+                let mut pool = pair.pool();
+                if actions::accrue(&mut pair, &mut pool, self.now).is_err() {
+                    return false;
+                }
+                let before = pool;
+                let Ok(flows) = actions::swap(&mut pool, direction, amount) else { return false };
+                if risk::check(&Action::Swap { direction, flows }, &before, &pool, &[0; 6]).is_err() {
+                    return false;
+                }
+                assert!(pool.reserve_x.0 * pool.reserve_y.0 >= before.reserve_x.0 * before.reserve_y.0, "an accepted swap lowered K");
+                actions::record_price_extreme(&mut pair, &pool, self.now).unwrap();
+                pair.store_pool(&pool);
+                flows
             }
-            Op::Deposit { asset, amount, .. } => {
-                let (_, flows) = actions::deposit(&mut pool, &mut balances, asset, amount)?;
-                Ok((Action::Deposit { asset }, flows, false))
+            Op::Mint { user, x, y } => {
+                let Some(flows) = self.run(&mut pair, user, |pool, balances| {
+                    let out = actions::mint_liquidity(pool, balances, x, y)?;
+                    Ok((Action::Mint, out.flows))
+                }) else { return false };
+                flows
             }
-            Op::Withdraw { asset, per_mille, .. } => {
-                let shares = balances[asset.deposit_kind() as usize] * u128::from(per_mille) / 1000;
-                let (_, flows) = actions::withdraw(&mut pool, &mut balances, asset, shares)?;
-                Ok((Action::Withdraw { asset }, flows, false))
+            Op::Burn { user, per_mille } => {
+                let shares = self.balances[user][TokenKind::DepositL as usize] * u128::from(per_mille) / 1000;
+                let Some(flows) = self.run(&mut pair, user, |pool, balances| {
+                    let deposit_l_before = pool.deposit_l_assets()?;
+                    let out = actions::burn_liquidity(pool, balances, shares)?;
+                    Ok((Action::Burn { deposit_l_after: Assets(deposit_l_before.0 - out.liquidity.0) }, out.flows))
+                }) else { return false };
+                flows
             }
-            Op::Warp { .. } => unreachable!(),
-        })();
-        let Ok((action, flows, first_mint)) = outcome else { return false };
-        if risk::check(&action, &before, &pool, &balances).is_err() {
-            return false;
-        }
-        if let Action::Swap { .. } = action {
-            let k_before = before.reserve_x.0 * before.reserve_y.0;
-            let k_after = pool.reserve_x.0 * pool.reserve_y.0;
-            assert!(k_after >= k_before, "K fell: {k_before} -> {k_after}");
-            actions::record_price_extreme(&mut pair, &pool, self.now).unwrap();
-        }
-        if first_mint {
-            actions::start_oracle(&mut pair, &pool, self.now).unwrap();
-        }
-        pair.store_pool(&pool);
+            Op::Deposit { user, asset, amount } => {
+                let Some(flows) = self.run(&mut pair, user, |pool, balances| {
+                    let (_, flows) = actions::deposit(pool, balances, asset, amount)?;
+                    Ok((Action::Deposit { asset }, flows))
+                }) else { return false };
+                flows
+            }
+            Op::Withdraw { user, asset, per_mille } => {
+                let shares = self.balances[user][asset.deposit_kind() as usize] * u128::from(per_mille) / 1000;
+                let Some(flows) = self.run(&mut pair, user, |pool, balances| {
+                    let (_, flows) = actions::withdraw(pool, balances, asset, shares)?;
+                    Ok((Action::Withdraw { asset }, flows))
+                }) else { return false };
+                flows
+            }
+            Op::Warp { .. } => unreachable!("warps are handled by the caller"),
+        };
         self.pair = pair;
-        match op {
-            Op::Mint { user, .. } | Op::Burn { user, .. } | Op::Deposit { user, .. } | Op::Withdraw { user, .. } => self.balances[*user] = balances,
-            _ => {}
-        }
         self.apply_flows(flows);
         true
+    }
+
+    fn run(
+        &mut self,
+        pair: &mut Pair,
+        user: usize,
+        leg: impl FnOnce(&mut dlex::state::Pool, &mut [u128; 6]) -> anchor_lang::Result<(Action, TokenFlows)>,
+    ) -> Option<TokenFlows> {
+        let mut balances = self.balances[user];
+        let (flows, _) = actions::run_leg(pair, &mut balances, self.now, leg).ok()?;
+        self.balances[user] = balances;
+        Some(flows)
     }
 
     fn check_invariants(&self) {

@@ -35,6 +35,8 @@ pub enum DlexError {
     WrongTokenProgram,
     #[msg("Token account holds a different mint than the pair's")]
     WrongTokenAccountMint,
+    #[msg("A pair vault cannot be used as the user's token account")]
+    VaultAsUserAccount,
     #[msg("Position belongs to another owner")]
     PositionOwnerMismatch,
     #[msg("Position belongs to another pair")]

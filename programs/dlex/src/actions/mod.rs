@@ -8,11 +8,13 @@
 pub mod accrue;
 pub mod lending;
 pub mod liquidity;
+pub mod pipeline;
 pub mod swap;
 
 pub use accrue::*;
 pub use lending::*;
 pub use liquidity::*;
+pub use pipeline::*;
 pub use swap::*;
 
 use crate::errors::DlexError;
