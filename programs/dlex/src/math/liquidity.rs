@@ -60,18 +60,25 @@ pub fn reserves_at_tick(liquidity: u128, tick: i32) -> Result<(u128, u128), Math
 /// borrowLiquidity split (§4.7, [CORE] form as decided in §17.1):
 /// `activeL = sqrt(adj(rX,mX)·adj(rY,mY))`, `lx = floor(L·activeL/rY)`,
 /// `ly = floor(L·activeL/rX)`. Rounds down: favors the pool (the borrower receives less).
-/// Errors: `DivisionByZero` if a reserve is 0, `Overflow` if an amount exceeds `u128`.
+///
+/// Infallible, as the public API promises: an empty reserve has nothing to lend and gives 0 on
+/// that side, and a quotient above `u128` (impossible while L ≤ activeL ≤ sqrt(rX·rY))
+/// saturates. The borrow itself is still bounded by the L-borrow limit in `risk`.
 pub fn borrow_liquidity_amounts(
     liquidity: u128,
     reserve_x: u128,
     reserve_y: u128,
     missing_x: u128,
     missing_y: u128,
-) -> Result<(u128, u128), MathError> {
+) -> (u128, u128) {
     let active = depletion_adjusted_active_liquidity(reserve_x, reserve_y, missing_x, missing_y);
-    let lx = mul_div(liquidity, active, reserve_y, false)?;
-    let ly = mul_div(liquidity, active, reserve_x, false)?;
-    Ok((lx, ly))
+    let split = |reserve: u128| -> u128 {
+        if reserve == 0 {
+            return 0;
+        }
+        mul_div(liquidity, active, reserve, false).unwrap_or(u128::MAX)
+    };
+    (split(reserve_y), split(reserve_x))
 }
 
 /// repayLiquidity credit (§4.9): with `s = sqrtCeil(rX·rY)` (raw reserves, not depletion
@@ -136,10 +143,10 @@ mod tests {
     #[test]
     fn borrow_and_repay_liquidity() {
         // Not depleted: activeL = 2000 for 1000 X / 4000 Y.
-        assert_eq!(borrow_liquidity_amounts(100, 1000, 4000, 0, 0), Ok((50, 200)));
+        assert_eq!(borrow_liquidity_amounts(100, 1000, 4000, 0, 0), (50, 200));
         // X depleted: adj X = (100 − 96)·20 = 80; activeL = sqrt(80·900) = 268.
-        assert_eq!(borrow_liquidity_amounts(10, 100, 900, 96, 0), Ok((2, 26)));
-        assert_eq!(borrow_liquidity_amounts(1, 0, 1, 0, 0), Err(MathError::DivisionByZero));
+        assert_eq!(borrow_liquidity_amounts(10, 100, 900, 96, 0), (2, 26));
+        assert_eq!(borrow_liquidity_amounts(1, 0, 1, 0, 0), (0, 0));
         // sqrtCeil(1000·4000) = 2000: L = min(ceil(50·2000/1000), ceil(200·2000/4000)) = 100.
         assert_eq!(repay_liquidity_amount(50, 200, 1000, 4000), Ok(100));
         assert_eq!(repay_liquidity_amount(51, 200, 1000, 4000), Ok(100));

@@ -82,7 +82,7 @@ fn check_swap(before: &Pool, direction: SwapDirection, flows: TokenFlows) -> Res
     Ok(())
 }
 
-pub use crate::math::{verify_max_borrow, verify_max_borrow_liquidity};
+pub use crate::math::{validate_solvency, verify_max_borrow, verify_max_borrow_liquidity};
 
 /// The L-borrow limit for both assets (spec §6, `checkMaxBorrowForLiquidity`) on `pool`, with
 /// `total_deposit_l` given explicitly (a burn passes DEPOSIT_L minus the burned L).

@@ -1,0 +1,1383 @@
+//! Bad input for every instruction: wrong signer, someone else's position, mints, vaults and
+//! token accounts that do not belong to the pair, wrong pair accounts, zero amounts, amounts
+//! above the user's balance, u64::MAX, slippage limits, refused Token-2022 extensions.
+//!
+//! Every case asserts the exact error the transaction fails with (a `DlexError`, or Anchor's
+//! own code for account-level checks, or the runtime's error where the program never runs)
+//! and, for the pool instructions, that the pair, the positions, the users' token balances
+//! and the vaults are byte-for-byte unchanged.
+//!
+//! One module per instruction. The account checks the pool instructions share are generated
+//! by a macro per module, so each instruction is tested with each bad account on its own.
+
+use anchor_lang::error::ErrorCode as AnchorError;
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_spl::token_2022::spl_token_2022::error::TokenError;
+use dlex::actions::{Asset, SwapAmount, SwapDirection};
+use dlex::state::TokenKind;
+use dlex_sdk::bank::{Bank, MintExtension, TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
+use dlex_sdk::ix::{self, UserTokens};
+use dlex_sdk::{pda, PairKeys};
+use dlex_tests::*;
+use solana_program_test::BanksClientError;
+use solana_sdk::signature::Keypair;
+use solana_sdk::signer::Signer;
+use solana_sdk::transaction::{Transaction, TransactionError};
+
+// =============================================================================================
+// Helpers
+// =============================================================================================
+
+/// The error a refused transaction is expected to return.
+#[derive(Clone, Copy, Debug)]
+enum Expected {
+    Dlex(DlexError),
+    Anchor(AnchorError),
+    /// An SPL Token / Token-2022 error from a CPI (same codes in both programs).
+    Token(TokenError),
+    /// The system program's `AccountAlreadyInUse` (code 0): `init` of an existing account.
+    AccountAlreadyInUse,
+}
+
+impl Expected {
+    fn code(self) -> u32 {
+        match self {
+            Expected::Dlex(e) => dlex_code(e),
+            Expected::Anchor(e) => anchor_code(e),
+            Expected::Token(e) => e as u32,
+            Expected::AccountAlreadyInUse => 0,
+        }
+    }
+}
+
+use Expected::{Anchor, Dlex, Token};
+
+fn assert_error(result: Result<(), BanksClientError>, expected: Expected) {
+    let debug = format!("{result:?}");
+    assert_eq!(error_code(result), expected.code(), "expected {expected:?}, got {debug}");
+}
+
+/// Builds one pool instruction from the pair's keys and a user's token accounts.
+type Build = fn(&PairKeys, &UserTokens) -> Instruction;
+
+/// `ix` with every account meta whose address is `old` pointed at `new` (at least one must be).
+fn replace(mut ix: Instruction, old: Pubkey, new: Pubkey) -> Instruction {
+    let mut replaced = 0;
+    for meta in ix.accounts.iter_mut().filter(|m| m.pubkey == old) {
+        meta.pubkey = new;
+        replaced += 1;
+    }
+    assert!(replaced > 0, "no account meta {old} to replace");
+    ix
+}
+
+/// `ix` with the signer flag of `key` cleared: the account is passed but does not sign.
+fn not_signed(mut ix: Instruction, key: Pubkey) -> Instruction {
+    for meta in ix.accounts.iter_mut().filter(|m| m.pubkey == key) {
+        meta.is_signer = false;
+    }
+    ix
+}
+
+/// Sends `ix` signed by the bank's payer only, although the instruction declares other
+/// signers: the runtime must refuse the transaction before dlex runs.
+async fn send_missing_signature(bank: &mut Bank, ix: Instruction) -> Result<(), BanksClientError> {
+    let blockhash = bank.ctx.banks_client.get_latest_blockhash().await.expect("blockhash");
+    let mut tx = Transaction::new_with_payer(&[ix], Some(&bank.payer_pubkey()));
+    assert!(tx.message.header.num_required_signatures > 1, "the instruction declares a signer besides the payer");
+    tx.partial_sign(&[bank.payer()], blockhash);
+    bank.ctx.banks_client.process_transaction(tx).await
+}
+
+/// The runtime's answer to a transaction missing a required signature.
+fn assert_signature_failure(result: Result<(), BanksClientError>) {
+    assert!(
+        matches!(result, Err(BanksClientError::TransactionError(TransactionError::SignatureFailure))),
+        "expected SignatureFailure, got {result:?}"
+    );
+}
+
+/// Sends `ix` (signed by `signers`), asserts the exact error and that nothing changed.
+async fn assert_refused(f: &mut Fixture, users: &[&User], ix: Instruction, signers: &[&Keypair], expected: Expected) {
+    let before = f.snapshot(users).await;
+    let result = f.bank.send(&[ix], signers).await;
+    assert_error(result, expected);
+    assert_eq!(f.snapshot(users).await, before, "a refused instruction changes nothing");
+}
+
+/// A pair with liquidity and lending deposits: A minted 1e9 X + 4e9 Y and deposited 7e6 of
+/// each asset; B minted half as much liquidity. Both keep most of their funds.
+struct Setup {
+    f: Fixture,
+    a: User,
+    b: User,
+}
+
+impl Setup {
+    async fn new(flavor: Flavor) -> Self {
+        let mut f = Fixture::new(flavor).await;
+        let a = f.user().await;
+        let b = f.user().await;
+        let keys = f.keys;
+        let ixs = [
+            ix::mint(&keys, &a.tokens, 1_000_000_000, 4_000_000_000, 0),
+            ix::deposit(&keys, &a.tokens, Asset::X, 7_000_000, 0),
+            ix::deposit(&keys, &a.tokens, Asset::Y, 7_000_000, 0),
+        ];
+        f.bank.send(&ixs, &[&a.keypair]).await.expect("seed A");
+        f.bank.send(&[ix::mint(&keys, &b.tokens, 500_000_000, 2_000_000_000, 0)], &[&b.keypair]).await.expect("seed B");
+        Self { f, a, b }
+    }
+
+    async fn refused(&mut self, ix: Instruction, signers: &[&Keypair], expected: Expected) {
+        let Setup { f, a, b } = self;
+        assert_refused(f, &[&*a, &*b], ix, signers, expected).await;
+    }
+
+    /// A second pair in the same bank (two new mints of the same flavor) where A has token
+    /// accounts and an open position.
+    async fn other_pair(&mut self) -> OtherPair {
+        let f = &mut self.f;
+        let program = f.flavor.program();
+        let admin = f.bank.payer_pubkey();
+        let mint_a = f.bank.create_mint(program, 6, None).await.expect("mint");
+        let mint_b = f.bank.create_mint(program, 6, None).await.expect("mint");
+        let (create, keys) = ix::create_pair(admin, (mint_a, program), (mint_b, program), MID, LONG);
+        f.bank.send(&[create], &[]).await.expect("second pair");
+        let owner = self.a.pubkey();
+        let token_x = f.bank.create_token_account(keys.mint_x, owner, program).await;
+        let token_y = f.bank.create_token_account(keys.mint_y, owner, program).await;
+        f.bank.mint_to(keys.mint_x, token_x, USER_FUNDS, program).await;
+        f.bank.mint_to(keys.mint_y, token_y, USER_FUNDS, program).await;
+        f.bank.send(&[ix::open_position(owner, keys.pair)], &[&self.a.keypair]).await.expect("position in second pair");
+        OtherPair { keys, a_tokens: UserTokens { owner, token_x, token_y }, a_position: pda::position(keys.pair, owner) }
+    }
+}
+
+struct OtherPair {
+    keys: PairKeys,
+    a_tokens: UserTokens,
+    a_position: Pubkey,
+}
+
+/// A user holding only `x` and `y` tokens, with an open position.
+async fn poor_user(f: &mut Fixture, x: u64, y: u64) -> User {
+    let keypair = f.bank.new_funded_keypair(1_000_000_000).await;
+    let owner = keypair.pubkey();
+    let program = f.flavor.program();
+    let token_x = f.bank.create_token_account(f.keys.mint_x, owner, program).await;
+    let token_y = f.bank.create_token_account(f.keys.mint_y, owner, program).await;
+    if x > 0 {
+        f.bank.mint_to(f.keys.mint_x, token_x, x, program).await;
+    }
+    if y > 0 {
+        f.bank.mint_to(f.keys.mint_y, token_y, y, program).await;
+    }
+    f.bank.send(&[ix::open_position(owner, f.keys.pair)], &[&keypair]).await.expect("open_position");
+    User { keypair, tokens: UserTokens { owner, token_x, token_y } }
+}
+
+fn other_flavor_program(flavor: Flavor) -> Pubkey {
+    match flavor {
+        Flavor::SplToken => TOKEN_2022_PROGRAM,
+        Flavor::Token2022 => TOKEN_PROGRAM,
+    }
+}
+
+// =============================================================================================
+// Account checks shared by the pool instructions (run once per instruction)
+// =============================================================================================
+
+mod cases {
+    use super::*;
+
+    /// Control: the instruction the other cases corrupt succeeds as built.
+    pub async fn unmodified_instruction_succeeds(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = build(&s.f.keys, &s.a.tokens);
+        s.f.bank.send(&[ix], &[&s.a.keypair]).await.expect("the unmodified instruction succeeds");
+    }
+
+    /// B signs as the owner/trader of an instruction built over A's position and tokens.
+    pub async fn wrong_signer(build: Build, expected: Expected) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let keys = s.f.keys;
+        let tokens = UserTokens { owner: s.b.pubkey(), ..s.a.tokens };
+        let mut ix = build(&keys, &tokens);
+        let b_position = pda::position(keys.pair, s.b.pubkey());
+        if ix.accounts.iter().any(|m| m.pubkey == b_position) {
+            ix = replace(ix, b_position, pda::position(keys.pair, s.a.pubkey()));
+        }
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], expected).await;
+    }
+
+    /// Swaps: B signs as trader but moves A's tokens: the token program refuses B's authority
+    /// over A's account (SPL Token and Token-2022 alike).
+    pub async fn trader_spending_someone_elses_tokens(build: Build, flavor: Flavor) {
+        let mut s = Setup::new(flavor).await;
+        let tokens = UserTokens { owner: s.b.pubkey(), ..s.a.tokens };
+        let ix = build(&s.f.keys, &tokens);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Token(TokenError::OwnerMismatch)).await;
+    }
+
+    /// The owner's account is passed without its signer flag.
+    pub async fn owner_not_signer(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = not_signed(build(&s.f.keys, &s.a.tokens), s.a.pubkey());
+        s.refused(ix, &[], Anchor(AnchorError::AccountNotSigner)).await;
+    }
+
+    /// The owner is declared a signer but the transaction carries no signature of theirs.
+    pub async fn missing_signature(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = build(&s.f.keys, &s.a.tokens);
+        let before = s.f.snapshot(&[&s.a, &s.b]).await;
+        assert_signature_failure(send_missing_signature(&mut s.f.bank, ix).await);
+        assert_eq!(s.f.snapshot(&[&s.a, &s.b]).await, before);
+    }
+
+    /// A signs and passes B's position.
+    pub async fn someone_elses_position(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let keys = s.f.keys;
+        let ix = build(&keys, &s.a.tokens);
+        let ix = replace(ix, pda::position(keys.pair, s.a.pubkey()), pda::position(keys.pair, s.b.pubkey()));
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::PositionOwnerMismatch)).await;
+    }
+
+    /// A signs and passes their own position of another pair.
+    pub async fn position_of_another_pair(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let other = s.other_pair().await;
+        let keys = s.f.keys;
+        let ix = replace(build(&keys, &s.a.tokens), pda::position(keys.pair, s.a.pubkey()), other.a_position);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::PositionPairMismatch)).await;
+    }
+
+    /// A position address that holds no account.
+    pub async fn missing_position(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let keys = s.f.keys;
+        let nobody = pda::position(keys.pair, Pubkey::new_unique());
+        let ix = replace(build(&keys, &s.a.tokens), pda::position(keys.pair, s.a.pubkey()), nobody);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Anchor(AnchorError::AccountOwnedByWrongProgram)).await;
+    }
+
+    /// mint_x, then mint_y, replaced by a mint of another pair.
+    pub async fn mint_of_another_pair(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let other = s.other_pair().await;
+        let keys = s.f.keys;
+        let a = s.a.keypair.insecure_clone();
+        let ix = replace(build(&keys, &s.a.tokens), keys.mint_x, other.keys.mint_x);
+        s.refused(ix, &[&a], Dlex(DlexError::WrongMint)).await;
+        let ix = replace(build(&keys, &s.a.tokens), keys.mint_y, other.keys.mint_y);
+        s.refused(ix, &[&a], Dlex(DlexError::WrongMint)).await;
+    }
+
+    /// vault_x, then vault_y, replaced by the other pair's vault.
+    pub async fn vault_of_another_pair(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let other = s.other_pair().await;
+        let keys = s.f.keys;
+        let a = s.a.keypair.insecure_clone();
+        let ix = replace(build(&keys, &s.a.tokens), keys.vault_x, other.keys.vault_x);
+        s.refused(ix, &[&a], Dlex(DlexError::WrongVault)).await;
+        let ix = replace(build(&keys, &s.a.tokens), keys.vault_y, other.keys.vault_y);
+        s.refused(ix, &[&a], Dlex(DlexError::WrongVault)).await;
+    }
+
+    /// A vault replaced by a user's token account of the right mint (B's).
+    pub async fn user_token_account_as_vault(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let keys = s.f.keys;
+        let a = s.a.keypair.insecure_clone();
+        let ix = replace(build(&keys, &s.a.tokens), keys.vault_x, s.b.tokens.token_x);
+        s.refused(ix, &[&a], Dlex(DlexError::WrongVault)).await;
+        let ix = replace(build(&keys, &s.a.tokens), keys.vault_y, s.b.tokens.token_y);
+        s.refused(ix, &[&a], Dlex(DlexError::WrongVault)).await;
+    }
+
+    /// The user's token account replaced by the pair's own vault: one account may not be
+    /// both sides of a transfer.
+    pub async fn vault_as_user_token_account(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let keys = s.f.keys;
+        let a = s.a.keypair.insecure_clone();
+        let ix = replace(build(&keys, &s.a.tokens), s.a.tokens.token_x, keys.vault_x);
+        s.refused(ix, &[&a], Anchor(AnchorError::ConstraintDuplicateMutableAccount)).await;
+    }
+
+    /// The user's X (then Y) account replaced by A's account of another pair's mint.
+    pub async fn user_token_account_of_wrong_mint(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let other = s.other_pair().await;
+        let keys = s.f.keys;
+        let a = s.a.keypair.insecure_clone();
+        let ix = replace(build(&keys, &s.a.tokens), s.a.tokens.token_x, other.a_tokens.token_x);
+        s.refused(ix, &[&a], Dlex(DlexError::WrongTokenAccountMint)).await;
+        let ix = replace(build(&keys, &s.a.tokens), s.a.tokens.token_y, other.a_tokens.token_y);
+        s.refused(ix, &[&a], Dlex(DlexError::WrongTokenAccountMint)).await;
+    }
+
+    /// Both token programs swapped for the other one (Token-2022 on an SPL pair and back).
+    pub async fn token_program_swapped(build: Build, flavor: Flavor) {
+        let mut s = Setup::new(flavor).await;
+        let keys = s.f.keys;
+        let a = s.a.keypair.insecure_clone();
+        let ix = replace(build(&keys, &s.a.tokens), flavor.program(), other_flavor_program(flavor));
+        s.refused(ix, &[&a], Dlex(DlexError::WrongTokenProgram)).await;
+    }
+
+    /// The pair account replaced by a dlex account of another type (a Position, the Config).
+    pub async fn non_pair_dlex_account_as_pair(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let keys = s.f.keys;
+        let a = s.a.keypair.insecure_clone();
+        let position = pda::position(keys.pair, s.b.pubkey());
+        for wrong in [position, pda::config()] {
+            let mut ix = build(&keys, &s.a.tokens);
+            // Only the pair meta: the position meta (derived from the pair) stays A's.
+            let pair_index = ix.accounts.iter().position(|m| m.pubkey == keys.pair).expect("pair meta");
+            ix.accounts[pair_index].pubkey = wrong;
+            s.refused(ix, &[&a], Anchor(AnchorError::AccountDiscriminatorMismatch)).await;
+        }
+    }
+
+    /// The pair account replaced by an account dlex does not own (the X mint).
+    pub async fn foreign_account_as_pair(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let keys = s.f.keys;
+        let a = s.a.keypair.insecure_clone();
+        let mut ix = build(&keys, &s.a.tokens);
+        let pair_index = ix.accounts.iter().position(|m| m.pubkey == keys.pair).expect("pair meta");
+        ix.accounts[pair_index].pubkey = keys.mint_x;
+        s.refused(ix, &[&a], Anchor(AnchorError::AccountOwnedByWrongProgram)).await;
+    }
+
+    /// Another real pair passed as the pair (with A's position in that pair, where the
+    /// instruction has one): its stored mints differ from the ones passed.
+    pub async fn another_pair_as_pair(build: Build) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let other = s.other_pair().await;
+        let keys = s.f.keys;
+        let a = s.a.keypair.insecure_clone();
+        let mut ix = build(&keys, &s.a.tokens);
+        let own_position = pda::position(keys.pair, s.a.pubkey());
+        if ix.accounts.iter().any(|m| m.pubkey == own_position) {
+            ix = replace(ix, own_position, other.a_position);
+        }
+        let ix = replace(ix, keys.pair, other.keys.pair);
+        s.refused(ix, &[&a], Dlex(DlexError::WrongMint)).await;
+    }
+}
+
+/// The account checks of `mint`, `burn`, `deposit`, `withdraw` (shared `PositionTokens`),
+/// run on the instruction `build` of the enclosing module.
+macro_rules! position_account_checks {
+    () => {
+        #[tokio::test]
+        async fn unmodified_instruction_succeeds() {
+            cases::unmodified_instruction_succeeds(build).await;
+        }
+        #[tokio::test]
+        async fn wrong_signer_over_someone_elses_position_is_refused() {
+            cases::wrong_signer(build, Dlex(DlexError::PositionOwnerMismatch)).await;
+        }
+        #[tokio::test]
+        async fn owner_not_signing_is_refused() {
+            cases::owner_not_signer(build).await;
+        }
+        #[tokio::test]
+        async fn missing_owner_signature_is_refused_by_the_runtime() {
+            cases::missing_signature(build).await;
+        }
+        #[tokio::test]
+        async fn someone_elses_position_is_refused() {
+            cases::someone_elses_position(build).await;
+        }
+        #[tokio::test]
+        async fn position_of_another_pair_is_refused() {
+            cases::position_of_another_pair(build).await;
+        }
+        #[tokio::test]
+        async fn missing_position_is_refused() {
+            cases::missing_position(build).await;
+        }
+        #[tokio::test]
+        async fn mint_of_another_pair_is_refused() {
+            cases::mint_of_another_pair(build).await;
+        }
+        #[tokio::test]
+        async fn vault_of_another_pair_is_refused() {
+            cases::vault_of_another_pair(build).await;
+        }
+        #[tokio::test]
+        async fn user_token_account_as_vault_is_refused() {
+            cases::user_token_account_as_vault(build).await;
+        }
+        #[tokio::test]
+        async fn vault_as_user_token_account_is_refused() {
+            cases::vault_as_user_token_account(build).await;
+        }
+        #[tokio::test]
+        async fn user_token_account_of_wrong_mint_is_refused() {
+            cases::user_token_account_of_wrong_mint(build).await;
+        }
+        #[tokio::test]
+        async fn token_2022_program_on_spl_pair_is_refused() {
+            cases::token_program_swapped(build, Flavor::SplToken).await;
+        }
+        #[tokio::test]
+        async fn spl_token_program_on_token_2022_pair_is_refused() {
+            cases::token_program_swapped(build, Flavor::Token2022).await;
+        }
+        #[tokio::test]
+        async fn position_or_config_as_pair_is_refused() {
+            cases::non_pair_dlex_account_as_pair(build).await;
+        }
+        #[tokio::test]
+        async fn foreign_account_as_pair_is_refused() {
+            cases::foreign_account_as_pair(build).await;
+        }
+        #[tokio::test]
+        async fn another_pair_as_pair_is_refused() {
+            cases::another_pair_as_pair(build).await;
+        }
+    };
+}
+
+/// The account checks of the two swaps (shared `SwapTokens`, no position).
+macro_rules! swap_account_checks {
+    () => {
+        #[tokio::test]
+        async fn unmodified_instruction_succeeds() {
+            cases::unmodified_instruction_succeeds(build).await;
+        }
+        #[tokio::test]
+        async fn trader_spending_someone_elses_tokens_is_refused_spl_token() {
+            cases::trader_spending_someone_elses_tokens(build, Flavor::SplToken).await;
+        }
+        #[tokio::test]
+        async fn trader_spending_someone_elses_tokens_is_refused_token_2022() {
+            cases::trader_spending_someone_elses_tokens(build, Flavor::Token2022).await;
+        }
+        #[tokio::test]
+        async fn trader_not_signing_is_refused() {
+            cases::owner_not_signer(build).await;
+        }
+        #[tokio::test]
+        async fn missing_trader_signature_is_refused_by_the_runtime() {
+            cases::missing_signature(build).await;
+        }
+        #[tokio::test]
+        async fn mint_of_another_pair_is_refused() {
+            cases::mint_of_another_pair(build).await;
+        }
+        #[tokio::test]
+        async fn vault_of_another_pair_is_refused() {
+            cases::vault_of_another_pair(build).await;
+        }
+        #[tokio::test]
+        async fn user_token_account_as_vault_is_refused() {
+            cases::user_token_account_as_vault(build).await;
+        }
+        #[tokio::test]
+        async fn vault_as_user_token_account_is_refused() {
+            cases::vault_as_user_token_account(build).await;
+        }
+        #[tokio::test]
+        async fn user_token_account_of_wrong_mint_is_refused() {
+            cases::user_token_account_of_wrong_mint(build).await;
+        }
+        #[tokio::test]
+        async fn token_2022_program_on_spl_pair_is_refused() {
+            cases::token_program_swapped(build, Flavor::SplToken).await;
+        }
+        #[tokio::test]
+        async fn spl_token_program_on_token_2022_pair_is_refused() {
+            cases::token_program_swapped(build, Flavor::Token2022).await;
+        }
+        #[tokio::test]
+        async fn position_or_config_as_pair_is_refused() {
+            cases::non_pair_dlex_account_as_pair(build).await;
+        }
+        #[tokio::test]
+        async fn foreign_account_as_pair_is_refused() {
+            cases::foreign_account_as_pair(build).await;
+        }
+        #[tokio::test]
+        async fn another_pair_as_pair_is_refused() {
+            cases::another_pair_as_pair(build).await;
+        }
+    };
+}
+
+// =============================================================================================
+// init_config
+// =============================================================================================
+
+mod init_config {
+    use super::*;
+
+    async fn config_bytes(bank: &mut Bank) -> Option<Vec<u8>> {
+        bank.account(pda::config()).await.map(|a| a.data)
+    }
+
+    #[tokio::test]
+    async fn second_init_config_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let before = config_bytes(&mut f.bank).await;
+        let other = f.bank.new_funded_keypair(1_000_000_000).await;
+        let ix = ix::init_config(other.pubkey(), other.pubkey(), MID, LONG);
+        assert_error(f.bank.send(&[ix], &[&other]).await, Expected::AccountAlreadyInUse);
+        assert_eq!(config_bytes(&mut f.bank).await, before, "the admin stays the first one");
+    }
+
+    async fn assert_init_refused(mid: u32, long: u32) {
+        let mut bank = Bank::start().await;
+        let admin = bank.payer_pubkey();
+        let result = bank.send(&[ix::init_config(admin, admin, mid, long)], &[]).await;
+        assert_error(result, Dlex(DlexError::InvalidIntervalConfig));
+        assert_eq!(config_bytes(&mut bank).await, None);
+    }
+
+    #[tokio::test]
+    async fn mid_term_interval_below_8_seconds_is_refused() {
+        assert_init_refused(7, 7 * 14).await;
+    }
+
+    #[tokio::test]
+    async fn long_term_interval_below_14_times_mid_is_refused() {
+        assert_init_refused(MID, MID * 14 - 1).await;
+    }
+
+    #[tokio::test]
+    async fn mid_term_interval_above_one_day_is_refused() {
+        assert_init_refused(86_401, 86_401 * 14).await;
+    }
+
+    #[tokio::test]
+    async fn long_term_interval_above_60_days_is_refused() {
+        assert_init_refused(MID, 60 * 86_400 + 1).await;
+    }
+
+    #[tokio::test]
+    async fn overflowing_long_term_minimum_is_refused() {
+        assert_init_refused(u32::MAX, u32::MAX).await;
+    }
+
+    #[tokio::test]
+    async fn wrong_instructions_sysvar_is_refused() {
+        let mut bank = Bank::start().await;
+        let admin = bank.payer_pubkey();
+        let ix = replace(ix::init_config(admin, admin, MID, LONG), ix::instructions_sysvar_id(), Pubkey::new_unique());
+        assert_error(bank.send(&[ix], &[]).await, Anchor(AnchorError::ConstraintAddress));
+        assert_eq!(config_bytes(&mut bank).await, None);
+    }
+
+    #[tokio::test]
+    async fn admin_not_signing_is_refused() {
+        let mut bank = Bank::start().await;
+        let admin = Keypair::new().pubkey();
+        let ix = not_signed(ix::init_config(admin, admin, MID, LONG), admin);
+        assert_error(bank.send(&[ix], &[]).await, Anchor(AnchorError::AccountNotSigner));
+        assert_eq!(config_bytes(&mut bank).await, None);
+    }
+}
+
+// =============================================================================================
+// create_pair
+// =============================================================================================
+
+mod create_pair {
+    use super::*;
+
+    /// A bank with the Config and two new mints of `program` (no pair yet), sorted.
+    async fn bank_and_mints(program: Pubkey) -> (Bank, Pubkey, Pubkey) {
+        let mut bank = Bank::start().await;
+        let admin = bank.payer_pubkey();
+        bank.send(&[ix::init_config(admin, admin, MID, LONG)], &[]).await.expect("init_config");
+        let a = bank.create_mint(program, 6, None).await.expect("mint");
+        let b = bank.create_mint(program, 6, None).await.expect("mint");
+        let (x, y) = pda::canonical_mints(a, b);
+        (bank, x, y)
+    }
+
+    /// Pair keys with the accounts exactly as given: the pair PDA of (`mint_x`, `mint_y`) in
+    /// that order and its vaults.
+    fn keys_as_given(mint_x: (Pubkey, Pubkey), mint_y: (Pubkey, Pubkey)) -> PairKeys {
+        let pair = Pubkey::find_program_address(&[dlex::constants::PAIR_SEED, mint_x.0.as_ref(), mint_y.0.as_ref()], &dlex::ID).0;
+        PairKeys {
+            pair,
+            mint_x: mint_x.0,
+            mint_y: mint_y.0,
+            vault_x: pda::vault(pair, mint_x.0),
+            vault_y: pda::vault(pair, mint_y.0),
+            token_program_x: mint_x.1,
+            token_program_y: mint_y.1,
+        }
+    }
+
+    async fn assert_no_pair(bank: &mut Bank, keys: &PairKeys) {
+        for address in [keys.pair, keys.vault_x, keys.vault_y] {
+            assert!(bank.account(address).await.is_none(), "refused create_pair leaves no account behind");
+        }
+    }
+
+    async fn assert_create_refused(bank: &mut Bank, keys: &PairKeys, mid: u32, long: u32, expected: Expected) {
+        let payer = bank.payer_pubkey();
+        let result = bank.send(&[ix::create_pair_unsorted(payer, keys, mid, long)], &[]).await;
+        assert_error(result, expected);
+        assert_no_pair(bank, keys).await;
+    }
+
+    #[tokio::test]
+    async fn mints_in_non_canonical_order_are_refused() {
+        let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
+        let keys = keys_as_given((y, TOKEN_PROGRAM), (x, TOKEN_PROGRAM));
+        assert_create_refused(&mut bank, &keys, MID, LONG, Dlex(DlexError::MintsNotCanonical)).await;
+    }
+
+    #[tokio::test]
+    async fn same_mint_twice_is_refused() {
+        let (mut bank, x, _) = bank_and_mints(TOKEN_PROGRAM).await;
+        let keys = keys_as_given((x, TOKEN_PROGRAM), (x, TOKEN_PROGRAM));
+        assert_create_refused(&mut bank, &keys, MID, LONG, Dlex(DlexError::IdenticalMints)).await;
+    }
+
+    #[tokio::test]
+    async fn mid_term_interval_below_8_seconds_is_refused() {
+        let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
+        let keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
+        assert_create_refused(&mut bank, &keys, 7, 7 * 14, Dlex(DlexError::InvalidIntervalConfig)).await;
+    }
+
+    #[tokio::test]
+    async fn long_term_interval_below_14_times_mid_is_refused() {
+        let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
+        let keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
+        assert_create_refused(&mut bank, &keys, MID, MID * 14 - 1, Dlex(DlexError::InvalidIntervalConfig)).await;
+    }
+
+    #[tokio::test]
+    async fn same_pair_twice_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let before = f.snapshot(&[]).await;
+        let payer = f.bank.payer_pubkey();
+        let result = f.bank.send(&[ix::create_pair_unsorted(payer, &f.keys, MID, LONG)], &[]).await;
+        assert_error(result, Expected::AccountAlreadyInUse);
+        assert_eq!(f.snapshot(&[]).await, before);
+    }
+
+    #[tokio::test]
+    async fn pair_address_not_the_mints_pda_is_refused() {
+        let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
+        let mut keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
+        // The PDA of the mints in the wrong order (a valid PDA, of other seeds).
+        keys.pair = keys_as_given((y, TOKEN_PROGRAM), (x, TOKEN_PROGRAM)).pair;
+        keys.vault_x = pda::vault(keys.pair, x);
+        keys.vault_y = pda::vault(keys.pair, y);
+        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintSeeds)).await;
+    }
+
+    #[tokio::test]
+    async fn vault_address_not_the_vault_pda_is_refused() {
+        let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
+        let mut keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
+        keys.vault_x = pda::vault(keys.pair, y);
+        keys.vault_y = pda::vault(keys.pair, x);
+        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintSeeds)).await;
+    }
+
+    #[tokio::test]
+    async fn token_2022_program_for_spl_mint_is_refused() {
+        let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
+        let keys = keys_as_given((x, TOKEN_2022_PROGRAM), (y, TOKEN_PROGRAM));
+        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintMintTokenProgram)).await;
+    }
+
+    #[tokio::test]
+    async fn spl_token_program_for_token_2022_mint_is_refused() {
+        let (mut bank, x, y) = bank_and_mints(TOKEN_2022_PROGRAM).await;
+        let keys = keys_as_given((x, TOKEN_2022_PROGRAM), (y, TOKEN_PROGRAM));
+        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintMintTokenProgram)).await;
+    }
+
+    #[tokio::test]
+    async fn payer_not_signing_is_refused() {
+        let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
+        let keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
+        let payer = bank.new_funded_keypair(1_000_000_000).await;
+        let ix = not_signed(ix::create_pair_unsorted(payer.pubkey(), &keys, MID, LONG), payer.pubkey());
+        assert_error(bank.send(&[ix], &[]).await, Anchor(AnchorError::AccountNotSigner));
+        assert_no_pair(&mut bank, &keys).await;
+    }
+
+    /// A Token-2022 mint with `extension` paired with a plain Token-2022 mint.
+    async fn extension_pair(extension: MintExtension) -> (Bank, PairKeys) {
+        let (mut bank, plain, _) = bank_and_mints(TOKEN_2022_PROGRAM).await;
+        let special = bank.create_mint(TOKEN_2022_PROGRAM, 6, Some(extension)).await.expect("mint with extension");
+        let (x, y) = pda::canonical_mints(plain, special);
+        (bank, keys_as_given((x, TOKEN_2022_PROGRAM), (y, TOKEN_2022_PROGRAM)))
+    }
+
+    async fn assert_extension_refused(extension: MintExtension) {
+        let (mut bank, keys) = extension_pair(extension).await;
+        assert_create_refused(&mut bank, &keys, MID, LONG, Dlex(DlexError::UnsupportedMintExtension)).await;
+    }
+
+    #[tokio::test]
+    async fn transfer_fee_mint_is_refused() {
+        assert_extension_refused(MintExtension::TransferFee).await;
+    }
+
+    #[tokio::test]
+    async fn transfer_hook_mint_is_refused() {
+        assert_extension_refused(MintExtension::TransferHook).await;
+    }
+
+    #[tokio::test]
+    async fn permanent_delegate_mint_is_refused() {
+        assert_extension_refused(MintExtension::PermanentDelegate).await;
+    }
+
+    #[tokio::test]
+    async fn non_transferable_mint_is_refused() {
+        assert_extension_refused(MintExtension::NonTransferable).await;
+    }
+
+    #[tokio::test]
+    async fn default_frozen_mint_is_refused() {
+        assert_extension_refused(MintExtension::DefaultFrozen).await;
+    }
+
+    #[tokio::test]
+    async fn mint_close_authority_mint_is_refused() {
+        assert_extension_refused(MintExtension::MintCloseAuthority).await;
+    }
+
+    /// Positive control: interest-bearing only changes the displayed amount; it is accepted.
+    #[tokio::test]
+    async fn interest_bearing_mint_is_accepted() {
+        let (mut bank, keys) = extension_pair(MintExtension::InterestBearing).await;
+        let payer = bank.payer_pubkey();
+        bank.send(&[ix::create_pair_unsorted(payer, &keys, MID, LONG)], &[]).await.expect("interest-bearing mint accepted");
+        let pair = bank.pair(keys.pair).await;
+        assert_eq!((pair.mint_x, pair.mint_y), (keys.mint_x, keys.mint_y));
+    }
+}
+
+// =============================================================================================
+// open_position
+// =============================================================================================
+
+mod open_position {
+    use super::*;
+
+    #[tokio::test]
+    async fn second_open_position_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let ix = ix::open_position(a.pubkey(), f.keys.pair);
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Expected::AccountAlreadyInUse).await;
+    }
+
+    #[tokio::test]
+    async fn position_address_of_another_owner_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let c = f.bank.new_funded_keypair(1_000_000_000).await;
+        let ix = replace(ix::open_position(c.pubkey(), f.keys.pair), pda::position(f.keys.pair, c.pubkey()), pda::position(f.keys.pair, Pubkey::new_unique()));
+        assert_refused(&mut f, &[&a], ix, &[&c], Anchor(AnchorError::ConstraintSeeds)).await;
+    }
+
+    #[tokio::test]
+    async fn config_as_pair_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let c = f.bank.new_funded_keypair(1_000_000_000).await;
+        let ix = ix::open_position(c.pubkey(), pda::config());
+        assert_refused(&mut f, &[], ix, &[&c], Anchor(AnchorError::AccountDiscriminatorMismatch)).await;
+        assert!(f.bank.account(pda::position(pda::config(), c.pubkey())).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn position_as_pair_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let c = f.bank.new_funded_keypair(1_000_000_000).await;
+        let a_position = pda::position(f.keys.pair, a.pubkey());
+        let ix = ix::open_position(c.pubkey(), a_position);
+        assert_refused(&mut f, &[&a], ix, &[&c], Anchor(AnchorError::AccountDiscriminatorMismatch)).await;
+    }
+
+    #[tokio::test]
+    async fn foreign_account_as_pair_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let c = f.bank.new_funded_keypair(1_000_000_000).await;
+        let ix = ix::open_position(c.pubkey(), f.keys.mint_x);
+        assert_refused(&mut f, &[], ix, &[&c], Anchor(AnchorError::AccountOwnedByWrongProgram)).await;
+    }
+
+    #[tokio::test]
+    async fn owner_not_signing_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let c = f.bank.new_funded_keypair(1_000_000_000).await;
+        let ix = not_signed(ix::open_position(c.pubkey(), f.keys.pair), c.pubkey());
+        assert_refused(&mut f, &[], ix, &[], Anchor(AnchorError::AccountNotSigner)).await;
+        assert!(f.bank.account(pda::position(f.keys.pair, c.pubkey())).await.is_none());
+    }
+
+    #[tokio::test]
+    async fn missing_owner_signature_is_refused_by_the_runtime() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let c = f.bank.new_funded_keypair(1_000_000_000).await;
+        let ix = ix::open_position(c.pubkey(), f.keys.pair);
+        assert_signature_failure(send_missing_signature(&mut f.bank, ix).await);
+        assert!(f.bank.account(pda::position(f.keys.pair, c.pubkey())).await.is_none());
+    }
+}
+
+// =============================================================================================
+// close_position
+// =============================================================================================
+
+mod close_position {
+    use super::*;
+
+    #[tokio::test]
+    async fn position_with_shares_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::close_position(s.a.pubkey(), s.f.keys.pair);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::PositionNotEmpty)).await;
+    }
+
+    #[tokio::test]
+    async fn position_with_only_a_lending_deposit_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let keys = f.keys;
+        f.bank.send(&[ix::deposit(&keys, &a.tokens, Asset::Y, 5, 0)], &[&a.keypair]).await.unwrap();
+        let ix = ix::close_position(a.pubkey(), keys.pair);
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::PositionNotEmpty)).await;
+    }
+
+    #[tokio::test]
+    async fn someone_elses_empty_position_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let b = f.user().await;
+        let ix = replace(ix::close_position(b.pubkey(), f.keys.pair), pda::position(f.keys.pair, b.pubkey()), pda::position(f.keys.pair, a.pubkey()));
+        assert_refused(&mut f, &[&a, &b], ix, &[&b.keypair], Dlex(DlexError::PositionOwnerMismatch)).await;
+    }
+
+    #[tokio::test]
+    async fn position_of_another_pair_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let other = s.other_pair().await;
+        let keys = s.f.keys;
+        // A's (empty) position of the other pair, closed through this pair.
+        let ix = replace(ix::close_position(s.a.pubkey(), keys.pair), pda::position(keys.pair, s.a.pubkey()), other.a_position);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::PositionPairMismatch)).await;
+        assert!(s.f.bank.account(other.a_position).await.is_some());
+    }
+
+    #[tokio::test]
+    async fn closed_position_cannot_be_closed_again() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let ix = ix::close_position(a.pubkey(), f.keys.pair);
+        f.bank.send(&[ix.clone()], &[&a.keypair]).await.expect("first close");
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Anchor(AnchorError::AccountOwnedByWrongProgram)).await;
+    }
+
+    #[tokio::test]
+    async fn owner_not_signing_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let ix = not_signed(ix::close_position(a.pubkey(), f.keys.pair), a.pubkey());
+        assert_refused(&mut f, &[&a], ix, &[], Anchor(AnchorError::AccountNotSigner)).await;
+    }
+
+    #[tokio::test]
+    async fn missing_owner_signature_is_refused_by_the_runtime() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let before = f.snapshot(&[&a]).await;
+        let ix = ix::close_position(a.pubkey(), f.keys.pair);
+        assert_signature_failure(send_missing_signature(&mut f.bank, ix).await);
+        assert_eq!(f.snapshot(&[&a]).await, before);
+    }
+}
+
+// =============================================================================================
+// mint
+// =============================================================================================
+
+mod mint {
+    use super::*;
+
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        ix::mint(keys, user, 1_000_000, 4_000_000, 0)
+    }
+
+    position_account_checks!();
+
+    #[tokio::test]
+    async fn zero_max_amount_x_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::mint(&s.f.keys, &s.a.tokens, 0, 4_000_000, 0);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::ZeroAmount)).await;
+    }
+
+    #[tokio::test]
+    async fn zero_max_amount_y_on_an_empty_pair_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let ix = ix::mint(&f.keys, &a.tokens, 1_000_000, 0, 0);
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::ZeroAmount)).await;
+    }
+
+    #[tokio::test]
+    async fn first_mint_of_1_and_1_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let ix = ix::mint(&f.keys, &a.tokens, 1, 1, 0);
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::InsufficientLiquidityMinted)).await;
+    }
+
+    /// sqrt(1000 · 1000) = 1000 = MINIMUM_LIQUIDITY: nothing left for the user.
+    #[tokio::test]
+    async fn first_mint_of_exactly_minimum_liquidity_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let ix = ix::mint(&f.keys, &a.tokens, 1000, 1000, 0);
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::InsufficientLiquidityMinted)).await;
+    }
+
+    /// 1 X + 1 Y into a 1e9 X / 4e9 Y pool is worth less than one unit of liquidity.
+    #[tokio::test]
+    async fn later_mint_worth_no_liquidity_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::mint(&s.f.keys, &s.b.tokens, 1, 1, 0);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::InsufficientLiquidityMinted)).await;
+    }
+
+    #[tokio::test]
+    async fn first_mint_above_balance_is_refused() {
+        let mut f = Fixture::new(Flavor::Token2022).await;
+        let a = f.user().await;
+        let ix = ix::mint(&f.keys, &a.tokens, USER_FUNDS + 1, 1_000_000, 0);
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::InsufficientUserBalance)).await;
+    }
+
+    #[tokio::test]
+    async fn later_mint_above_balance_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let poor = poor_user(&mut s.f, 1_000_000, 1_000_000).await;
+        // 2e6 X and 8e6 Y are in the pool's 1:4 ratio: both sides exceed the balance.
+        let ix = ix::mint(&s.f.keys, &poor.tokens, 2_000_000, 8_000_000, 0);
+        let Setup { f, a, b } = &mut s;
+        assert_refused(f, &[&*a, &*b, &poor], ix, &[&poor.keypair], Dlex(DlexError::InsufficientUserBalance)).await;
+    }
+
+    #[tokio::test]
+    async fn first_mint_of_u64_max_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let ix = ix::mint(&f.keys, &a.tokens, u64::MAX, u64::MAX, 0);
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::InsufficientUserBalance)).await;
+    }
+
+    #[tokio::test]
+    async fn later_mint_of_u64_max_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::mint(&s.f.keys, &s.b.tokens, u64::MAX, u64::MAX, 0);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::InsufficientUserBalance)).await;
+    }
+
+    #[tokio::test]
+    async fn min_shares_above_first_mint_shares_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        // sqrt(1e9 · 4e9) − 1000 = 1_999_999_000 shares.
+        let ix = ix::mint(&f.keys, &a.tokens, 1_000_000_000, 4_000_000_000, 1_999_999_001);
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::SlippageSharesOut)).await;
+    }
+
+    #[tokio::test]
+    async fn min_shares_above_quote_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let pair = s.f.pair().await;
+        let quote = dlex_sdk::quote::mint(&pair, s.f.bank.now(), 1_000_000, 4_000_000).expect("quote");
+        assert!(quote.shares.0 > 0);
+        let ix = ix::mint(&s.f.keys, &s.b.tokens, 1_000_000, 4_000_000, quote.shares.0 + 1);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::SlippageSharesOut)).await;
+        // Control: the quoted minimum passes.
+        let ix = ix::mint(&s.f.keys, &s.b.tokens, 1_000_000, 4_000_000, quote.shares.0);
+        s.f.bank.send(&[ix], &[&s.b.keypair]).await.expect("quoted minimum passes");
+    }
+}
+
+// =============================================================================================
+// burn
+// =============================================================================================
+
+mod burn {
+    use super::*;
+
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        ix::burn(keys, user, 1_000_000, 0, 0)
+    }
+
+    position_account_checks!();
+
+    #[tokio::test]
+    async fn zero_shares_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::burn(&s.f.keys, &s.a.tokens, 0, 0, 0);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::ZeroAmount)).await;
+    }
+
+    #[tokio::test]
+    async fn more_shares_than_held_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let held = s.f.position(&s.a).await.share_balance(TokenKind::DepositL);
+        let ix = ix::burn(&s.f.keys, &s.a.tokens, held + 1, 0, 0);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::InsufficientShares)).await;
+    }
+
+    #[tokio::test]
+    async fn burn_without_any_shares_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let poor = poor_user(&mut s.f, 0, 0).await;
+        let ix = ix::burn(&s.f.keys, &poor.tokens, 1, 0, 0);
+        let Setup { f, a, b } = &mut s;
+        assert_refused(f, &[&*a, &*b, &poor], ix, &[&poor.keypair], Dlex(DlexError::InsufficientShares)).await;
+    }
+
+    #[tokio::test]
+    async fn u128_max_shares_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::burn(&s.f.keys, &s.a.tokens, u128::MAX, 0, 0);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::InsufficientShares)).await;
+    }
+
+    #[tokio::test]
+    async fn u64_max_minimum_amounts_are_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::burn(&s.f.keys, &s.a.tokens, 1_000_000, u64::MAX, u64::MAX);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::SlippageAmountOut)).await;
+    }
+
+    async fn assert_min_amount_refused(raise_x: bool) {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let pair = s.f.pair().await;
+        let quote = dlex_sdk::quote::burn(&pair, s.f.bank.now(), 1_000_000).expect("quote");
+        let (min_x, min_y) = (quote.flows.x_out, quote.flows.y_out);
+        let (min_x, min_y) = if raise_x { (min_x + 1, min_y) } else { (min_x, min_y + 1) };
+        let a = s.a.keypair.insecure_clone();
+        let ix = ix::burn(&s.f.keys, &s.a.tokens, 1_000_000, min_x, min_y);
+        s.refused(ix, &[&a], Dlex(DlexError::SlippageAmountOut)).await;
+        // Control: the quoted minima pass.
+        let ix = ix::burn(&s.f.keys, &s.a.tokens, 1_000_000, quote.flows.x_out, quote.flows.y_out);
+        s.f.bank.send(&[ix], &[&a]).await.expect("quoted minima pass");
+    }
+
+    #[tokio::test]
+    async fn min_amount_x_above_quote_is_refused() {
+        assert_min_amount_refused(true).await;
+    }
+
+    #[tokio::test]
+    async fn min_amount_y_above_quote_is_refused() {
+        assert_min_amount_refused(false).await;
+    }
+
+    /// A lopsided pool (2000 X, 1e12 Y): one share is worth less than one unit of X.
+    #[tokio::test]
+    async fn burn_paying_zero_of_one_side_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        f.bank.send(&[ix::mint(&f.keys, &a.tokens, 2_000, 1_000_000_000_000, 0)], &[&a.keypair]).await.unwrap();
+        let ix = ix::burn(&f.keys, &a.tokens, 1, 0, 0);
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::InsufficientLiquidityBurned)).await;
+    }
+}
+
+// =============================================================================================
+// swap_exact_in
+// =============================================================================================
+
+mod swap_exact_in {
+    use super::*;
+
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        ix::swap_exact_in(keys, user, SwapDirection::XToY, 1_000_000, 0)
+    }
+
+    swap_account_checks!();
+
+    #[tokio::test]
+    async fn zero_amount_in_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::swap_exact_in(&s.f.keys, &s.b.tokens, SwapDirection::XToY, 0, 0);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::InsufficientInputAmount)).await;
+    }
+
+    /// 1 Y buys a quarter of a unit of X: nothing.
+    #[tokio::test]
+    async fn input_too_small_to_buy_anything_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::swap_exact_in(&s.f.keys, &s.b.tokens, SwapDirection::YToX, 1, 0);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::InsufficientOutputAmount)).await;
+    }
+
+    #[tokio::test]
+    async fn swap_on_an_empty_pair_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let ix = ix::swap_exact_in(&f.keys, &a.tokens, SwapDirection::XToY, 1_000_000, 0);
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::PairNotInitialized)).await;
+    }
+
+    #[tokio::test]
+    async fn amount_above_balance_is_refused() {
+        let mut s = Setup::new(Flavor::Token2022).await;
+        let poor = poor_user(&mut s.f, 1_000_000, 0).await;
+        let ix = ix::swap_exact_in(&s.f.keys, &poor.tokens, SwapDirection::XToY, 1_000_001, 0);
+        let Setup { f, a, b } = &mut s;
+        assert_refused(f, &[&*a, &*b, &poor], ix, &[&poor.keypair], Dlex(DlexError::InsufficientUserBalance)).await;
+    }
+
+    #[tokio::test]
+    async fn u64_max_amount_in_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::swap_exact_in(&s.f.keys, &s.b.tokens, SwapDirection::XToY, u64::MAX, 0);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::InsufficientUserBalance)).await;
+    }
+
+    #[tokio::test]
+    async fn min_amount_out_above_quote_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let pair = s.f.pair().await;
+        let quote = dlex_sdk::quote::swap(&pair, s.f.bank.now(), SwapDirection::XToY, SwapAmount::ExactIn(1_000_000)).expect("quote");
+        let b = s.b.keypair.insecure_clone();
+        let ix = ix::swap_exact_in(&s.f.keys, &s.b.tokens, SwapDirection::XToY, 1_000_000, quote.amount_out + 1);
+        s.refused(ix, &[&b], Dlex(DlexError::SlippageAmountOut)).await;
+        let ix = ix::swap_exact_in(&s.f.keys, &s.b.tokens, SwapDirection::XToY, 1_000_000, u64::MAX);
+        s.refused(ix, &[&b], Dlex(DlexError::SlippageAmountOut)).await;
+        // Control: the quoted minimum passes.
+        let ix = ix::swap_exact_in(&s.f.keys, &s.b.tokens, SwapDirection::XToY, 1_000_000, quote.amount_out);
+        s.f.bank.send(&[ix], &[&b]).await.expect("quoted minimum passes");
+    }
+}
+
+// =============================================================================================
+// swap_exact_out
+// =============================================================================================
+
+mod swap_exact_out {
+    use super::*;
+
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        ix::swap_exact_out(keys, user, SwapDirection::XToY, 1_000_000, u64::MAX)
+    }
+
+    swap_account_checks!();
+
+    #[tokio::test]
+    async fn zero_amount_out_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::swap_exact_out(&s.f.keys, &s.b.tokens, SwapDirection::XToY, 0, u64::MAX);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::InsufficientOutputAmount)).await;
+    }
+
+    #[tokio::test]
+    async fn swap_on_an_empty_pair_is_refused() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = f.user().await;
+        let ix = ix::swap_exact_out(&f.keys, &a.tokens, SwapDirection::XToY, 1_000_000, u64::MAX);
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::PairNotInitialized)).await;
+    }
+
+    #[tokio::test]
+    async fn input_above_balance_is_refused() {
+        let mut s = Setup::new(Flavor::Token2022).await;
+        // 1e6 Y costs about 2.5e5 X; the trader holds 1000 X.
+        let poor = poor_user(&mut s.f, 1_000, 0).await;
+        let ix = ix::swap_exact_out(&s.f.keys, &poor.tokens, SwapDirection::XToY, 1_000_000, u64::MAX);
+        let Setup { f, a, b } = &mut s;
+        assert_refused(f, &[&*a, &*b, &poor], ix, &[&poor.keypair], Dlex(DlexError::InsufficientUserBalance)).await;
+    }
+
+    #[tokio::test]
+    async fn output_of_the_whole_reserve_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let reserve_y = s.f.pair().await.reserve_y.get() as u64;
+        let ix = ix::swap_exact_out(&s.f.keys, &s.b.tokens, SwapDirection::XToY, reserve_y, u64::MAX);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::InsufficientLiquidity)).await;
+    }
+
+    #[tokio::test]
+    async fn u64_max_amount_out_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::swap_exact_out(&s.f.keys, &s.b.tokens, SwapDirection::XToY, u64::MAX, u64::MAX);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::InsufficientLiquidity)).await;
+    }
+
+    #[tokio::test]
+    async fn max_amount_in_below_quote_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let pair = s.f.pair().await;
+        let quote = dlex_sdk::quote::swap(&pair, s.f.bank.now(), SwapDirection::YToX, SwapAmount::ExactOut(1_000_000)).expect("quote");
+        let b = s.b.keypair.insecure_clone();
+        let ix = ix::swap_exact_out(&s.f.keys, &s.b.tokens, SwapDirection::YToX, 1_000_000, quote.amount_in - 1);
+        s.refused(ix, &[&b], Dlex(DlexError::SlippageAmountIn)).await;
+        let ix = ix::swap_exact_out(&s.f.keys, &s.b.tokens, SwapDirection::YToX, 1_000_000, 0);
+        s.refused(ix, &[&b], Dlex(DlexError::SlippageAmountIn)).await;
+        // Control: the quoted maximum passes.
+        let ix = ix::swap_exact_out(&s.f.keys, &s.b.tokens, SwapDirection::YToX, 1_000_000, quote.amount_in);
+        s.f.bank.send(&[ix], &[&b]).await.expect("quoted maximum passes");
+    }
+}
+
+// =============================================================================================
+// deposit
+// =============================================================================================
+
+mod deposit {
+    use super::*;
+
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        ix::deposit(keys, user, Asset::X, 1_000_000, 0)
+    }
+
+    position_account_checks!();
+
+    #[tokio::test]
+    async fn zero_amount_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let a = s.a.keypair.insecure_clone();
+        for asset in [Asset::X, Asset::Y] {
+            let ix = ix::deposit(&s.f.keys, &s.a.tokens, asset, 0, 0);
+            s.refused(ix, &[&a], Dlex(DlexError::ZeroAmount)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn amount_above_balance_is_refused() {
+        let mut s = Setup::new(Flavor::Token2022).await;
+        let (balance_x, balance_y) = s.f.balances(&s.a).await;
+        let a = s.a.keypair.insecure_clone();
+        for (asset, balance) in [(Asset::X, balance_x), (Asset::Y, balance_y)] {
+            let ix = ix::deposit(&s.f.keys, &s.a.tokens, asset, balance + 1, 0);
+            s.refused(ix, &[&a], Dlex(DlexError::InsufficientUserBalance)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn u64_max_amount_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::deposit(&s.f.keys, &s.a.tokens, Asset::Y, u64::MAX, 0);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::InsufficientUserBalance)).await;
+    }
+
+    #[tokio::test]
+    async fn min_shares_above_shares_minted_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let a = s.a.keypair.insecure_clone();
+        // Without interest, deposit shares are 1:1 with the amount.
+        let ix = ix::deposit(&s.f.keys, &s.a.tokens, Asset::X, 1_000_000, 1_000_001);
+        s.refused(ix, &[&a], Dlex(DlexError::SlippageSharesOut)).await;
+        let ix = ix::deposit(&s.f.keys, &s.a.tokens, Asset::X, 1_000_000, 1_000_000);
+        s.f.bank.send(&[ix], &[&a]).await.expect("exact minimum passes");
+    }
+}
+
+// =============================================================================================
+// withdraw
+// =============================================================================================
+
+mod withdraw {
+    use super::*;
+
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        ix::withdraw(keys, user, Asset::X, 1_000_000, 0)
+    }
+
+    position_account_checks!();
+
+    #[tokio::test]
+    async fn zero_shares_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let a = s.a.keypair.insecure_clone();
+        for asset in [Asset::X, Asset::Y] {
+            let ix = ix::withdraw(&s.f.keys, &s.a.tokens, asset, 0, 0);
+            s.refused(ix, &[&a], Dlex(DlexError::ZeroAmount)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn more_shares_than_held_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let held = s.f.position(&s.a).await.share_balance(TokenKind::DepositX);
+        let ix = ix::withdraw(&s.f.keys, &s.a.tokens, Asset::X, held + 1, 0);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::InsufficientShares)).await;
+    }
+
+    /// B provides liquidity but lends nothing: no deposit shares of either asset.
+    #[tokio::test]
+    async fn withdraw_without_deposit_shares_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let b = s.b.keypair.insecure_clone();
+        for asset in [Asset::X, Asset::Y] {
+            let ix = ix::withdraw(&s.f.keys, &s.b.tokens, asset, 1, 0);
+            s.refused(ix, &[&b], Dlex(DlexError::InsufficientShares)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn u128_max_shares_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::withdraw(&s.f.keys, &s.a.tokens, Asset::Y, u128::MAX, 0);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::InsufficientShares)).await;
+    }
+
+    #[tokio::test]
+    async fn min_amount_above_amount_paid_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let a = s.a.keypair.insecure_clone();
+        let ix = ix::withdraw(&s.f.keys, &s.a.tokens, Asset::X, 1_000_000, 1_000_001);
+        s.refused(ix, &[&a], Dlex(DlexError::SlippageAmountOut)).await;
+        let ix = ix::withdraw(&s.f.keys, &s.a.tokens, Asset::X, 1_000_000, u64::MAX);
+        s.refused(ix, &[&a], Dlex(DlexError::SlippageAmountOut)).await;
+        let ix = ix::withdraw(&s.f.keys, &s.a.tokens, Asset::X, 1_000_000, 1_000_000);
+        s.f.bank.send(&[ix], &[&a]).await.expect("exact minimum passes");
+    }
+}
