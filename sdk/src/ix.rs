@@ -168,3 +168,25 @@ pub fn swap_exact_out(keys: &PairKeys, user: &UserTokens, direction: SwapDirecti
     let data = dlex::instruction::SwapExactOut { direction, amount_out, max_amount_in }.data();
     build(swap_accounts(keys, user).to_account_metas(None), data)
 }
+
+pub fn borrow(keys: &PairKeys, user: &UserTokens, asset: Asset, amount: u64) -> Instruction {
+    let data = dlex::instruction::Borrow { asset, amount }.data();
+    build(position_tokens_accounts(keys, user).to_account_metas(None), data)
+}
+
+pub fn repay(keys: &PairKeys, user: &UserTokens, asset: Asset, amount: u64) -> Instruction {
+    let data = dlex::instruction::Repay { asset, amount }.data();
+    build(position_tokens_accounts(keys, user).to_account_metas(None), data)
+}
+
+pub fn collect_protocol_fees(fee_recipient: Pubkey, pair: Pubkey) -> Instruction {
+    let accounts = dlex::accounts::CollectProtocolFees {
+        fee_recipient,
+        config: pda::config(),
+        pair,
+        position: pda::position(pair, fee_recipient),
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    };
+    build(accounts.to_account_metas(None), dlex::instruction::CollectProtocolFees {}.data())
+}

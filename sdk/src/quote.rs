@@ -13,8 +13,11 @@ pub fn pool_at(pair: &Pair, now: i64) -> Result<(Pair, Pool), DlexError> {
     Ok((pair, pool))
 }
 
+/// A swap quote; swaps accrue interest at most daily, as the instruction does.
 pub fn swap(pair: &Pair, now: i64, direction: SwapDirection, amount: SwapAmount) -> Result<SwapQuote, DlexError> {
-    let (_, pool) = pool_at(pair, now)?;
+    let mut pair = *pair;
+    let mut pool = pair.pool();
+    actions::accrue_for_swap(&mut pair, &mut pool, now as u32)?;
     actions::quote_swap(&pool, direction, amount)
 }
 

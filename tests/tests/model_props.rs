@@ -2,7 +2,8 @@
 //! burn, swaps (exact in and out), deposit, withdraw and time warps are applied exactly as the
 //! handlers apply them (accrue → action → `risk::check` → store). After every accepted step:
 //! - conservation: tracked vault balances (sum of token flows) equal reserve + deposits − borrows;
-//! - share totals equal the positions' balances plus the locked MINIMUM_LIQUIDITY;
+//! - share totals equal the positions' balances plus the locked MINIMUM_LIQUIDITY plus the
+//!   protocol's pending fee shares;
 //! - an accepted swap never lowers K = reserve_x · reserve_y.
 //! At the end everyone exits and the pool has paid out no more than it took in.
 
@@ -41,6 +42,7 @@ fn op() -> impl Strategy<Value = Op> {
 struct Model {
     pair: Pair,
     balances: [[u128; 6]; USERS],
+    fragile: [u128; USERS],
     vault_x: u128,
     vault_y: u128,
     paid_in: (u128, u128),
@@ -52,7 +54,7 @@ impl Model {
     fn new() -> Self {
         let mut pair: Pair = bytemuck::Zeroable::zeroed();
         actions::configure_oracle(&mut pair, 8, 112).unwrap();
-        Self { pair, balances: [[0; 6]; USERS], vault_x: 0, vault_y: 0, paid_in: (0, 0), paid_out: (0, 0), now: 1_700_000_000 }
+        Self { pair, balances: [[0; 6]; USERS], fragile: [0; USERS], vault_x: 0, vault_y: 0, paid_in: (0, 0), paid_out: (0, 0), now: 1_700_000_000 }
     }
 
     fn apply_flows(&mut self, flows: TokenFlows) {
@@ -73,12 +75,12 @@ impl Model {
             Op::Swap { direction, amount, exact_out } => {
                 let amount = if exact_out { SwapAmount::ExactOut(amount / 4) } else { SwapAmount::ExactIn(amount) };
                 let mut pool = pair.pool();
-                if actions::accrue(&mut pair, &mut pool, self.now).is_err() {
+                if actions::accrue_for_swap(&mut pair, &mut pool, self.now).is_err() {
                     return false;
                 }
                 let before = pool;
                 let Ok(flows) = actions::swap(&mut pool, direction, amount) else { return false };
-                if risk::check(&Action::Swap { direction, flows }, &before, &pool, &[0; 6]).is_err() {
+                if risk::check(&Action::Swap { direction, flows }, &before, &pool, &[0; 6], None).is_err() {
                     return false;
                 }
                 assert!(pool.reserve_x.0 * pool.reserve_y.0 >= before.reserve_x.0 * before.reserve_y.0, "an accepted swap lowered K");
@@ -131,8 +133,10 @@ impl Model {
         leg: impl FnOnce(&mut dlex::state::Pool, &mut [u128; 6]) -> anchor_lang::Result<(Action, TokenFlows)>,
     ) -> Option<TokenFlows> {
         let mut balances = self.balances[user];
-        let (flows, _) = actions::run_leg(pair, &mut balances, self.now, leg).ok()?;
+        let mut fragile = self.fragile[user];
+        let (flows, _) = actions::run_leg(pair, &mut balances, &mut fragile, self.now, leg).ok()?;
         self.balances[user] = balances;
+        self.fragile[user] = fragile;
         Some(flows)
     }
 
@@ -143,7 +147,8 @@ impl Model {
         for kind in dlex::state::TOKEN_KINDS {
             let held: u128 = self.balances.iter().map(|b| b[kind as usize]).sum();
             let locked = if kind == TokenKind::DepositL && pool.shares[0] > 0 { MINIMUM_LIQUIDITY } else { 0 };
-            assert_eq!(held + locked, pool.shares[kind as usize], "share totals of {kind:?}");
+            let protocol = if (kind as usize) < 3 { pool.protocol_fee_shares[kind as usize] } else { 0 };
+            assert_eq!(held + locked + protocol, pool.shares[kind as usize], "share totals of {kind:?}");
         }
     }
 }

@@ -49,6 +49,8 @@ pub enum DlexError {
     InvalidMint,
     #[msg("Vault balance below reserves + deposits - borrows: accounting and tokens disagree")]
     ConservationViolated,
+    #[msg("Only the configured fee recipient may collect protocol fees")]
+    NotFeeRecipient,
     #[msg("Admin instructions may not be sent in a durable-nonce transaction")]
     DurableNonceNotAllowed,
 
@@ -93,6 +95,10 @@ pub enum DlexError {
     MaxBorrowReached,
     #[msg("Cannot deposit an asset the position borrows")]
     CannotDepositBorrowedAsset,
+    #[msg("The position has no debt of this kind to repay")]
+    NothingToRepay,
+    #[msg("Repayment too small to burn one debt share")]
+    RepayTooSmall,
     #[msg("Cannot borrow an asset the position deposits")]
     CannotBorrowAgainstSameCollateral,
     #[msg("Position has net debt but no net collateral")]
@@ -101,6 +107,8 @@ pub enum DlexError {
     LtvTooHigh,
     #[msg("Leverage above 100x")]
     TooMuchLeverage,
+    #[msg("Liquidity of borrowing LPs would exceed the pool's active liquidity")]
+    FragileLiquidityExceeded,
 
     // --- oracle -----------------------------------------------------------------------------
     #[msg("The pair's TWAP buffers were already started")]

@@ -97,3 +97,43 @@ pub struct Withdrawn {
     pub amount: u64,
     pub shares: u128,
 }
+
+/// A borrow of X or Y (spec ERC4626Debt `Borrow` + the fee's `Deposit`).
+#[event]
+pub struct Borrowed {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    pub asset: Asset,
+    /// Tokens received.
+    pub amount: u64,
+    /// Debt recorded: amount + fee.
+    pub debt: u128,
+    /// The 5-bip lending fee, minted to the protocol.
+    pub fee: u128,
+    pub shares: u128,
+}
+
+/// A repayment of X or Y (spec `Repay`).
+#[event]
+pub struct Repaid {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    pub asset: Asset,
+    /// Tokens paid.
+    pub amount: u64,
+    /// Debt extinguished.
+    pub repaid: u128,
+    pub shares: u128,
+    /// Paid beyond the whole debt; kept as protocol fees, not refunded (spec §4.8).
+    pub overpaid: u128,
+}
+
+/// Protocol-fee deposit shares moved into the fee recipient's position.
+#[event]
+pub struct ProtocolFeesCollected {
+    pub pair: Pubkey,
+    pub fee_recipient: Pubkey,
+    pub shares_l: u128,
+    pub shares_x: u128,
+    pub shares_y: u128,
+}

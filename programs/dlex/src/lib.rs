@@ -85,4 +85,21 @@ pub mod dlex {
     pub fn withdraw(ctx: Context<PositionTokens>, asset: Asset, shares: u128, min_amount: u64) -> Result<()> {
         instructions::withdraw::handler(ctx, asset, shares, min_amount)
     }
+
+    /// Borrows `amount` of X or Y against the position (plus a 5-bip fee added to the debt).
+    /// Refused until the pair's mid-term price window has filled.
+    pub fn borrow(ctx: Context<PositionTokens>, asset: Asset, amount: u64) -> Result<()> {
+        instructions::borrow::handler(ctx, asset, amount)
+    }
+
+    /// Repays X or Y debt with `amount` tokens; anything beyond the whole debt is kept as
+    /// protocol fees (reported in the `Repaid` event).
+    pub fn repay(ctx: Context<PositionTokens>, asset: Asset, amount: u64) -> Result<()> {
+        instructions::repay::handler(ctx, asset, amount)
+    }
+
+    /// Moves the protocol's pending fee shares into the fee recipient's position.
+    pub fn collect_protocol_fees(ctx: Context<CollectProtocolFees>) -> Result<()> {
+        instructions::collect_protocol_fees::handler(ctx)
+    }
 }

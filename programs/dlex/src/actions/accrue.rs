@@ -1,11 +1,15 @@
 //! The accrual step every instruction runs first (spec §7.5), and the oracle bookkeeping
 //! around the pool's life: starting the TWAP buffers at the first mint, recording swap
-//! extremes. Interest accrual joins this step with lending.
+//! extremes.
 
 use crate::errors::DlexError;
-use crate::math;
+use crate::math::{self, InterestAccrualInput};
 use crate::oracle::Observations;
-use crate::state::{Pair, Pool, ReferenceReserve};
+use crate::state::{Pair, Pool, ReferenceReserve, Reserve, TokenKind};
+
+/// Swaps accrue interest at most once a day (spec `INTEREST_PERIOD_FOR_SWAP`), so that a
+/// stream of trades does not pay the accrual's compute on every swap.
+pub const INTEREST_PERIOD_FOR_SWAP: u32 = 86_399;
 
 /// Stores the pair's TWAP intervals at creation; the buffers start at the first mint, when
 /// the pool has a price.
@@ -25,10 +29,28 @@ pub fn start_oracle(pair: &mut Pair, pool: &Pool, now: u32) -> Result<(), DlexEr
     Ok(())
 }
 
+/// Spec §7.5 for every instruction but swaps: observation, then interest on any elapsed time.
+pub fn accrue(pair: &mut Pair, pool: &mut Pool, now: u32) -> Result<(), DlexError> {
+    accrue_with_period(pair, pool, now, 0)
+}
+
+/// Spec §7.5 for swaps: observation, then interest only if a day has passed.
+pub fn accrue_for_swap(pair: &mut Pair, pool: &mut Pool, now: u32) -> Result<(), DlexError> {
+    accrue_with_period(pair, pool, now, INTEREST_PERIOD_FOR_SWAP)
+}
+
+/// Spec §7.5: step 1 records a TWAP observation if an interval has passed (and re-anchors the
+/// swap fee, §5.3); step 2 accrues interest if at least `min_period` seconds passed since the
+/// last lending checkpoint.
+pub fn accrue_with_period(pair: &mut Pair, pool: &mut Pool, now: u32, min_period: u32) -> Result<(), DlexError> {
+    record_observation(pair, pool, now)?;
+    accrue_interest(pair, pool, now, min_period)
+}
+
 /// Spec §7.5 step 1 and §5.3: if an observation interval has passed, record the tick of the
 /// reserves as they stood before this instruction and re-anchor the swap fee at
 /// `reserves_at_tick(DL − BL, towards-mid-term(mid, observed))`.
-pub fn accrue(pair: &mut Pair, pool: &mut Pool, now: u32) -> Result<(), DlexError> {
+fn record_observation(pair: &mut Pair, pool: &mut Pool, now: u32) -> Result<(), DlexError> {
     if pool.total_shares(crate::state::TokenKind::DepositL).0 == 0 {
         return Ok(());
     }
@@ -48,6 +70,44 @@ pub fn accrue(pair: &mut Pair, pool: &mut Pool, now: u32) -> Result<(), DlexErro
         pool.reference_x = ReferenceReserve(reference_x);
         pool.reference_y = ReferenceReserve(reference_y);
     }
+    Ok(())
+}
+
+/// Spec §7.5 step 2 and §7.4: compound interest over `Δl` at the utilization curve, split X/Y
+/// interest between single-asset lenders and LPs at the lending-state TWAP reserves, and mint
+/// 10% of it as protocol-fee deposit shares. With no debt only the lending checkpoint moves.
+fn accrue_interest(pair: &mut Pair, pool: &mut Pool, now: u32, min_period: u32) -> Result<(), DlexError> {
+    if pool.total_shares(TokenKind::DepositL).0 == 0 {
+        return Ok(());
+    }
+    let elapsed = now.wrapping_sub(pair.last_lending_timestamp);
+    if elapsed == 0 || elapsed < min_period {
+        return Ok(());
+    }
+    let lending_tick = pair.observations.lending_state_tick_and_checkpoint(elapsed);
+    pair.last_lending_timestamp = now;
+    let has_debt = [TokenKind::BorrowL, TokenKind::BorrowX, TokenKind::BorrowY].iter().any(|k| pool.assets[*k as usize] > 0);
+    if !has_debt {
+        return Ok(());
+    }
+    let accrued = math::accrue_interest(&InterestAccrualInput {
+        assets: pool.assets,
+        reserve_x: pool.reserve_x.0,
+        reserve_y: pool.reserve_y.0,
+        duration: u64::from(elapsed),
+        lending_tick,
+        // Saturation (tranche) tracking arrives with liquidations; until then the L
+        // utilization is not raised for saturation (spec §7.2 with s = 0 returns u).
+        sat_percentage_wad: 0,
+    })?;
+    pool.assets = accrued.assets;
+    pool.assets[TokenKind::DepositL as usize] = 0;
+    pool.reserve_x = Reserve(accrued.reserve_x);
+    pool.reserve_y = Reserve(accrued.reserve_y);
+    let [fee_l, fee_x, fee_y] = accrued.protocol_fees;
+    pool.mint_protocol_fee(TokenKind::DepositL, fee_l)?;
+    pool.mint_protocol_fee(TokenKind::DepositX, fee_x)?;
+    pool.mint_protocol_fee(TokenKind::DepositY, fee_y)?;
     Ok(())
 }
 

@@ -76,3 +76,79 @@ pub fn withdraw(pool: &mut Pool, balances: &mut [u128; 6], asset: Asset, shares:
     pool.remove_shares(kind, assets, Shares(shares))?;
     Ok((assets, asset.flows(0, to_token_amount(assets.0)?)))
 }
+
+/// Result of [`borrow`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BorrowOutcome {
+    pub flows: TokenFlows,
+    /// Debt recorded: the amount received plus the lending fee.
+    pub debt: Assets,
+    /// The 5-bip lending fee (spec §4.6), minted to the protocol as deposit shares.
+    pub fee: Assets,
+    /// Debt shares credited to the position (rounded up).
+    pub shares: Shares,
+}
+
+/// Borrows `amount` of one asset (spec §4.6): debt = amount + `ceil(amount·5/10_000)`, debt
+/// shares rounded up; the fee becomes protocol deposit shares (rounded up). The lending limit
+/// and solvency are `risk::check`'s job; the position must not hold a deposit of the same
+/// asset (spec §9.5 same-asset rule, refused early with the same error).
+pub fn borrow(pool: &mut Pool, balances: &mut [u128; 6], asset: Asset, amount: u64) -> Result<BorrowOutcome, DlexError> {
+    if amount == 0 {
+        return Err(DlexError::ZeroAmount);
+    }
+    if balances[asset.deposit_kind() as usize] > 0 {
+        return Err(DlexError::CannotBorrowAgainstSameCollateral);
+    }
+    let principal = u128::from(amount);
+    let fee = crate::math::lending_fee(principal);
+    let debt = Assets(principal.checked_add(fee).ok_or(DlexError::MathOverflow)?);
+    let kind = asset.borrow_kind();
+    let shares = pool.to_shares(kind, debt, Rounding::Up)?;
+    pool.add_shares(kind, debt, shares)?;
+    credit(balances, kind, shares.0)?;
+    pool.mint_protocol_fee(asset.deposit_kind(), fee)?;
+    Ok(BorrowOutcome { flows: asset.flows(0, amount), debt, fee: Assets(fee), shares })
+}
+
+/// Result of [`repay`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RepayOutcome {
+    pub flows: TokenFlows,
+    /// Debt assets extinguished.
+    pub repaid: Assets,
+    /// Debt shares burned.
+    pub shares: Shares,
+    /// Paid beyond the whole debt: kept as protocol fees, not refunded (spec §4.8).
+    pub overpaid: Assets,
+}
+
+/// Repays with `amount` of one asset (spec §4.8): burns `floor(amount·S/A)` debt shares; if
+/// that exceeds the position's debt, burns all of it at `ceil` assets and the rest of the
+/// payment is an overpayment that becomes protocol deposit shares. Never blocked by health.
+pub fn repay(pool: &mut Pool, balances: &mut [u128; 6], asset: Asset, amount: u64) -> Result<RepayOutcome, DlexError> {
+    if amount == 0 {
+        return Err(DlexError::ZeroAmount);
+    }
+    let kind = asset.borrow_kind();
+    let held = balances[kind as usize];
+    if held == 0 {
+        return Err(DlexError::NothingToRepay);
+    }
+    let paid = Assets(u128::from(amount));
+    let mut shares = pool.to_shares(kind, paid, Rounding::Down)?;
+    let mut repaid = paid;
+    if shares.0 > held {
+        shares = Shares(held);
+        repaid = pool.to_assets(kind, shares, Rounding::Up)?;
+    }
+    if shares.0 == 0 {
+        return Err(DlexError::RepayTooSmall);
+    }
+    let overpaid = Assets(paid.0.checked_sub(repaid.0).ok_or(DlexError::MathOverflow)?);
+    // ceil(sh·A/S) ≤ A, so the debt total always covers what is repaid.
+    pool.remove_shares(kind, repaid, shares)?;
+    debit(balances, kind, shares.0)?;
+    pool.mint_protocol_fee(asset.deposit_kind(), overpaid.0)?;
+    Ok(RepayOutcome { flows: asset.flows(amount, 0), repaid, shares, overpaid })
+}

@@ -5,15 +5,30 @@
 use anchor_lang::prelude::Result;
 
 use super::{accrue, start_oracle};
+use crate::errors::DlexError;
+use crate::math;
+use crate::oracle::{self, PriceRange};
 use crate::risk::{self, Action};
 use crate::state::{Pair, Pool, TokenKind};
 
+/// The range for new risk (spec §8.5 with the long-term TWAP and the price extremes) around
+/// the pool's current tick, or `None` while the mid-term window is still filling.
+pub fn price_range_for_new_risk(pair: &Pair, pool: &Pool, now: u32) -> core::result::Result<Option<PriceRange>, DlexError> {
+    if !pair.observations.is_mid_term_ready() {
+        return Ok(None);
+    }
+    let current_tick = math::tick_at_reserves(pool.reserve_x.0, pool.reserve_y.0)?;
+    Ok(Some(oracle::price_range(&pair.observations, &pair.price_extremes, current_tick, true, now)))
+}
+
 /// Runs `leg` on `pair`'s pool and a position's `balances` at time `now`:
-/// 1. accrue (TWAP observation, fee anchors);
+/// 1. accrue (TWAP observation, fee anchors, interest);
 /// 2. `leg(pool, balances)` applies the action to copies and names it for the risk check;
-/// 3. `risk::check(action, before, after, balances)`;
-/// 4. if the pool just received its first liquidity, start its TWAP buffers;
-/// 5. write the pool into `pair` and the copies into `balances`.
+/// 3. re-derive the position's fragile liquidity (`position_fragile`, spec §4.12);
+/// 4. `risk::check(action, before, after, balances, range)`, with the price range for new
+///    risk when the check needs it;
+/// 5. if the pool just received its first liquidity, start its TWAP buffers;
+/// 6. write the pool into `pair` and the copies into `balances` and `position_fragile`.
 ///
 /// On error the pool totals and `balances` are untouched, but `pair`'s oracle fields may have
 /// accrued. On chain the failed transaction reverts that too; off-chain callers that want to
@@ -22,6 +37,7 @@ use crate::state::{Pair, Pool, TokenKind};
 pub fn run_leg<T>(
     pair: &mut Pair,
     balances: &mut [u128; 6],
+    position_fragile: &mut u128,
     now: u32,
     leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
 ) -> Result<(T, Pool)> {
@@ -30,11 +46,15 @@ pub fn run_leg<T>(
     let before = pool;
     let mut next_balances = *balances;
     let (action, value) = leg(&mut pool, &mut next_balances)?;
-    risk::check(&action, &before, &pool, &next_balances)?;
+    let mut fragile = *position_fragile;
+    pool.update_fragile(&next_balances, &mut fragile)?;
+    let range = if risk::needs_price_range(&action, &next_balances) { price_range_for_new_risk(pair, &pool, now)? } else { None };
+    risk::check(&action, &before, &pool, &next_balances, range.as_ref())?;
     if before.total_shares(TokenKind::DepositL).0 == 0 && pool.total_shares(TokenKind::DepositL).0 > 0 {
         start_oracle(pair, &pool, now)?;
     }
     pair.store_pool(&pool);
     *balances = next_balances;
+    *position_fragile = fragile;
     Ok((value, pool))
 }

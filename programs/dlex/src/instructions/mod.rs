@@ -3,14 +3,17 @@
 //! transfer, write back and emit.
 #![allow(ambiguous_glob_reexports)]
 
+pub mod borrow;
 pub mod burn;
 pub mod close_position;
+pub mod collect_protocol_fees;
 pub mod common;
 pub mod create_pair;
 pub mod deposit;
 pub mod init_config;
 pub mod mint;
 pub mod open_position;
+pub mod repay;
 pub mod pair_tokens;
 pub mod position_tokens;
 pub mod swap_exact_in;
@@ -20,6 +23,7 @@ pub mod withdraw;
 // The #[program] macro needs each accounts struct (and its generated client modules) at the
 // crate root; the handlers stay behind their module names.
 pub use close_position::*;
+pub use collect_protocol_fees::*;
 pub use create_pair::*;
 pub use init_config::*;
 pub use open_position::*;

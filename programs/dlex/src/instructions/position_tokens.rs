@@ -34,8 +34,10 @@ impl<'info> PositionTokens<'info> {
         let mut pair = self.tokens.pair.load_mut()?;
         let mut position = self.position.load_mut()?;
         let mut balances = position.balances();
-        let result = actions::run_leg(&mut pair, &mut balances, now, leg)?;
+        let mut fragile = position.fragile_shares.get();
+        let result = actions::run_leg(&mut pair, &mut balances, &mut fragile, now, leg)?;
         position.set_balances(&balances);
+        position.fragile_shares.set(fragile);
         Ok(result)
     }
 }

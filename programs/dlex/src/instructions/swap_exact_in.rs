@@ -38,7 +38,7 @@ pub fn execute_swap(mut ctx: Context<SwapTokens>, direction: SwapDirection, amou
     let (flows, pool, fee_bips_q64) = {
         let mut pair = ctx.accounts.tokens.pair.load_mut()?;
         let mut pool = pair.pool();
-        actions::accrue(&mut pair, &mut pool, now)?;
+        actions::accrue_for_swap(&mut pair, &mut pool, now)?;
         let before = pool;
         let flows = actions::swap(&mut pool, direction, amount)?;
         let (amount_in, amount_out) = match direction {
@@ -49,7 +49,7 @@ pub fn execute_swap(mut ctx: Context<SwapTokens>, direction: SwapDirection, amou
             SwapAmount::ExactIn(_) => require!(amount_out >= limit, DlexError::SlippageAmountOut),
             SwapAmount::ExactOut(_) => require!(amount_in <= limit, DlexError::SlippageAmountIn),
         }
-        risk::check(&Action::Swap { direction, flows }, &before, &pool, &[0; 6])?;
+        risk::check(&Action::Swap { direction, flows }, &before, &pool, &[0; 6], None)?;
         actions::record_price_extreme(&mut pair, &pool, now)?;
         pair.store_pool(&pool);
         (flows, pool, fee_rate(&before, direction, &flows))

@@ -60,6 +60,9 @@ pub struct Pair {
     pub total_shares: [PodU128; 6],
     /// Deposit-L shares held by positions that also borrow X or Y (spec §4.12).
     pub fragile_liquidity_shares: PodU128,
+    /// Protocol-fee deposit shares (L, X, Y) minted to the fee recipient and not yet collected
+    /// into its position (`collect_protocol_fees`). They count in `total_shares`.
+    pub protocol_fee_shares: [PodU128; 3],
     /// `unix_timestamp mod 2^32` of the last recorded TWAP observation.
     pub last_update_timestamp: u32,
     /// `unix_timestamp mod 2^32` of the last interest accrual.
@@ -79,7 +82,7 @@ pub struct Pair {
     pub _padding: [u8; 2],
     pub observations: Observations,
     pub price_extremes: PriceExtremes,
-    pub reserved: [u8; 256],
+    pub reserved: [u8; 208],
 }
 
 pub const PAIR_SIZE: usize = core::mem::size_of::<Pair>();
@@ -95,7 +98,13 @@ impl Pair {
             assets[i] = self.total_assets[i].get();
             shares[i] = self.total_shares[i].get();
         }
+        let mut protocol_fee_shares = [0u128; 3];
+        for (slot, stored) in protocol_fee_shares.iter_mut().zip(self.protocol_fee_shares.iter()) {
+            *slot = stored.get();
+        }
         Pool {
+            protocol_fee_shares,
+            fragile_liquidity_shares: self.fragile_liquidity_shares.get(),
             reserve_x: Reserve(self.reserve_x.get()),
             reserve_y: Reserve(self.reserve_y.get()),
             reference_x: ReferenceReserve(self.reference_reserve_x.get()),
@@ -115,6 +124,10 @@ impl Pair {
             self.total_assets[i].set(pool.assets[i]);
             self.total_shares[i].set(pool.shares[i]);
         }
+        for (stored, value) in self.protocol_fee_shares.iter_mut().zip(pool.protocol_fee_shares.iter()) {
+            stored.set(*value);
+        }
+        self.fragile_liquidity_shares.set(pool.fragile_liquidity_shares);
     }
 
     /// Seeds a signer needs to move the vaults' tokens.

@@ -48,6 +48,11 @@ pub struct Pool {
     /// Totals per [`TokenKind`]; `assets[DepositL]` is unused (derived, see [`Pool::deposit_l_assets`]).
     pub assets: [u128; 6],
     pub shares: [u128; 6],
+    /// Protocol-fee deposit shares (L, X, Y) awaiting collection by the fee recipient; part of
+    /// `shares`.
+    pub protocol_fee_shares: [u128; 3],
+    /// Sum of the positions' fragile deposit-L shares (spec §4.12).
+    pub fragile_liquidity_shares: u128,
 }
 
 impl Pool {
@@ -153,5 +158,61 @@ impl Pool {
             self.assets[i] = self.assets[i].checked_sub(assets.0).ok_or(DlexError::MathOverflow)?;
         }
         Ok(())
+    }
+
+    /// Assets behind a position's shares (spec §9.1 `userAssets`): deposits rounded down,
+    /// debts rounded up, so the position is always valued against its owner.
+    pub fn user_assets(&self, balances: &[u128; 6]) -> Result<[u128; 6], DlexError> {
+        let mut assets = [0u128; 6];
+        for kind in super::TOKEN_KINDS {
+            let rounding = if kind.is_debt() { Rounding::Up } else { Rounding::Down };
+            assets[kind as usize] = self.to_assets(kind, Shares(balances[kind as usize]), rounding)?.0;
+        }
+        Ok(assets)
+    }
+
+    /// Mints deposit shares worth `fee` to the protocol (spec `mintProtocolFees`), held in
+    /// `protocol_fee_shares` until the fee recipient collects them. Shares round up against the
+    /// assets before the fee; for X and Y the fee then joins the deposit assets. For L the fee
+    /// is already inside DEPOSIT_L (it was added to BORROW_L), so the base is `DL − fee`.
+    pub fn mint_protocol_fee(&mut self, kind: TokenKind, fee: u128) -> Result<Shares, DlexError> {
+        if fee == 0 {
+            return Ok(Shares(0));
+        }
+        let slot = match kind {
+            TokenKind::DepositL => 0,
+            TokenKind::DepositX => 1,
+            TokenKind::DepositY => 2,
+            _ => return Err(DlexError::MathOverflow),
+        };
+        let base = match kind {
+            TokenKind::DepositL => self.deposit_l_assets()?.0.checked_sub(fee).ok_or(DlexError::MathOverflow)?,
+            _ => self.assets[kind as usize],
+        };
+        let shares = Shares(math::to_shares(fee, base, self.shares[kind as usize], true)?);
+        self.add_shares(kind, Assets(fee), shares)?;
+        self.protocol_fee_shares[slot] = self.protocol_fee_shares[slot].checked_add(shares.0).ok_or(DlexError::MathOverflow)?;
+        Ok(shares)
+    }
+
+    /// Re-derives one position's contribution to fragile liquidity (spec §4.12: its whole L
+    /// balance while it also borrows X or Y) and moves the pair's total by the difference.
+    pub fn update_fragile(&mut self, balances: &[u128; 6], position_fragile: &mut u128) -> Result<(), DlexError> {
+        let borrows_x_or_y = balances[TokenKind::BorrowX as usize] > 0 || balances[TokenKind::BorrowY as usize] > 0;
+        let fragile = if borrows_x_or_y { balances[TokenKind::DepositL as usize] } else { 0 };
+        self.fragile_liquidity_shares = self
+            .fragile_liquidity_shares
+            .checked_sub(*position_fragile)
+            .and_then(|v| v.checked_add(fragile))
+            .ok_or(DlexError::MathOverflow)?;
+        *position_fragile = fragile;
+        Ok(())
+    }
+
+    /// Fragile liquidity in L assets, counted at 95% (spec §4.12):
+    /// `ceil(toAssets(fragileShares)) · 95 / 100`.
+    pub fn fragile_liquidity_assets(&self) -> Result<u128, DlexError> {
+        let assets = self.to_assets(TokenKind::DepositL, Shares(self.fragile_liquidity_shares), Rounding::Up)?.0;
+        math::mul_div(assets, 95, 100, false).map_err(Into::into)
     }
 }

@@ -19,6 +19,9 @@ pub struct Position {
     pub shares: [PodU128; 6],
     /// Saturation recorded when the position's tranches were last allocated (lending issue).
     pub saturation_at_allocation: PodU128,
+    /// Deposit-L shares this position contributes to the pair's fragile liquidity (spec
+    /// §4.12): its whole L balance while it also borrows X or Y, else 0.
+    pub fragile_shares: PodU128,
     /// First tranche index the position occupies (valid when `tranche_count > 0`).
     pub first_tranche: i16,
     pub tranche_count: u8,
@@ -28,10 +31,10 @@ pub struct Position {
     pub _padding: [u8; 3],
     /// Unix time the position was opened.
     pub opened_at: i64,
-    pub reserved: [u8; 128],
+    pub reserved: [u8; 112],
 }
 
-pub const POSITION_SIZE: usize = 32 + 32 + 16 * 6 + 16 + 2 + 1 + 1 + 1 + 3 + 8 + 128;
+pub const POSITION_SIZE: usize = 32 + 32 + 16 * 6 + 16 + 16 + 2 + 1 + 1 + 1 + 3 + 8 + 112;
 const _: () = assert!(core::mem::size_of::<Position>() == POSITION_SIZE);
 const _: () = assert!(POSITION_SIZE + 8 <= 512);
 const _: () = assert!(core::mem::align_of::<Position>() <= 8);

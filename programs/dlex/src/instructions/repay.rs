@@ -1,0 +1,33 @@
+//! `repay`: repay X or Y debt of the position (spec §4.8).
+
+use anchor_lang::prelude::*;
+
+use super::common::now_u32;
+use super::position_tokens::PositionTokens;
+use crate::actions::{self, Asset};
+use crate::events::Repaid;
+use crate::risk::Action;
+
+/// 1. Apply the repay leg through the position pipeline: burns `floor(amount·S/A)` debt
+///    shares, capped at the position's debt; any payment beyond the whole debt is kept as
+///    protocol fees (spec §4.8) and reported in the event. Repaying is never blocked by the
+///    position's health.
+/// 2. Pull the amount, verify conservation, emit `Repaid`.
+pub fn handler(mut ctx: Context<PositionTokens>, asset: Asset, amount: u64) -> Result<()> {
+    let now = now_u32()?;
+    let (outcome, _) = ctx.accounts.apply_position_leg(now, |pool, balances| {
+        Ok((Action::Repay { asset }, actions::repay(pool, balances, asset, amount)?))
+    })?;
+    let accounts = &mut ctx.accounts;
+    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
+    emit_cpi!(Repaid {
+        pair: ctx.accounts.tokens.pair.key(),
+        owner: ctx.accounts.owner.key(),
+        asset,
+        amount,
+        repaid: outcome.repaid.0,
+        shares: outcome.shares.0,
+        overpaid: outcome.overpaid.0,
+    });
+    Ok(())
+}
