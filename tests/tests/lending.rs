@@ -1,0 +1,180 @@
+//! Lending on the same pool, through real transactions: borrowing X against Y, the price
+//! window gate, the LTV limit, interest over a warped year split between lenders, LPs and the
+//! protocol, repayment with overpayment, and collection of protocol fees.
+
+use dlex::actions::{Asset, SwapDirection};
+use dlex::events::{Borrowed, Repaid};
+use dlex::math;
+use dlex::state::TokenKind;
+use dlex_sdk::bank::decode_event;
+use dlex_sdk::{ix, pda};
+use dlex_tests::*;
+
+/// A pair with 1e9 X / 4e9 Y from one LP, and a trader who keeps the oracle ticking.
+async fn pool(flavor: Flavor) -> (Fixture, User, User) {
+    let mut f = Fixture::new(flavor).await;
+    let lp = f.user().await;
+    let trader = f.user().await;
+    f.bank.send(&[ix::mint(&f.keys, &lp.tokens, 1_000_000_000, 4_000_000_000, 0)], &[&lp.keypair]).await.unwrap();
+    (f, lp, trader)
+}
+
+/// 50 observation intervals with a small swap in each: the mid-term window fills.
+async fn fill_price_window(f: &mut Fixture, trader: &User) {
+    for i in 0..50 {
+        f.bank.warp_seconds(i64::from(MID));
+        let direction = if i % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX };
+        f.bank.send(&[ix::swap_exact_in(&f.keys, &trader.tokens, direction, 10_000, 0)], &[&trader.keypair]).await.unwrap();
+    }
+    assert!(f.pair().await.observations.is_mid_term_ready());
+}
+
+async fn borrow_x_against_y(flavor: Flavor) {
+    let (mut f, _lp, trader) = pool(flavor).await;
+    let borrower = f.user().await;
+    let keys = f.keys;
+    f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 400_000_000, 0)], &[&borrower.keypair]).await.unwrap();
+
+    // A new pair is swap-only for borrowing until its mid-term window has filled.
+    let before = f.snapshot(&[&borrower]).await;
+    let early = f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 10_000_000)], &[&borrower.keypair]).await;
+    assert_dlex_error(early, DlexError::PriceWindowNotReady);
+    assert_eq!(f.snapshot(&[&borrower]).await, before);
+
+    fill_price_window(&mut f, &trader).await;
+
+    // 400e6 Y is worth about 100e6 X at the pool price, but while the long-term buffer warms
+    // up the range for new risk is wide (±111 ticks: the low price is ~0.16 X per Y), so the
+    // collateral counts for ~65e6 X. 30e6 X stays inside 75% LTV with the slippage add-on.
+    let start = f.balances(&borrower).await;
+    let events = f.bank.send_with_events(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 30_000_000)], &[&borrower.keypair]).await.unwrap();
+    let borrowed: Borrowed = decode_event(&events[0]).expect("Borrowed event");
+    // fee = ceil(30e6·5/1e4) = 15_000; the first debt mints shares 1:1.
+    assert_eq!((borrowed.amount, borrowed.fee, borrowed.debt, borrowed.shares), (30_000_000, 15_000, 30_015_000, 30_015_000));
+    assert_eq!(f.balances(&borrower).await, (start.0 + 30_000_000, start.1));
+    let pair = f.pair().await;
+    assert_eq!(pair.total_assets[TokenKind::BorrowX as usize].get(), 30_015_000);
+    // The fee is X supplied to the pool by the protocol: first X deposit, so 1:1 shares.
+    assert_eq!(pair.total_assets[TokenKind::DepositX as usize].get(), 15_000);
+    assert_eq!(pair.protocol_fee_shares[1].get(), 15_000);
+    f.assert_conservation().await;
+
+    // Borrowing the rest of the collateral's value breaks the 75% LTV.
+    let before = f.snapshot(&[&borrower]).await;
+    let greedy = f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 40_000_000)], &[&borrower.keypair]).await;
+    assert_dlex_error(greedy, DlexError::LtvTooHigh);
+    assert_eq!(f.snapshot(&[&borrower]).await, before);
+
+    // Withdrawing the collateral of an indebted position is refused the same way.
+    let shares_y = f.position(&borrower).await.share_balance(TokenKind::DepositY);
+    let unsafe_withdraw = f.bank.send(&[ix::withdraw(&keys, &borrower.tokens, Asset::Y, shares_y, 0)], &[&borrower.keypair]).await;
+    assert_dlex_error(unsafe_withdraw, DlexError::DebtWithoutCollateral);
+
+    // Depositing the borrowed asset is refused (spec §9.5 same-asset rule).
+    let same = f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::X, 1_000, 0)], &[&borrower.keypair]).await;
+    assert_dlex_error(same, DlexError::CannotDepositBorrowedAsset);
+
+    // Repaying is never blocked; 10e6 X burns floor(10e6·S/A) = 10e6 shares (no interest yet).
+    let events = f.bank.send_with_events(&[ix::repay(&keys, &borrower.tokens, Asset::X, 10_000_000)], &[&borrower.keypair]).await.unwrap();
+    let repaid: Repaid = decode_event(&events[0]).expect("Repaid event");
+    assert_eq!((repaid.repaid, repaid.shares, repaid.overpaid), (10_000_000, 10_000_000, 0));
+    assert_eq!(f.position(&borrower).await.share_balance(TokenKind::BorrowX), 20_015_000);
+    f.assert_conservation().await;
+
+    // Paying more than the whole debt: the debt is cleared and the rest is kept as protocol
+    // fees, as the reference does (spec §4.8), and the event says so.
+    let start = f.balances(&borrower).await;
+    let events = f.bank.send_with_events(&[ix::repay(&keys, &borrower.tokens, Asset::X, 20_100_000)], &[&borrower.keypair]).await.unwrap();
+    let repaid: Repaid = decode_event(&events[0]).expect("Repaid event");
+    assert_eq!((repaid.repaid, repaid.shares, repaid.overpaid), (20_015_000, 20_015_000, 85_000));
+    assert_eq!(f.balances(&borrower).await, (start.0 - 20_100_000, start.1));
+    let position = f.position(&borrower).await;
+    assert_eq!(position.share_balance(TokenKind::BorrowX), 0);
+    assert_eq!(f.pair().await.total_assets[TokenKind::BorrowX as usize].get(), 0);
+    f.assert_conservation().await;
+
+    // Debt-free again: the collateral can leave.
+    f.bank.send(&[ix::withdraw(&keys, &borrower.tokens, Asset::Y, shares_y, 0)], &[&borrower.keypair]).await.unwrap();
+    f.assert_conservation().await;
+}
+
+#[tokio::test]
+async fn borrow_x_against_y_spl() {
+    borrow_x_against_y(Flavor::SplToken).await;
+}
+
+#[tokio::test]
+async fn borrow_x_against_y_token_2022() {
+    borrow_x_against_y(Flavor::Token2022).await;
+}
+
+/// A year of interest on X debt, accrued lazily by the next instruction: the borrower's debt
+/// grows by exactly the spec §7.4 amount, and that interest is split between the X lender,
+/// the LPs (as X reserve) and the protocol (10%, as pending deposit shares).
+#[tokio::test]
+async fn a_year_of_interest_is_split_between_lenders_lps_and_protocol() {
+    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let lender = f.user().await;
+    let borrower = f.user().await;
+    let keys = f.keys;
+    f.bank.send(&[ix::deposit(&keys, &lender.tokens, Asset::X, 200_000_000, 0)], &[&lender.keypair]).await.unwrap();
+    f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 2_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
+    fill_price_window(&mut f, &trader).await;
+    f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 150_000_000)], &[&borrower.keypair]).await.unwrap();
+
+    let before = f.pair().await;
+    f.bank.warp_seconds(31_536_000);
+    let now = f.bank.now() as u32;
+    // What the next instruction will accrue, step by step from the spec formulas:
+    // observation first (§7.5 step 1), then interest over Δl at the lending-state tick.
+    let mut expected = before;
+    let mut pool = expected.pool();
+    dlex::actions::accrue(&mut expected, &mut pool, now).unwrap();
+    let elapsed = now - before.last_lending_timestamp;
+    let borrow_x = before.total_assets[TokenKind::BorrowX as usize].get();
+    let deposit_x = before.total_assets[TokenKind::DepositX as usize].get();
+    let growth_x = pool.assets[TokenKind::BorrowX as usize] - borrow_x;
+    // Borrowers pay I·(1 + 10%) split as: protocol fee = ceil(10% of I), LPs floor(I·avgX/(D+avgX)),
+    // lenders the rest — checked against the closed form of §7.4 below.
+    let utilization = math::utilization_wad(borrow_x, deposit_x + {
+        let lending_tick = {
+            let mut observations = before.observations;
+            let observed = observations
+                .update_observation_from_reserves(before.reserve_x.get(), before.reserve_y.get(), before.pool().missing_x(), before.pool().missing_y(), before.last_update_timestamp, now)
+                .unwrap();
+            assert!(observed.is_some(), "a year later an observation is due");
+            observations.lending_state_tick(elapsed)
+        };
+        math::reserves_at_tick(before.pool().active_liquidity(), lending_tick).unwrap().0
+    });
+    let rate = math::interest_rate_per_second_wad(utilization);
+    let compounded = math::w_taylor_compounded(rate, u64::from(elapsed)).unwrap();
+    let gross_interest = compounded * borrow_x / 1_000_000_000_000_000_000;
+    let protocol_fee = math::protocol_fee_share(gross_interest);
+    assert_eq!(growth_x, gross_interest, "debt grows by floor(wTaylor(rate, Δ)·B/1e18)");
+    assert!(gross_interest > 0);
+
+    // After a year a debt share is worth more than one unit: repaying 1 burns no share.
+    let dust = f.bank.send(&[ix::repay(&keys, &borrower.tokens, Asset::X, 1)], &[&borrower.keypair]).await;
+    assert_dlex_error(dust, DlexError::RepayTooSmall);
+    // Any instruction accrues; a repay of 1000 runs the year's accrual on chain.
+    f.bank.send(&[ix::repay(&keys, &borrower.tokens, Asset::X, 1_000)], &[&borrower.keypair]).await.unwrap();
+    let after = f.pair().await;
+    let debt_now = after.total_assets[TokenKind::BorrowX as usize].get();
+    assert_eq!(debt_now, borrow_x + gross_interest - 1_000, "on-chain debt = before + interest − repaid");
+    let lp_part = after.reserve_x.get() - before.reserve_x.get();
+    let lender_part = after.total_assets[TokenKind::DepositX as usize].get() - deposit_x - protocol_fee;
+    assert_eq!(lp_part + lender_part + protocol_fee, gross_interest, "every unit of interest has an owner");
+    assert!(lp_part > 0 && lender_part > 0);
+    assert!(after.protocol_fee_shares[1].get() > before.protocol_fee_shares[1].get());
+    f.assert_conservation().await;
+
+    // The fee recipient (the bank's payer in the fixture) collects the protocol's shares.
+    let admin = f.bank.payer_pubkey();
+    f.bank.send(&[ix::open_position(admin, keys.pair)], &[]).await.unwrap();
+    let pending = after.protocol_fee_shares[1].get();
+    f.bank.send(&[ix::collect_protocol_fees(admin, keys.pair)], &[]).await.unwrap();
+    let collected = f.bank.position(pda::position(keys.pair, admin)).await.unwrap();
+    assert_eq!(collected.share_balance(TokenKind::DepositX), pending);
+    assert_eq!(f.pair().await.protocol_fee_shares[1].get(), 0);
+}
