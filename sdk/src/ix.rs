@@ -190,3 +190,13 @@ pub fn collect_protocol_fees(fee_recipient: Pubkey, pair: Pubkey) -> Instruction
     };
     build(accounts.to_account_metas(None), dlex::instruction::CollectProtocolFees {}.data())
 }
+
+pub fn borrow_liquidity(keys: &PairKeys, user: &UserTokens, liquidity: u128, min_amount_x: u64, min_amount_y: u64) -> Instruction {
+    let data = dlex::instruction::BorrowLiquidity { liquidity, min_amount_x, min_amount_y }.data();
+    build(position_tokens_accounts(keys, user).to_account_metas(None), data)
+}
+
+pub fn repay_liquidity(keys: &PairKeys, user: &UserTokens, amount_x: u64, amount_y: u64) -> Instruction {
+    let data = dlex::instruction::RepayLiquidity { amount_x, amount_y }.data();
+    build(position_tokens_accounts(keys, user).to_account_metas(None), data)
+}

@@ -178,3 +178,64 @@ async fn a_year_of_interest_is_split_between_lenders_lps_and_protocol() {
     assert_eq!(collected.share_balance(TokenKind::DepositX), pending);
     assert_eq!(f.pair().await.protocol_fee_shares[1].get(), 0);
 }
+
+/// Borrow L against Y: the pool pays out `floor(L·activeL/rY)` X and `floor(L·activeL/rX)`
+/// Y; after the price moves, the L owed costs less than the tokens received are worth — the
+/// borrower is short liquidity and gains what LPs lose to impermanent loss.
+#[tokio::test]
+async fn borrow_liquidity_and_repay_after_the_price_moved() {
+    let (mut f, _lp, trader) = pool(Flavor::Token2022).await;
+    let borrower = f.user().await;
+    let keys = f.keys;
+    f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 2_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
+    fill_price_window(&mut f, &trader).await;
+
+    let pair = f.pair().await;
+    let pool = pair.pool();
+    let (rx, ry, active) = (pool.reserve_x.0, pool.reserve_y.0, pool.active_liquidity());
+    let liquidity = 100_000_000u128;
+    let expected_x = liquidity * active / ry;
+    let expected_y = liquidity * active / rx;
+    let start = f.balances(&borrower).await;
+    let events = f
+        .bank
+        .send_with_events(&[ix::borrow_liquidity(&keys, &borrower.tokens, liquidity, expected_x as u64, expected_y as u64)], &[&borrower.keypair])
+        .await
+        .unwrap();
+    let borrowed: dlex::events::LiquidityBorrowed = decode_event(&events[0]).expect("LiquidityBorrowed event");
+    // fee = ceil(1e8·5/1e4) = 50_000 L; the first L debt mints shares 1:1.
+    assert_eq!((borrowed.debt, borrowed.fee, borrowed.shares), (100_050_000, 50_000, 100_050_000));
+    assert_eq!((u128::from(borrowed.amount_x), u128::from(borrowed.amount_y)), (expected_x, expected_y));
+    assert_eq!(f.balances(&borrower).await, (start.0 + expected_x as u64, start.1 + expected_y as u64));
+    let after_borrow = f.pair().await;
+    assert_eq!((after_borrow.reserve_x.get(), after_borrow.reserve_y.get()), (rx - expected_x, ry - expected_y));
+    assert_eq!(after_borrow.total_assets[TokenKind::BorrowL as usize].get(), 100_050_000);
+    f.assert_conservation().await;
+
+    // The price of Y falls: a trader sells a lot of Y.
+    f.bank.send(&[ix::swap_exact_in(&keys, &trader.tokens, SwapDirection::YToX, 800_000_000, 0)], &[&trader.keypair]).await.unwrap();
+
+    // Tokens needed to repay the whole L debt now (spec §4.9 credit, rounded so it covers it).
+    let pair = f.pair().await;
+    let (rx, ry) = (pair.reserve_x.get(), pair.reserve_y.get());
+    let s = math::sqrt_ceil(math::U256::from(rx) * math::U256::from(ry)).to::<u128>();
+    let debt = 100_050_000u128;
+    let need_x = (debt * rx).div_ceil(s) + 1;
+    let need_y = (debt * ry).div_ceil(s) + 1;
+    // Valued in X at the new price (rx/ry per Y), what was received is worth more than what
+    // repaying costs: the impairment gain of a liquidity borrower.
+    let value = |x: u128, y: u128| x + y * rx / ry;
+    assert!(value(expected_x, expected_y) > value(need_x, need_y), "short liquidity gains when the price moves");
+
+    let events = f
+        .bank
+        .send_with_events(&[ix::repay_liquidity(&keys, &borrower.tokens, need_x as u64, need_y as u64)], &[&borrower.keypair])
+        .await
+        .unwrap();
+    let repaid: dlex::events::LiquidityRepaid = decode_event(&events[0]).expect("LiquidityRepaid event");
+    assert_eq!(repaid.shares, 100_050_000, "the whole L debt is gone");
+    assert_eq!(f.position(&borrower).await.share_balance(TokenKind::BorrowL), 0);
+    let after = f.pair().await;
+    assert_eq!((after.reserve_x.get(), after.reserve_y.get()), (rx + need_x, ry + need_y), "all of the payment joins the reserves");
+    f.assert_conservation().await;
+}

@@ -95,6 +95,8 @@ pub enum DlexError {
     MaxBorrowReached,
     #[msg("Cannot deposit an asset the position borrows")]
     CannotDepositBorrowedAsset,
+    #[msg("Liquidity borrow too small: it would pay out zero of X or Y")]
+    InsufficientLiquidityBorrowed,
     #[msg("The position has no debt of this kind to repay")]
     NothingToRepay,
     #[msg("Repayment too small to burn one debt share")]

@@ -137,3 +137,30 @@ pub struct ProtocolFeesCollected {
     pub shares_x: u128,
     pub shares_y: u128,
 }
+
+/// L borrowed: the pool paid out X and Y (spec `BorrowLiquidity` + `Sync`).
+#[event]
+pub struct LiquidityBorrowed {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    /// L borrowed (before the fee).
+    pub liquidity: u128,
+    /// L debt recorded: liquidity + fee.
+    pub debt: u128,
+    pub fee: u128,
+    pub shares: u128,
+    pub amount_x: u64,
+    pub amount_y: u64,
+}
+
+/// L debt repaid with X and Y (spec `RepayLiquidity` + `Sync`).
+#[event]
+pub struct LiquidityRepaid {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    pub amount_x: u64,
+    pub amount_y: u64,
+    /// L debt extinguished.
+    pub repaid: u128,
+    pub shares: u128,
+}

@@ -98,6 +98,17 @@ pub mod dlex {
         instructions::repay::handler(ctx, asset, amount)
     }
 
+    /// Borrows `liquidity` L: the pool removes that liquidity and pays its X and Y to the
+    /// borrower (at least the minimum amounts), who owes L plus a 5-bip fee.
+    pub fn borrow_liquidity(ctx: Context<PositionTokens>, liquidity: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
+        instructions::borrow_liquidity::handler(ctx, liquidity, min_amount_x, min_amount_y)
+    }
+
+    /// Repays L debt with `amount_x` X and `amount_y` Y; all of it joins the reserves.
+    pub fn repay_liquidity(ctx: Context<PositionTokens>, amount_x: u64, amount_y: u64) -> Result<()> {
+        instructions::repay_liquidity::handler(ctx, amount_x, amount_y)
+    }
+
     /// Moves the protocol's pending fee shares into the fee recipient's position.
     pub fn collect_protocol_fees(ctx: Context<CollectProtocolFees>) -> Result<()> {
         instructions::collect_protocol_fees::handler(ctx)

@@ -126,3 +126,89 @@ pub(crate) fn debit(balances: &mut [u128; 6], kind: TokenKind, shares: u128) -> 
     *slot = slot.checked_sub(shares).ok_or(DlexError::InsufficientShares)?;
     Ok(())
 }
+
+/// Result of [`borrow_liquidity`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BorrowLiquidityOutcome {
+    pub flows: TokenFlows,
+    /// L debt recorded: the L borrowed plus the 5-bip fee.
+    pub debt: Assets,
+    pub fee: Assets,
+    /// BORROW_L shares credited (rounded up).
+    pub shares: Shares,
+}
+
+/// Borrows `liquidity` L (spec §4.7): the pool removes `lx = floor(L·activeL/rY)` X and
+/// `ly = floor(L·activeL/rX)` Y from its reserves and pays them out ([CORE] split, spec §17.1);
+/// the debt is `L + ceil(L·5/10_000)` in BORROW_L shares rounded up. The fee's DEPOSIT_L
+/// shares are minted before the debt, as the reference orders it. The L-borrow limit and
+/// solvency are `risk::check`'s job.
+pub fn borrow_liquidity(pool: &mut Pool, balances: &mut [u128; 6], liquidity: u128) -> Result<BorrowLiquidityOutcome, DlexError> {
+    if liquidity == 0 {
+        return Err(DlexError::ZeroAmount);
+    }
+    if liquidity > math::MAX_AMOUNT {
+        return Err(DlexError::AmountTooLarge);
+    }
+    let (reserve_x, reserve_y) = (pool.reserve_x.0, pool.reserve_y.0);
+    if reserve_x == 0 || reserve_y == 0 {
+        return Err(DlexError::PairNotInitialized);
+    }
+    let fee = math::lending_fee(liquidity);
+    let debt = Assets(add(liquidity, fee)?);
+    let (amount_x, amount_y) = math::borrow_liquidity_amounts(liquidity, reserve_x, reserve_y, pool.missing_x(), pool.missing_y());
+    if amount_x == 0 || amount_y == 0 {
+        return Err(DlexError::InsufficientLiquidityBorrowed);
+    }
+    let shares = pool.to_shares(TokenKind::BorrowL, debt, Rounding::Up)?;
+    pool.mint_protocol_fee(TokenKind::DepositL, fee)?;
+    pool.add_shares(TokenKind::BorrowL, debt, shares)?;
+    credit(balances, TokenKind::BorrowL, shares.0)?;
+    pool.update_reserves_and_reference(Reserve(sub(reserve_x, amount_x)?), Reserve(sub(reserve_y, amount_y)?))?;
+    Ok(BorrowLiquidityOutcome {
+        flows: TokenFlows { x_out: to_token_amount(amount_x)?, y_out: to_token_amount(amount_y)?, ..Default::default() },
+        debt,
+        fee: Assets(fee),
+        shares,
+    })
+}
+
+/// Result of [`repay_liquidity`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RepayLiquidityOutcome {
+    pub flows: TokenFlows,
+    /// L debt extinguished.
+    pub repaid: Assets,
+    pub shares: Shares,
+}
+
+/// Repays L debt with `amount_x` X and `amount_y` Y (spec §4.9): the L credited is
+/// `min(ceil(x·s/rX), ceil(y·s/rY))` with `s = sqrtCeil(rX·rY)` on the raw reserves; shares
+/// burned `floor`, capped at the position's debt (then the L is `ceil`). Everything sent joins
+/// the reserves, so an unbalanced or excess payment accrues to the LPs, as in the reference.
+pub fn repay_liquidity(pool: &mut Pool, balances: &mut [u128; 6], amount_x: u64, amount_y: u64) -> Result<RepayLiquidityOutcome, DlexError> {
+    if amount_x == 0 || amount_y == 0 {
+        return Err(DlexError::ZeroAmount);
+    }
+    let held = balances[TokenKind::BorrowL as usize];
+    if held == 0 {
+        return Err(DlexError::NothingToRepay);
+    }
+    let (reserve_x, reserve_y) = (pool.reserve_x.0, pool.reserve_y.0);
+    let (x, y) = (u128::from(amount_x), u128::from(amount_y));
+    let mut repaid = Assets(math::repay_liquidity_amount(x, y, reserve_x, reserve_y)?);
+    let mut shares = pool.to_shares(TokenKind::BorrowL, repaid, Rounding::Down)?;
+    if shares.0 == 0 {
+        return Err(DlexError::RepayTooSmall);
+    }
+    if shares.0 > held {
+        shares = Shares(held);
+        repaid = pool.to_assets(TokenKind::BorrowL, shares, Rounding::Up)?;
+    }
+    // ceil(sh·A/S) ≤ A for sh ≤ S; min() only guards the uncapped path's rounding.
+    let removed = Assets(repaid.0.min(pool.assets[TokenKind::BorrowL as usize]));
+    pool.remove_shares(TokenKind::BorrowL, removed, shares)?;
+    debit(balances, TokenKind::BorrowL, shares.0)?;
+    pool.update_reserves_and_reference(Reserve(add(reserve_x, x)?), Reserve(add(reserve_y, y)?))?;
+    Ok(RepayLiquidityOutcome { flows: TokenFlows { x_in: amount_x, y_in: amount_y, ..Default::default() }, repaid: removed, shares })
+}

@@ -4,6 +4,7 @@
 #![allow(ambiguous_glob_reexports)]
 
 pub mod borrow;
+pub mod borrow_liquidity;
 pub mod burn;
 pub mod close_position;
 pub mod collect_protocol_fees;
@@ -14,6 +15,7 @@ pub mod init_config;
 pub mod mint;
 pub mod open_position;
 pub mod repay;
+pub mod repay_liquidity;
 pub mod pair_tokens;
 pub mod position_tokens;
 pub mod swap_exact_in;

@@ -10,6 +10,8 @@
 //! - borrow: the price window must be ready (a new pair is swap-only until its mid-term TWAP
 //!   buffer has filled), the 90% lending limit including the fee (spec §6), solvency, and the
 //!   fragile-liquidity bound (spec §4.12);
+//! - borrow_liquidity: the same, with the L-borrow limit of each asset (spec §6) instead of
+//!   the single-asset limit;
 //! - burn (removing liquidity): the L-borrow limit with the post-burn reserves (spec §6), and
 //!   solvency if the position has debt;
 //! - withdraw: the 90% lending limit for the withdrawn asset (spec §6), and solvency if the
@@ -50,13 +52,17 @@ pub enum Action {
     Borrow { asset: Asset },
     /// Repayment of one asset (never blocked).
     Repay { asset: Asset },
+    /// Borrow of `debt` L (the L taken plus the lending fee).
+    BorrowLiquidity { debt: Assets },
+    /// Repayment of L debt (never blocked).
+    RepayLiquidity,
 }
 
 /// Whether [`check`] needs the price range for `action`: anything that adds risk to a
 /// position that has (or, for a borrow, takes on) debt.
 pub fn needs_price_range(action: &Action, position_balances: &[u128; 6]) -> bool {
     match action {
-        Action::Borrow { .. } => true,
+        Action::Borrow { .. } | Action::BorrowLiquidity { .. } => true,
         Action::Withdraw { .. } | Action::Burn { .. } => has_debt(position_balances),
         _ => false,
     }
@@ -79,7 +85,7 @@ pub fn check(
 ) -> Result<(), DlexError> {
     after.check_bounds()?;
     match *action {
-        Action::Mint | Action::Deposit { .. } | Action::Repay { .. } => Ok(()),
+        Action::Mint | Action::Deposit { .. } | Action::Repay { .. } | Action::RepayLiquidity => Ok(()),
         Action::Swap { direction, flows } => check_swap(before, direction, flows),
         Action::Burn { deposit_l_after } => {
             check_max_borrow_for_liquidity(after, deposit_l_after.0, 0)?;
@@ -96,6 +102,13 @@ pub fn check(
             let (deposited, _, reserve) = asset_totals(before, asset);
             let (_, borrowed, _) = asset_totals(after, asset);
             verify_max_borrow(deposited, borrowed, reserve, before.deposit_l_assets()?.0, before.assets[TokenKind::BorrowL as usize])?;
+            check_fragile_liquidity(after)?;
+            check_solvency(after, position_balances, range)
+        }
+        Action::BorrowLiquidity { debt } => {
+            let range = price_range.ok_or(DlexError::PriceWindowNotReady)?;
+            // Spec §4.7: the L-borrow limit on the reserves and totals before the borrow.
+            check_max_borrow_for_liquidity(before, before.deposit_l_assets()?.0, debt.0)?;
             check_fragile_liquidity(after)?;
             check_solvency(after, position_balances, range)
         }
