@@ -130,6 +130,18 @@ impl Bank {
         Ok(events)
     }
 
+    /// Simulates one transaction and returns the program's return data (for read-only
+    /// queries such as `position_health`).
+    pub async fn simulate_return_data(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Vec<u8>, BanksClientError> {
+        self.next_slot().await?;
+        let tx = self.transaction(instructions, signers);
+        let simulation = self.ctx.banks_client.simulate_transaction(tx).await?;
+        if let Err(err) = simulation.result.unwrap_or(Ok(())) {
+            return Err(BanksClientError::SimulationError { err, logs: vec![], units_consumed: 0, return_data: None });
+        }
+        Ok(simulation.simulation_details.and_then(|d| d.return_data).map(|r| r.data).unwrap_or_default())
+    }
+
     pub async fn account(&mut self, address: Pubkey) -> Option<Account> {
         self.ctx.banks_client.get_account(address).await.expect("banks client")
     }

@@ -200,3 +200,9 @@ pub fn repay_liquidity(keys: &PairKeys, user: &UserTokens, amount_x: u64, amount
     let data = dlex::instruction::RepayLiquidity { amount_x, amount_y }.data();
     build(position_tokens_accounts(keys, user).to_account_metas(None), data)
 }
+
+/// The read-only `position_health` query (simulate it; see `bank::Bank::simulate_return_data`).
+pub fn position_health(pair: Pubkey, owner: Pubkey) -> Instruction {
+    let accounts = dlex::accounts::PositionHealth { pair, position: pda::position(pair, owner) };
+    build(accounts.to_account_metas(None), dlex::instruction::PositionHealth {}.data())
+}

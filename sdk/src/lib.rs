@@ -3,6 +3,7 @@
 //! - [`pda`]: account addresses;
 //! - [`ix`]: one builder per instruction, from the program's own generated account types;
 //! - [`decode`]: Pair, Position and Config decoders;
+//! - [`health`]: a position's health and limits, by the program's own query code;
 //! - [`quote`]: exact swap / mint / burn quotes computed by the program's own `actions` and
 //!   `math` (the `dlex` crate with `no-entrypoint`), never a second copy of a formula;
 //! - [`bank`]: an in-process bank (solana-program-test, native mode) with SPL Token and
@@ -10,6 +11,7 @@
 
 pub mod bank;
 pub mod decode;
+pub mod health;
 pub mod ix;
 pub mod pda;
 pub mod quote;

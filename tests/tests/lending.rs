@@ -239,3 +239,40 @@ async fn borrow_liquidity_and_repay_after_the_price_moved() {
     assert_eq!((after.reserve_x.get(), after.reserve_y.get()), (rx + need_x, ry + need_y), "all of the payment joins the reserves");
     f.assert_conservation().await;
 }
+
+/// The `position_health` query (simulated, return data) and the SDK's off-chain report are
+/// the same numbers, and its limits are exact: borrowing `max_borrow_x` passes, one more fails.
+#[tokio::test]
+async fn health_query_matches_the_sdk_and_its_limits_are_exact() {
+    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let borrower = f.user().await;
+    let keys = f.keys;
+    f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 400_000_000, 0)], &[&borrower.keypair]).await.unwrap();
+    fill_price_window(&mut f, &trader).await;
+    f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 10_000_000)], &[&borrower.keypair]).await.unwrap();
+
+    let query = ix::position_health(keys.pair, borrower.pubkey());
+    let data = f.bank.simulate_return_data(&[query], &[]).await.unwrap();
+    let on_chain = dlex_sdk::health::decode_report(&data).unwrap();
+    let pair = f.pair().await;
+    let position = f.position(&borrower).await;
+    let off_chain = dlex_sdk::health::position_report(&pair, &position, f.bank.now()).unwrap();
+    assert_eq!(on_chain, off_chain);
+
+    assert!(on_chain.price_window_ready && on_chain.solvent && on_chain.net_debt_x);
+    assert!(on_chain.ltv_bips > 0 && on_chain.ltv_bips <= 7_500);
+    assert_eq!(on_chain.assets[TokenKind::BorrowX as usize], 10_005_000);
+    assert!(on_chain.liquidation_sqrt_price_net_x_q72 > 0 && on_chain.liquidation_sqrt_price_net_y_q72 == 0);
+    assert_eq!(on_chain.max_borrow_y, 0, "Y is deposited: it cannot also be borrowed");
+    assert_eq!(on_chain.max_withdraw_x_shares, 0);
+    assert!(on_chain.max_withdraw_y_shares < position.share_balance(TokenKind::DepositY), "some collateral must stay");
+
+    let max = on_chain.max_borrow_x;
+    assert!(max > 0);
+    let too_much = f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, max + 1)], &[&borrower.keypair]).await;
+    assert_dlex_error(too_much, DlexError::LtvTooHigh);
+    f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, max)], &[&borrower.keypair]).await.unwrap();
+    let after = dlex_sdk::health::position_report(&f.pair().await, &f.position(&borrower).await, f.bank.now()).unwrap();
+    assert!(after.solvent && after.max_borrow_x == 0);
+    f.assert_conservation().await;
+}

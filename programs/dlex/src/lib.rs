@@ -3,7 +3,8 @@
 //!
 //! Layout (design §1): [`math`] (pure integer formulas) ← [`oracle`] (TWAP, price range) ←
 //! [`risk`] (the one risk check) ← [`instructions`] (one file per instruction). [`actions`]
-//! applies one leg of an instruction to the in-memory pool; [`state`] holds the accounts.
+//! applies one leg of an instruction to the in-memory pool; [`queries`] answers read-only
+//! questions with the same code; [`state`] holds the accounts.
 //! This file only routes each instruction to its handler.
 #![allow(unexpected_cfgs)]
 #![allow(clippy::too_many_arguments)]
@@ -17,6 +18,7 @@ pub mod events;
 pub mod instructions;
 pub mod math;
 pub mod oracle;
+pub mod queries;
 pub mod risk;
 pub mod state;
 
@@ -107,6 +109,12 @@ pub mod dlex {
     /// Repays L debt with `amount_x` X and `amount_y` Y; all of it joins the reserves.
     pub fn repay_liquidity(ctx: Context<PositionTokens>, amount_x: u64, amount_y: u64) -> Result<()> {
         instructions::repay_liquidity::handler(ctx, amount_x, amount_y)
+    }
+
+    /// Read-only (simulate it): the position's health, price range, liquidation prices and
+    /// the largest borrow / withdrawal it could make now, as return data.
+    pub fn position_health(ctx: Context<PositionHealth>) -> Result<queries::PositionReport> {
+        instructions::position_health::handler(ctx)
     }
 
     /// Moves the protocol's pending fee shares into the fee recipient's position.

@@ -21,12 +21,39 @@ pub fn price_range_for_new_risk(pair: &Pair, pool: &Pool, now: u32) -> core::res
     Ok(Some(oracle::price_range(&pair.observations, &pair.price_extremes, current_tick, true, now)))
 }
 
+/// A leg applied to copies and accepted by `risk::check`, not yet written anywhere.
+pub struct JudgedLeg<T> {
+    pub value: T,
+    pub pool: Pool,
+    pub balances: [u128; 6],
+    pub fragile: u128,
+}
+
+/// Steps 2-4 of [`run_leg`] on a pool that has already accrued: apply `leg` to copies of the
+/// pool and balances, re-derive the position's fragile liquidity (spec §4.12), and judge the
+/// result with `risk::check`. `range_for(after)` supplies the price range for new risk when
+/// the check needs one. Queries reuse this to test hypothetical actions.
+pub fn apply_and_judge<T>(
+    before: &Pool,
+    balances: &[u128; 6],
+    fragile: u128,
+    leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
+    range_for: impl FnOnce(&Pool) -> core::result::Result<Option<PriceRange>, DlexError>,
+) -> Result<JudgedLeg<T>> {
+    let mut pool = *before;
+    let mut next_balances = *balances;
+    let (action, value) = leg(&mut pool, &mut next_balances)?;
+    let mut next_fragile = fragile;
+    pool.update_fragile(&next_balances, &mut next_fragile)?;
+    let range = if risk::needs_price_range(&action, &next_balances) { range_for(&pool)? } else { None };
+    risk::check(&action, before, &pool, &next_balances, range.as_ref())?;
+    Ok(JudgedLeg { value, pool, balances: next_balances, fragile: next_fragile })
+}
+
 /// Runs `leg` on `pair`'s pool and a position's `balances` at time `now`:
 /// 1. accrue (TWAP observation, fee anchors, interest);
-/// 2. `leg(pool, balances)` applies the action to copies and names it for the risk check;
-/// 3. re-derive the position's fragile liquidity (`position_fragile`, spec §4.12);
-/// 4. `risk::check(action, before, after, balances, range)`, with the price range for new
-///    risk when the check needs it;
+/// 2-4. [`apply_and_judge`]: apply the leg to copies, re-derive the position's fragile
+///    liquidity, `risk::check` with the price range for new risk when needed;
 /// 5. if the pool just received its first liquidity, start its TWAP buffers;
 /// 6. write the pool into `pair` and the copies into `balances` and `position_fragile`.
 ///
@@ -41,20 +68,14 @@ pub fn run_leg<T>(
     now: u32,
     leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
 ) -> Result<(T, Pool)> {
-    let mut pool = pair.pool();
-    accrue(pair, &mut pool, now)?;
-    let before = pool;
-    let mut next_balances = *balances;
-    let (action, value) = leg(&mut pool, &mut next_balances)?;
-    let mut fragile = *position_fragile;
-    pool.update_fragile(&next_balances, &mut fragile)?;
-    let range = if risk::needs_price_range(&action, &next_balances) { price_range_for_new_risk(pair, &pool, now)? } else { None };
-    risk::check(&action, &before, &pool, &next_balances, range.as_ref())?;
-    if before.total_shares(TokenKind::DepositL).0 == 0 && pool.total_shares(TokenKind::DepositL).0 > 0 {
-        start_oracle(pair, &pool, now)?;
+    let mut before = pair.pool();
+    accrue(pair, &mut before, now)?;
+    let judged = apply_and_judge(&before, balances, *position_fragile, leg, |after| price_range_for_new_risk(pair, after, now))?;
+    if before.total_shares(TokenKind::DepositL).0 == 0 && judged.pool.total_shares(TokenKind::DepositL).0 > 0 {
+        start_oracle(pair, &judged.pool, now)?;
     }
-    pair.store_pool(&pool);
-    *balances = next_balances;
-    *position_fragile = fragile;
-    Ok((value, pool))
+    pair.store_pool(&judged.pool);
+    *balances = judged.balances;
+    *position_fragile = judged.fragile;
+    Ok((judged.value, judged.pool))
 }

@@ -92,3 +92,19 @@ pub fn verify_conservation<'info>(
     require!(u128::from(vault_y.amount) >= need_y, DlexError::ConservationViolated);
     Ok(())
 }
+
+/// Anchor turns an instruction's return value into `set_return_data`, which solana-cpi 3.x
+/// compiles to nothing off-chain; program-test's syscall stubs do implement it. So native
+/// builds (tests, the demo) also hand the serialized value to the stub. On chain this is
+/// compiled out and Anchor's own return data is the only one.
+pub fn mirror_return_data_off_chain<T: AnchorSerialize>(value: &T) -> Result<()> {
+    #[cfg(not(target_os = "solana"))]
+    {
+        let mut data = Vec::new();
+        value.serialize(&mut data)?;
+        solana_sysvar::program_stubs::sol_set_return_data(&data);
+    }
+    #[cfg(target_os = "solana")]
+    let _ = value;
+    Ok(())
+}

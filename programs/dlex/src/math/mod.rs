@@ -6,6 +6,7 @@
 
 pub mod full_math;
 pub mod interest;
+pub mod liquidation;
 pub mod liquidity;
 pub mod shares;
 pub mod swap;
@@ -21,6 +22,7 @@ pub use interest::{
     InterestAccrualInput, InterestAccrualOutput, BORROW_L, BORROW_X, BORROW_Y, DEPOSIT_L,
     DEPOSIT_X, DEPOSIT_Y,
 };
+pub use liquidation::liquidation_sqrt_prices_q72;
 pub use liquidity::{
     borrow_liquidity_amounts, first_mint_liquidity, mint_liquidity_assets, repay_liquidity_amount,
     rescale_reference, reserves_at_tick,

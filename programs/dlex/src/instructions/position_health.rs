@@ -1,0 +1,31 @@
+//! `position_health`: a read-only query, meant to be simulated, that returns a position's
+//! [`PositionReport`](crate::queries::PositionReport) as return data (not logs).
+
+use anchor_lang::prelude::*;
+
+use super::common::{mirror_return_data_off_chain, now_u32};
+use crate::errors::DlexError;
+use crate::queries::{self, PositionReport};
+use crate::state::{Pair, Position};
+
+#[derive(Accounts)]
+pub struct PositionHealth<'info> {
+    pub pair: AccountLoader<'info, Pair>,
+    #[account(constraint = position.load()?.pair == pair.key() @ DlexError::PositionPairMismatch)]
+    pub position: AccountLoader<'info, Position>,
+}
+
+/// Computes the report on copies, with interest and the oracle accrued to now; writes nothing.
+/// The max-borrow searches run the risk check up to ~130 times each, so simulate this with a
+/// raised compute limit on a real cluster.
+pub fn handler(ctx: Context<PositionHealth>) -> Result<PositionReport> {
+    let now = now_u32()?;
+    let pair = Box::new(*ctx.accounts.pair.load()?);
+    let (balances, fragile) = {
+        let position = ctx.accounts.position.load()?;
+        (position.balances(), position.fragile_shares.get())
+    };
+    let report = queries::position_report(&pair, &balances, fragile, now)?;
+    mirror_return_data_off_chain(&report)?;
+    Ok(report)
+}
