@@ -1,10 +1,12 @@
-//! Property tests on the program's own pipeline without a bank: random sequences of mint,
-//! burn, swaps (exact in and out), deposit, withdraw and time warps are applied exactly as the
+//! Property tests on the program's own pipeline without a bank: random sequences of every
+//! pool instruction (mint, burn, swaps exact in and out, deposit, withdraw, borrow, repay,
+//! borrow and repay liquidity) and time warps up to a year are applied exactly as the
 //! handlers apply them (accrue → action → `risk::check` → store). After every accepted step:
 //! - conservation: tracked vault balances (sum of token flows) equal reserve + deposits − borrows;
 //! - share totals equal the positions' balances plus the locked MINIMUM_LIQUIDITY plus the
 //!   protocol's pending fee shares;
-//! - an accepted swap never lowers K = reserve_x · reserve_y.
+//! - an accepted swap never lowers K = reserve_x · reserve_y;
+//! - interest accrued across a warp never reduces any debt total.
 //! At the end everyone exits and the pool has paid out no more than it took in.
 
 use dlex::actions::{self, Asset, SwapAmount, SwapDirection, TokenFlows};
@@ -22,6 +24,10 @@ enum Op {
     Swap { direction: SwapDirection, amount: u64, exact_out: bool },
     Deposit { user: usize, asset: Asset, amount: u64 },
     Withdraw { user: usize, asset: Asset, per_mille: u16 },
+    Borrow { user: usize, asset: Asset, amount: u64 },
+    Repay { user: usize, asset: Asset, amount: u64 },
+    BorrowLiquidity { user: usize, liquidity: u64 },
+    RepayLiquidity { user: usize, x: u64, y: u64 },
     Warp { seconds: u32 },
 }
 
@@ -34,8 +40,12 @@ fn op() -> impl Strategy<Value = Op> {
         (user.clone(), 1u16..=1000).prop_map(|(user, per_mille)| Op::Burn { user, per_mille }),
         (direction, 1u64..2_000_000_000, any::<bool>()).prop_map(|(direction, amount, exact_out)| Op::Swap { direction, amount, exact_out }),
         (user.clone(), asset.clone(), 1u64..3_000_000_000).prop_map(|(user, asset, amount)| Op::Deposit { user, asset, amount }),
-        (user, asset, 1u16..=1000).prop_map(|(user, asset, per_mille)| Op::Withdraw { user, asset, per_mille }),
-        (1u32..40).prop_map(|seconds| Op::Warp { seconds }),
+        (user.clone(), asset.clone(), 1u16..=1000).prop_map(|(user, asset, per_mille)| Op::Withdraw { user, asset, per_mille }),
+        (user.clone(), asset.clone(), 1u64..500_000_000).prop_map(|(user, asset, amount)| Op::Borrow { user, asset, amount }),
+        (user.clone(), asset, 1u64..600_000_000).prop_map(|(user, asset, amount)| Op::Repay { user, asset, amount }),
+        (user.clone(), 1u64..300_000_000).prop_map(|(user, liquidity)| Op::BorrowLiquidity { user, liquidity }),
+        (user, 1u64..400_000_000, 1u64..400_000_000).prop_map(|(user, x, y)| Op::RepayLiquidity { user, x, y }),
+        prop_oneof![1u32..40, 3_600u32..40_000_000].prop_map(|seconds| Op::Warp { seconds }),
     ]
 }
 
@@ -119,6 +129,31 @@ impl Model {
                 }) else { return false };
                 flows
             }
+            Op::Borrow { user, asset, amount } => {
+                let Some(flows) = self.run(&mut pair, user, |pool, balances| {
+                    Ok((Action::Borrow { asset }, actions::borrow(pool, balances, asset, amount)?.flows))
+                }) else { return false };
+                flows
+            }
+            Op::Repay { user, asset, amount } => {
+                let Some(flows) = self.run(&mut pair, user, |pool, balances| {
+                    Ok((Action::Repay { asset }, actions::repay(pool, balances, asset, amount)?.flows))
+                }) else { return false };
+                flows
+            }
+            Op::BorrowLiquidity { user, liquidity } => {
+                let Some(flows) = self.run(&mut pair, user, |pool, balances| {
+                    let out = actions::borrow_liquidity(pool, balances, u128::from(liquidity))?;
+                    Ok((Action::BorrowLiquidity { debt: out.debt }, out.flows))
+                }) else { return false };
+                flows
+            }
+            Op::RepayLiquidity { user, x, y } => {
+                let Some(flows) = self.run(&mut pair, user, |pool, balances| {
+                    Ok((Action::RepayLiquidity, actions::repay_liquidity(pool, balances, x, y)?.flows))
+                }) else { return false };
+                flows
+            }
             Op::Warp { .. } => unreachable!("warps are handled by the caller"),
         };
         self.pair = pair;
@@ -140,6 +175,17 @@ impl Model {
         Some(flows)
     }
 
+    /// A first mint by user 0 and 50 observation intervals, so borrowing is possible.
+    fn warm_up(&mut self) {
+        assert!(self.step(&Op::Mint { user: 0, x: 2_000_000_000, y: 8_000_000_000 }));
+        for i in 0..50 {
+            self.now += 8;
+            let direction = if i % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX };
+            assert!(self.step(&Op::Swap { direction, amount: 1_000, exact_out: false }));
+        }
+        assert!(self.pair.observations.is_mid_term_ready());
+    }
+
     fn check_invariants(&self) {
         let pool = self.pair.pool();
         assert_eq!(self.vault_x, pool.expected_vault_x().unwrap(), "vault X == reserve + deposits - borrows");
@@ -159,15 +205,30 @@ proptest! {
     #[test]
     fn random_sequences_keep_conservation_and_never_pay_out_more_than_paid_in(ops in prop::collection::vec(op(), 1..40)) {
         let mut model = Model::new();
+        model.warm_up();
         for op in &ops {
             if let Op::Warp { seconds } = op {
+                // Interest never reduces a debt: accrue across the warp on a copy.
+                let before = model.pair.pool();
                 model.now += seconds;
+                let mut pair = model.pair;
+                let mut pool = pair.pool();
+                if dlex::actions::accrue(&mut pair, &mut pool, model.now).is_ok() {
+                    for kind in [TokenKind::BorrowL, TokenKind::BorrowX, TokenKind::BorrowY] {
+                        prop_assert!(pool.assets[kind as usize] >= before.assets[kind as usize], "interest reduced {kind:?} debt");
+                    }
+                }
                 continue;
             }
             model.step(op);
             model.check_invariants();
         }
-        // Everyone exits: burn all L, withdraw all X and Y deposits.
+        // Everyone repays and exits: repay all debt (overpaying), burn all L, withdraw X and Y.
+        for user in 0..USERS {
+            model.step(&Op::RepayLiquidity { user, x: u64::MAX / 4, y: u64::MAX / 4 });
+            model.step(&Op::Repay { user, asset: Asset::X, amount: u64::MAX / 4 });
+            model.step(&Op::Repay { user, asset: Asset::Y, amount: u64::MAX / 4 });
+        }
         for user in 0..USERS {
             model.step(&Op::Burn { user, per_mille: 1000 });
             model.step(&Op::Withdraw { user, asset: Asset::X, per_mille: 1000 });
