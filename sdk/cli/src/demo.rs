@@ -1,6 +1,8 @@
 //! The demo scenario: two mints, one pair, three LPs, a lender, and a stream of swaps in both
-//! directions across many TWAP intervals, then a report of reserves, prices, TWAP ticks, fees
-//! earned by LPs and every account's balances.
+//! directions across many TWAP intervals; then three borrowers (X against Y, Y against X, L
+//! against Y, each taking 90% of what its collateral allows) and thirty days of daily trading so interest accrues. The report shows reserves,
+//! prices, TWAP ticks, utilization, borrow and supply rates (the LPs' = swap fees + interest),
+//! every account's balances and every borrower's health.
 
 use anchor_lang::prelude::Pubkey;
 use dlex::actions::{Asset, SwapAmount, SwapDirection};
@@ -90,7 +92,17 @@ pub async fn run() -> DemoResult<()> {
 
     let funds = 10_000_000 * UNIT;
     let mut accounts = Vec::new();
-    for (name, x, y) in [("alice (LP)", funds, funds), ("bob (LP)", funds, funds), ("carol (LP)", funds, funds), ("dave (lender)", funds, funds), ("erin (trader)", funds, funds), ("frank (trader)", funds, funds)] {
+    for (name, x, y) in [
+        ("alice (LP)", funds, funds),
+        ("bob (LP)", funds, funds),
+        ("carol (LP)", funds, funds),
+        ("dave (lender)", funds, funds),
+        ("erin (trader)", funds, funds),
+        ("frank (trader)", funds, funds),
+        ("grace (X borrower)", funds, funds),
+        ("heidi (Y borrower)", funds, funds),
+        ("ivan (L borrower)", funds, funds),
+    ] {
         accounts.push(new_account(&mut bank, &keys, name, x, y).await?);
     }
     let starting: Vec<(u64, u64)> = vec![(funds, funds); accounts.len()];
@@ -170,9 +182,115 @@ pub async fn run() -> DemoResult<()> {
     send(&mut bank, "withdraw", ix::withdraw(&keys, &lender.tokens, Asset::X, half_x, 0), &lender.keypair).await?;
     println!("{:<15} redeems {} DEPOSIT_X shares", lender.name, half_x);
 
+    lend_and_wait(&mut bank, &keys, &accounts).await?;
+
     let pair = bank.pair(keys.pair).await;
     report(&mut bank, &keys, &pair, &accounts, &starting, l_per_share_start).await?;
     println!("\nfinished in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Per-share values whose growth over a period is the realized rate of each side.
+struct ShareValues {
+    deposit_l: u128,
+    deposit_x: u128,
+    deposit_y: u128,
+    borrow_l: u128,
+    borrow_x: u128,
+    borrow_y: u128,
+}
+
+const RATE_SCALE: u128 = 1_000_000_000_000_000_000;
+
+fn share_values(pair: &Pair) -> ShareValues {
+    let pool = pair.pool();
+    let per_share = |kind: TokenKind| {
+        let assets = pool.total_assets(kind).map(|a| a.0).unwrap_or(0);
+        let shares = pool.total_shares(kind).0;
+        if shares == 0 { 0 } else { assets.saturating_mul(RATE_SCALE) / shares }
+    };
+    ShareValues {
+        deposit_l: per_share(TokenKind::DepositL),
+        deposit_x: per_share(TokenKind::DepositX),
+        deposit_y: per_share(TokenKind::DepositY),
+        borrow_l: per_share(TokenKind::BorrowL),
+        borrow_x: per_share(TokenKind::BorrowX),
+        borrow_y: per_share(TokenKind::BorrowY),
+    }
+}
+
+const DAYS: i64 = 30;
+
+/// Annualized growth of a per-share value over `DAYS`, as a percentage with two decimals.
+fn annualized(before: u128, after: u128) -> String {
+    if before == 0 {
+        return "-".into();
+    }
+    let growth = after.saturating_sub(before).saturating_mul(100_000 * 365) / before / DAYS as u128;
+    format!("{}.{:03}%", growth / 1000, growth % 1000)
+}
+
+fn percent_wad(value: u128) -> String {
+    let thousandths = value / 10_000_000_000_000;
+    format!("{}.{:03}%", thousandths / 1000, thousandths % 1000)
+}
+
+async fn health(bank: &mut Bank, keys: &PairKeys, owner: Pubkey) -> DemoResult<dlex::queries::PositionReport> {
+    let pair = bank.pair(keys.pair).await;
+    let position = bank.position(pda::position(keys.pair, owner)).await.ok_or("position")?;
+    dlex_sdk::health::position_report(&pair, &position, bank.now()).map_err(|e| format!("health: {e}"))
+}
+
+/// Three borrowers take 90% of what their collateral allows, then thirty days pass with a
+/// day of trading each, so interest and fees accrue; prints the realized rates.
+async fn lend_and_wait(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<()> {
+    println!("\n== borrowing (the mid-term price window has filled) ==");
+    let (grace, heidi, ivan) = (&accounts[6], &accounts[7], &accounts[8]);
+    send(bank, "deposit", ix::deposit(keys, &grace.tokens, Asset::Y, 300_000 * UNIT, 0), &grace.keypair).await?;
+    send(bank, "deposit", ix::deposit(keys, &heidi.tokens, Asset::X, 150_000 * UNIT, 0), &heidi.keypair).await?;
+    send(bank, "deposit", ix::deposit(keys, &ivan.tokens, Asset::Y, 200_000 * UNIT, 0), &ivan.keypair).await?;
+    let grace_max = health(bank, keys, grace.keypair.pubkey()).await?.max_borrow_x;
+    send(bank, "borrow", ix::borrow(keys, &grace.tokens, Asset::X, grace_max / 10 * 9), &grace.keypair).await?;
+    println!("{:<19} deposits 300000 Y, may borrow up to {} X, borrows 90% of it", grace.name, fmt_tokens(grace_max.into()));
+    let heidi_max = health(bank, keys, heidi.keypair.pubkey()).await?.max_borrow_y;
+    send(bank, "borrow", ix::borrow(keys, &heidi.tokens, Asset::Y, heidi_max / 10 * 9), &heidi.keypair).await?;
+    println!("{:<19} deposits 150000 X, may borrow up to {} Y, borrows 90% of it", heidi.name, fmt_tokens(heidi_max.into()));
+    let ivan_max = health(bank, keys, ivan.keypair.pubkey()).await?.max_borrow_l;
+    send(bank, "borrow_liquidity", ix::borrow_liquidity(keys, &ivan.tokens, ivan_max / 10 * 9, 0, 0), &ivan.keypair).await?;
+    println!("{:<19} deposits 200000 Y, may borrow up to {} L, borrows 90% of it (receives X and Y)", ivan.name, ivan_max);
+
+    let start = share_values(&bank.pair(keys.pair).await);
+    println!("\n== {DAYS} days pass, with trading every day ==");
+    let (erin, frank) = (&accounts[4], &accounts[5]);
+    for day in 0..DAYS {
+        bank.warp_seconds(86_400);
+        for (trader, direction, amount) in [(erin, SwapDirection::XToY, 3_000 * UNIT), (frank, SwapDirection::YToX, 6_000 * UNIT)] {
+            send(bank, "swap", ix::swap_exact_in(keys, &trader.tokens, direction, amount, 0), &trader.keypair).await?;
+            bank.warp_seconds(60);
+        }
+        // Any instruction accrues interest; a 1-unit deposit makes the daily checkpoint explicit.
+        let dave = &accounts[3];
+        if day % 10 == 9 {
+            send(bank, "deposit", ix::deposit(keys, &dave.tokens, Asset::Y, UNIT, 0), &dave.keypair).await?;
+        }
+    }
+    let pair = bank.pair(keys.pair).await;
+    let end = share_values(&pair);
+    let pool = pair.pool();
+    let u_x = dlex::math::utilization_wad(pool.assets[TokenKind::BorrowX as usize], pool.assets[TokenKind::DepositX as usize] + pool.reserve_x.0);
+    let u_y = dlex::math::utilization_wad(pool.assets[TokenKind::BorrowY as usize], pool.assets[TokenKind::DepositY as usize] + pool.reserve_y.0);
+    let u_l = dlex::math::utilization_wad(pool.assets[TokenKind::BorrowL as usize], pool.deposit_l_assets().map(|a| a.0).unwrap_or(0));
+    println!("{:<6} {:>12} {:>22} {:>22} {:>26}", "", "utilization", "borrow rate (curve now)", "borrow APY (realized)", "supply APY (realized)");
+    println!("{:<6} {:>12} {:>22} {:>22} {:>26}", "X", percent_wad(u_x), percent_wad(dlex::math::annual_interest_rate_wad(u_x)), annualized(start.borrow_x, end.borrow_x), annualized(start.deposit_x, end.deposit_x));
+    println!("{:<6} {:>12} {:>22} {:>22} {:>26}", "Y", percent_wad(u_y), percent_wad(dlex::math::annual_interest_rate_wad(u_y)), annualized(start.borrow_y, end.borrow_y), annualized(start.deposit_y, end.deposit_y));
+    println!(
+        "{:<6} {:>12} {:>22} {:>22} {:>26}",
+        "L",
+        percent_wad(u_l),
+        percent_wad(dlex::math::annual_interest_rate_wad(u_l).saturating_mul(5)),
+        annualized(start.borrow_l, end.borrow_l),
+        format!("{} (fees + interest)", annualized(start.deposit_l, end.deposit_l))
+    );
     Ok(())
 }
 
@@ -246,7 +364,7 @@ async fn report(bank: &mut Bank, keys: &PairKeys, pair: &Pair, accounts: &[Accou
         if Some(u128::from(vault_x)) == pool.expected_vault_x() && Some(u128::from(vault_y)) == pool.expected_vault_y() { "holds" } else { "BROKEN" }
     );
 
-    println!("\n{:<15} {:>16} {:>16} {:>18} {:>22}", "account", "X change", "Y change", "L shares", "LP position now (X / Y)");
+    println!("\n{:<19} {:>16} {:>16} {:>18} {:>28}", "account", "X change", "Y change", "L shares", "LP position now (X / Y)");
     for (account, (start_x, start_y)) in accounts.iter().zip(starting) {
         let x = bank.token_balance(account.tokens.token_x).await;
         let y = bank.token_balance(account.tokens.token_y).await;
@@ -259,7 +377,7 @@ async fn report(bank: &mut Bank, keys: &PairKeys, pair: &Pair, accounts: &[Accou
             "-".into()
         };
         println!(
-            "{:<15} {:>16} {:>16} {:>18} {:>22}",
+            "{:<19} {:>16} {:>16} {:>18} {:>28}",
             account.name,
             fmt_signed_tokens(i128::from(x) - i128::from(*start_x)),
             fmt_signed_tokens(i128::from(y) - i128::from(*start_y)),
@@ -269,8 +387,28 @@ async fn report(bank: &mut Bank, keys: &PairKeys, pair: &Pair, accounts: &[Accou
         let deposit_x = position.share_balance(TokenKind::DepositX);
         let deposit_y = position.share_balance(TokenKind::DepositY);
         if deposit_x > 0 || deposit_y > 0 {
-            println!("{:<15} lending shares: {} DEPOSIT_X, {} DEPOSIT_Y", "", deposit_x, deposit_y);
+            println!("{:<19} lending shares: {} DEPOSIT_X, {} DEPOSIT_Y", "", deposit_x, deposit_y);
         }
+    }
+
+    println!("\n{:<19} {:>14} {:>14} {:>14} {:>9} {:>8} {:>22}", "borrower", "debt X", "debt Y", "debt L", "LTV", "solvent", "liquidation price");
+    for account in &accounts[6..] {
+        let report = health(bank, keys, account.keypair.pubkey()).await?;
+        let liquidation = match (report.liquidation_sqrt_price_net_x_q72, report.liquidation_sqrt_price_net_y_q72) {
+            (0, 0) => "-".to_string(),
+            (x, 0) => format!("{} X/Y (falling)", fmt_price(dlex_sdk::health::price_e6_from_sqrt_q72(x), 1_000_000)),
+            (_, y) => format!("{} X/Y (rising)", fmt_price(dlex_sdk::health::price_e6_from_sqrt_q72(y), 1_000_000)),
+        };
+        println!(
+            "{:<19} {:>14} {:>14} {:>14} {:>9} {:>8} {:>22}",
+            account.name,
+            fmt_tokens(report.assets[TokenKind::BorrowX as usize]),
+            fmt_tokens(report.assets[TokenKind::BorrowY as usize]),
+            report.assets[TokenKind::BorrowL as usize],
+            dlex_sdk::health::format_ltv(&report),
+            if report.solvent { "yes" } else { "NO" },
+            liquidation
+        );
     }
     Ok(())
 }
