@@ -9,10 +9,15 @@
 //!
 //! One module per instruction. The account checks the pool instructions share are generated
 //! by a macro per module, so each instruction is tested with each bad account on its own.
+//! Most cases start from [`Setup`] (a pair with liquidity and lending deposits); the few that
+//! need X actually lent out (the 90% withdraw limit, deposits and repayments worth less than a
+//! share after interest) start from [`Lent`].
+//!
+//! Three tests are `#[ignore]`d: each documents a program bug (see their `ignore` reasons).
 
 use anchor_lang::error::ErrorCode as AnchorError;
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_spl::token_2022::spl_token_2022::error::TokenError;
 use dlex::actions::{Asset, SwapAmount, SwapDirection};
 use dlex::state::TokenKind;
@@ -21,6 +26,7 @@ use dlex_sdk::ix::{self, UserTokens};
 use dlex_sdk::{pda, PairKeys};
 use dlex_tests::*;
 use solana_program_test::BanksClientError;
+use solana_sdk::instruction::InstructionError;
 use solana_sdk::signature::Keypair;
 use solana_sdk::signer::Signer;
 use solana_sdk::transaction::{Transaction, TransactionError};
@@ -30,32 +36,65 @@ use solana_sdk::transaction::{Transaction, TransactionError};
 // =============================================================================================
 
 /// The error a refused transaction is expected to return.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 enum Expected {
     Dlex(DlexError),
     Anchor(AnchorError),
     /// An SPL Token / Token-2022 error from a CPI (same codes in both programs).
     Token(TokenError),
-    /// The system program's `AccountAlreadyInUse` (code 0): `init` of an existing account.
-    AccountAlreadyInUse,
+    /// A non-custom error from the runtime or a program dlex calls.
+    Runtime(InstructionError),
 }
 
 impl Expected {
-    fn code(self) -> u32 {
+    fn instruction_error(&self) -> InstructionError {
         match self {
-            Expected::Dlex(e) => dlex_code(e),
-            Expected::Anchor(e) => anchor_code(e),
-            Expected::Token(e) => e as u32,
-            Expected::AccountAlreadyInUse => 0,
+            Expected::Dlex(e) => InstructionError::Custom(dlex_code(*e)),
+            Expected::Anchor(e) => InstructionError::Custom(anchor_code(*e)),
+            Expected::Token(e) => InstructionError::Custom(e.clone() as u32),
+            Expected::Runtime(e) => e.clone(),
         }
     }
 }
 
-use Expected::{Anchor, Dlex, Token};
+use Expected::{Anchor, Dlex, Runtime, Token};
 
+/// `init` of an account that already exists. Anchor 1.x initialises an address that already
+/// holds lamports with the system program's `CreateAccountAllowPrefund`, which the bank's
+/// system program (Agave 3.1) does not know: the refusal is `InvalidInstructionData`.
+fn already_initialized() -> Expected {
+    Runtime(InstructionError::InvalidInstructionData)
+}
+
+/// Asserts the transaction's only instruction failed with exactly `expected`.
 fn assert_error(result: Result<(), BanksClientError>, expected: Expected) {
-    let debug = format!("{result:?}");
-    assert_eq!(error_code(result), expected.code(), "expected {expected:?}, got {debug}");
+    let want = expected.instruction_error();
+    match result {
+        Err(BanksClientError::TransactionError(TransactionError::InstructionError(0, got)))
+        | Err(BanksClientError::SimulationError { err: TransactionError::InstructionError(0, got), .. }) => {
+            assert_eq!(got, want, "expected {expected:?}");
+        }
+        other => panic!("expected {expected:?} from instruction 0, got {other:?}"),
+    }
+}
+
+/// A system-program transfer (built by hand: the tests crate links no system interface).
+fn transfer(from: Pubkey, to: Pubkey, lamports: u64) -> Instruction {
+    let mut data = 2u32.to_le_bytes().to_vec(); // SystemInstruction::Transfer
+    data.extend_from_slice(&lamports.to_le_bytes());
+    Instruction {
+        program_id: anchor_lang::system_program::ID,
+        accounts: vec![AccountMeta::new(from, true), AccountMeta::new(to, false)],
+        data,
+    }
+}
+
+/// Sends `address` the rent-exempt minimum of an empty account, as anyone can.
+#[allow(deprecated)] // solana-program-test marks `banks_client` unstable (see sdk bank.rs)
+async fn prefund(bank: &mut Bank, address: Pubkey) {
+    let lamports = bank.ctx.banks_client.get_rent().await.expect("rent").minimum_balance(0);
+    let payer = bank.payer_pubkey();
+    bank.send(&[transfer(payer, address, lamports)], &[]).await.expect("prefund");
 }
 
 /// Builds one pool instruction from the pair's keys and a user's token accounts.
@@ -82,6 +121,7 @@ fn not_signed(mut ix: Instruction, key: Pubkey) -> Instruction {
 
 /// Sends `ix` signed by the bank's payer only, although the instruction declares other
 /// signers: the runtime must refuse the transaction before dlex runs.
+#[allow(deprecated)] // solana-program-test marks `banks_client` unstable (see sdk bank.rs)
 async fn send_missing_signature(bank: &mut Bank, ix: Instruction) -> Result<(), BanksClientError> {
     let blockhash = bank.ctx.banks_client.get_latest_blockhash().await.expect("blockhash");
     let mut tx = Transaction::new_with_payer(&[ix], Some(&bank.payer_pubkey()));
@@ -117,8 +157,8 @@ struct Setup {
 impl Setup {
     async fn new(flavor: Flavor) -> Self {
         let mut f = Fixture::new(flavor).await;
-        let a = f.user().await;
-        let b = f.user().await;
+        let a = user(&mut f).await;
+        let b = user(&mut f).await;
         let keys = f.keys;
         let ixs = [
             ix::mint(&keys, &a.tokens, 1_000_000_000, 4_000_000_000, 0),
@@ -145,13 +185,8 @@ impl Setup {
         let mint_b = f.bank.create_mint(program, 6, None).await.expect("mint");
         let (create, keys) = ix::create_pair(admin, (mint_a, program), (mint_b, program), MID, LONG);
         f.bank.send(&[create], &[]).await.expect("second pair");
-        let owner = self.a.pubkey();
-        let token_x = f.bank.create_token_account(keys.mint_x, owner, program).await;
-        let token_y = f.bank.create_token_account(keys.mint_y, owner, program).await;
-        f.bank.mint_to(keys.mint_x, token_x, USER_FUNDS, program).await;
-        f.bank.mint_to(keys.mint_y, token_y, USER_FUNDS, program).await;
-        f.bank.send(&[ix::open_position(owner, keys.pair)], &[&self.a.keypair]).await.expect("position in second pair");
-        OtherPair { keys, a_tokens: UserTokens { owner, token_x, token_y }, a_position: pda::position(keys.pair, owner) }
+        let a_tokens = onboard(&mut f.bank, &keys, &self.a.keypair, 0, USER_FUNDS, USER_FUNDS).await;
+        OtherPair { keys, a_tokens, a_position: pda::position(keys.pair, self.a.pubkey()) }
     }
 }
 
@@ -161,21 +196,96 @@ struct OtherPair {
     a_position: Pubkey,
 }
 
+/// A system-program `CreateAccount` (built by hand, like [`transfer`]).
+fn create_account(from: Pubkey, to: Pubkey, lamports: u64, space: u64, owner: Pubkey) -> Instruction {
+    let mut data = 0u32.to_le_bytes().to_vec(); // SystemInstruction::CreateAccount
+    data.extend_from_slice(&lamports.to_le_bytes());
+    data.extend_from_slice(&space.to_le_bytes());
+    data.extend_from_slice(owner.as_ref());
+    Instruction {
+        program_id: anchor_lang::system_program::ID,
+        accounts: vec![AccountMeta::new(from, true), AccountMeta::new(to, true)],
+        data,
+    }
+}
+
+/// What `Fixture::user` does, in one transaction instead of six (the file runs ~200 tests):
+/// sends `owner` `lamports`, creates its X and Y token accounts of `keys`' mints (no
+/// extensions) holding `x` and `y`, and opens its position in the pair.
+#[allow(deprecated)] // solana-program-test marks `banks_client` unstable (see sdk bank.rs)
+async fn onboard(bank: &mut Bank, keys: &PairKeys, owner: &Keypair, lamports: u64, x: u64, y: u64) -> UserTokens {
+    use anchor_spl::token_2022::spl_token_2022::instruction::{initialize_account3, mint_to};
+    let payer = bank.payer_pubkey();
+    let rent = bank.ctx.banks_client.get_rent().await.expect("rent").minimum_balance(ACCOUNT_LEN);
+    let (account_x, account_y) = (Keypair::new(), Keypair::new());
+    let mut ixs = Vec::new();
+    if lamports > 0 {
+        ixs.push(transfer(payer, owner.pubkey(), lamports));
+    }
+    for (account, mint, program, amount) in
+        [(&account_x, keys.mint_x, keys.token_program_x, x), (&account_y, keys.mint_y, keys.token_program_y, y)]
+    {
+        ixs.push(create_account(payer, account.pubkey(), rent, ACCOUNT_LEN as u64, program));
+        ixs.push(initialize_account3(&program, &account.pubkey(), &mint, &owner.pubkey()).expect("init account"));
+        if amount > 0 {
+            ixs.push(mint_to(&program, &mint, &account.pubkey(), &payer, &[], amount).expect("mint_to"));
+        }
+    }
+    ixs.push(ix::open_position(owner.pubkey(), keys.pair));
+    bank.send(&ixs, &[owner, &account_x, &account_y]).await.expect("onboard user");
+    UserTokens { owner: owner.pubkey(), token_x: account_x.pubkey(), token_y: account_y.pubkey() }
+}
+
+/// Size of a token account without extensions (SPL Token and Token-2022 alike).
+const ACCOUNT_LEN: usize = 165;
+
+/// A user like `Fixture::user`'s: [`USER_FUNDS`] of each token and an open position.
+async fn user(f: &mut Fixture) -> User {
+    user_holding(f, USER_FUNDS, USER_FUNDS).await
+}
+
 /// A user holding only `x` and `y` tokens, with an open position.
-async fn poor_user(f: &mut Fixture, x: u64, y: u64) -> User {
-    let keypair = f.bank.new_funded_keypair(1_000_000_000).await;
-    let owner = keypair.pubkey();
-    let program = f.flavor.program();
-    let token_x = f.bank.create_token_account(f.keys.mint_x, owner, program).await;
-    let token_y = f.bank.create_token_account(f.keys.mint_y, owner, program).await;
-    if x > 0 {
-        f.bank.mint_to(f.keys.mint_x, token_x, x, program).await;
+async fn user_holding(f: &mut Fixture, x: u64, y: u64) -> User {
+    let keypair = Keypair::new();
+    let keys = f.keys;
+    let tokens = onboard(&mut f.bank, &keys, &keypair, 10_000_000_000, x, y).await;
+    User { keypair, tokens }
+}
+
+/// X lent out: A supplied 1e9 X + 4e9 Y of liquidity and lent 1e9 X; once the price window
+/// filled (B swapping every interval), C deposited 9e14 Y and borrowed 0.3e9 X.
+struct Lent {
+    f: Fixture,
+    a: User,
+    b: User,
+    c: User,
+}
+
+impl Lent {
+    const BORROWED_X: u64 = 300_000_000;
+
+    async fn new() -> Self {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let a = user(&mut f).await;
+        let b = user(&mut f).await;
+        let c = user(&mut f).await;
+        let keys = f.keys;
+        let seed = [ix::mint(&keys, &a.tokens, 1_000_000_000, 4_000_000_000, 0), ix::deposit(&keys, &a.tokens, Asset::X, 1_000_000_000, 0)];
+        f.bank.send(&seed, &[&a.keypair]).await.expect("liquidity and X supply");
+        f.bank.send(&[ix::deposit(&keys, &c.tokens, Asset::Y, 900_000_000_000_000, 0)], &[&c.keypair]).await.expect("collateral");
+        for i in 0..50 {
+            f.bank.warp_seconds(i64::from(MID));
+            let direction = if i % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX };
+            f.bank.send(&[ix::swap_exact_in(&keys, &b.tokens, direction, 10_000, 0)], &[&b.keypair]).await.expect("oracle tick");
+        }
+        f.bank.send(&[ix::borrow(&keys, &c.tokens, Asset::X, Self::BORROWED_X)], &[&c.keypair]).await.expect("borrow");
+        Self { f, a, b, c }
     }
-    if y > 0 {
-        f.bank.mint_to(f.keys.mint_y, token_y, y, program).await;
+
+    async fn refused(&mut self, ix: Instruction, signers: &[&Keypair], expected: Expected) {
+        let Lent { f, a, b, c } = self;
+        assert_refused(f, &[&*a, &*b, &*c], ix, signers, expected).await;
     }
-    f.bank.send(&[ix::open_position(owner, f.keys.pair)], &[&keypair]).await.expect("open_position");
-    User { keypair, tokens: UserTokens { owner, token_x, token_y } }
 }
 
 fn other_flavor_program(flavor: Flavor) -> Pubkey {
@@ -305,7 +415,9 @@ mod cases {
     }
 
     /// The user's token account replaced by the pair's own vault: one account may not be
-    /// both sides of a transfer.
+    /// both sides of a transfer. Anchor's duplicate-mutable-account check (run before any
+    /// constraint) refuses it, so `PairTokens`' own `VaultAsUserAccount` constraint is never
+    /// the one that fires.
     pub async fn vault_as_user_token_account(build: Build) {
         let mut s = Setup::new(Flavor::SplToken).await;
         let keys = s.f.keys;
@@ -381,11 +493,15 @@ mod cases {
 /// The account checks of `mint`, `burn`, `deposit`, `withdraw` (shared `PositionTokens`),
 /// run on the instruction `build` of the enclosing module.
 macro_rules! position_account_checks {
-    () => {
+    (with_control) => {
+        /// Control: the instruction the other cases corrupt succeeds as built.
         #[tokio::test]
         async fn unmodified_instruction_succeeds() {
             cases::unmodified_instruction_succeeds(build).await;
         }
+        position_account_checks!();
+    };
+    () => {
         #[tokio::test]
         async fn wrong_signer_over_someone_elses_position_is_refused() {
             cases::wrong_signer(build, Dlex(DlexError::PositionOwnerMismatch)).await;
@@ -455,11 +571,15 @@ macro_rules! position_account_checks {
 
 /// The account checks of the two swaps (shared `SwapTokens`, no position).
 macro_rules! swap_account_checks {
-    () => {
+    (with_control) => {
+        /// Control: the instruction the other cases corrupt succeeds as built.
         #[tokio::test]
         async fn unmodified_instruction_succeeds() {
             cases::unmodified_instruction_succeeds(build).await;
         }
+        swap_account_checks!();
+    };
+    () => {
         #[tokio::test]
         async fn trader_spending_someone_elses_tokens_is_refused_spl_token() {
             cases::trader_spending_someone_elses_tokens(build, Flavor::SplToken).await;
@@ -536,7 +656,7 @@ mod init_config {
         let before = config_bytes(&mut f.bank).await;
         let other = f.bank.new_funded_keypair(1_000_000_000).await;
         let ix = ix::init_config(other.pubkey(), other.pubkey(), MID, LONG);
-        assert_error(f.bank.send(&[ix], &[&other]).await, Expected::AccountAlreadyInUse);
+        assert_error(f.bank.send(&[ix], &[&other]).await, already_initialized());
         assert_eq!(config_bytes(&mut f.bank).await, before, "the admin stays the first one");
     }
 
@@ -645,11 +765,41 @@ mod create_pair {
         assert_create_refused(&mut bank, &keys, MID, LONG, Dlex(DlexError::MintsNotCanonical)).await;
     }
 
+    /// The refusal itself: whatever the error, no pair and no vault exist afterwards.
     #[tokio::test]
+    async fn same_mint_twice_creates_nothing() {
+        let (mut bank, x, _) = bank_and_mints(TOKEN_PROGRAM).await;
+        let keys = keys_as_given((x, TOKEN_PROGRAM), (x, TOKEN_PROGRAM));
+        let payer = bank.payer_pubkey();
+        let result = bank.send(&[ix::create_pair_unsorted(payer, &keys, MID, LONG)], &[]).await;
+        assert!(result.is_err(), "a pair of one mint with itself is refused");
+        assert_no_pair(&mut bank, &keys).await;
+    }
+
+    /// The program's own code for this case. Anchor runs every `init` (pair, vault_x,
+    /// vault_y) before the constraints of non-init accounts, so with one mint twice vault_y
+    /// is the address vault_x was just created at, and its `init` fails first (system
+    /// program, `InvalidInstructionData`): `IdenticalMints` on `mint_y` is never reached.
+    #[tokio::test]
+    #[ignore = "BUG: IdenticalMints is unreachable; Anchor inits vault_y (same address as vault_x) before the mint_y constraint, so the refusal is the system program's InvalidInstructionData"]
     async fn same_mint_twice_is_refused() {
         let (mut bank, x, _) = bank_and_mints(TOKEN_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_PROGRAM), (x, TOKEN_PROGRAM));
         assert_create_refused(&mut bank, &keys, MID, LONG, Dlex(DlexError::IdenticalMints)).await;
+    }
+
+    /// Anyone can send lamports to the (deterministic) pair address before the pair exists;
+    /// that must not block the pair forever. Anchor 1.x initialises a funded address with
+    /// `CreateAccountAllowPrefund`, which this runtime's system program does not support.
+    #[tokio::test]
+    #[ignore = "BUG: a pair PDA prefunded by anyone (rent of 0 bytes, ~0.00089 SOL) can never be created: Anchor's init uses CreateAccountAllowPrefund, unsupported by the Agave 3.1 system program (InvalidInstructionData)"]
+    async fn prefunded_pair_address_can_still_be_created() {
+        let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
+        let keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
+        prefund(&mut bank, keys.pair).await;
+        let payer = bank.payer_pubkey();
+        bank.send(&[ix::create_pair_unsorted(payer, &keys, MID, LONG)], &[]).await.expect("create_pair despite the gift");
+        assert_eq!(bank.pair(keys.pair).await.mint_x, x);
     }
 
     #[tokio::test]
@@ -672,7 +822,7 @@ mod create_pair {
         let before = f.snapshot(&[]).await;
         let payer = f.bank.payer_pubkey();
         let result = f.bank.send(&[ix::create_pair_unsorted(payer, &f.keys, MID, LONG)], &[]).await;
-        assert_error(result, Expected::AccountAlreadyInUse);
+        assert_error(result, already_initialized());
         assert_eq!(f.snapshot(&[]).await, before);
     }
 
@@ -696,18 +846,20 @@ mod create_pair {
         assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintSeeds)).await;
     }
 
+    /// The vault's `init` calls the token program passed, which refuses a mint it does not
+    /// own (`IncorrectProgramId`) before Anchor's `mint::token_program` check runs.
     #[tokio::test]
     async fn token_2022_program_for_spl_mint_is_refused() {
         let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_2022_PROGRAM), (y, TOKEN_PROGRAM));
-        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintMintTokenProgram)).await;
+        assert_create_refused(&mut bank, &keys, MID, LONG, Runtime(InstructionError::IncorrectProgramId)).await;
     }
 
     #[tokio::test]
     async fn spl_token_program_for_token_2022_mint_is_refused() {
         let (mut bank, x, y) = bank_and_mints(TOKEN_2022_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_2022_PROGRAM), (y, TOKEN_PROGRAM));
-        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintMintTokenProgram)).await;
+        assert_create_refused(&mut bank, &keys, MID, LONG, Runtime(InstructionError::IncorrectProgramId)).await;
     }
 
     #[tokio::test]
@@ -784,17 +936,34 @@ mod open_position {
     #[tokio::test]
     async fn second_open_position_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let ix = ix::open_position(a.pubkey(), f.keys.pair);
-        assert_refused(&mut f, &[&a], ix, &[&a.keypair], Expected::AccountAlreadyInUse).await;
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], already_initialized()).await;
+    }
+
+    /// Anyone can send lamports to a user's future position address; that must not stop the
+    /// user from ever opening a position in the pair (same root cause as the pair case).
+    #[tokio::test]
+    #[ignore = "BUG: a position PDA prefunded by anyone can never be opened: Anchor's init uses CreateAccountAllowPrefund, unsupported by the Agave 3.1 system program (InvalidInstructionData)"]
+    async fn prefunded_position_address_can_still_be_opened() {
+        let mut f = Fixture::new(Flavor::SplToken).await;
+        let c = f.bank.new_funded_keypair(1_000_000_000).await;
+        let position = pda::position(f.keys.pair, c.pubkey());
+        prefund(&mut f.bank, position).await;
+        f.bank.send(&[ix::open_position(c.pubkey(), f.keys.pair)], &[&c]).await.expect("open_position despite the gift");
+        assert_eq!(f.bank.position(position).await.expect("position").owner, c.pubkey());
     }
 
     #[tokio::test]
     async fn position_address_of_another_owner_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let c = f.bank.new_funded_keypair(1_000_000_000).await;
-        let ix = replace(ix::open_position(c.pubkey(), f.keys.pair), pda::position(f.keys.pair, c.pubkey()), pda::position(f.keys.pair, Pubkey::new_unique()));
+        let ix = replace(
+            ix::open_position(c.pubkey(), f.keys.pair),
+            pda::position(f.keys.pair, c.pubkey()),
+            pda::position(f.keys.pair, Pubkey::new_unique()),
+        );
         assert_refused(&mut f, &[&a], ix, &[&c], Anchor(AnchorError::ConstraintSeeds)).await;
     }
 
@@ -810,7 +979,7 @@ mod open_position {
     #[tokio::test]
     async fn position_as_pair_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let c = f.bank.new_funded_keypair(1_000_000_000).await;
         let a_position = pda::position(f.keys.pair, a.pubkey());
         let ix = ix::open_position(c.pubkey(), a_position);
@@ -862,7 +1031,7 @@ mod close_position {
     #[tokio::test]
     async fn position_with_only_a_lending_deposit_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let keys = f.keys;
         f.bank.send(&[ix::deposit(&keys, &a.tokens, Asset::Y, 5, 0)], &[&a.keypair]).await.unwrap();
         let ix = ix::close_position(a.pubkey(), keys.pair);
@@ -872,9 +1041,13 @@ mod close_position {
     #[tokio::test]
     async fn someone_elses_empty_position_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
-        let b = f.user().await;
-        let ix = replace(ix::close_position(b.pubkey(), f.keys.pair), pda::position(f.keys.pair, b.pubkey()), pda::position(f.keys.pair, a.pubkey()));
+        let a = user(&mut f).await;
+        let b = user(&mut f).await;
+        let ix = replace(
+            ix::close_position(b.pubkey(), f.keys.pair),
+            pda::position(f.keys.pair, b.pubkey()),
+            pda::position(f.keys.pair, a.pubkey()),
+        );
         assert_refused(&mut f, &[&a, &b], ix, &[&b.keypair], Dlex(DlexError::PositionOwnerMismatch)).await;
     }
 
@@ -893,16 +1066,16 @@ mod close_position {
     #[tokio::test]
     async fn closed_position_cannot_be_closed_again() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let ix = ix::close_position(a.pubkey(), f.keys.pair);
-        f.bank.send(&[ix.clone()], &[&a.keypair]).await.expect("first close");
+        f.bank.send(std::slice::from_ref(&ix), &[&a.keypair]).await.expect("first close");
         assert_refused(&mut f, &[&a], ix, &[&a.keypair], Anchor(AnchorError::AccountOwnedByWrongProgram)).await;
     }
 
     #[tokio::test]
     async fn owner_not_signing_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let ix = not_signed(ix::close_position(a.pubkey(), f.keys.pair), a.pubkey());
         assert_refused(&mut f, &[&a], ix, &[], Anchor(AnchorError::AccountNotSigner)).await;
     }
@@ -910,7 +1083,7 @@ mod close_position {
     #[tokio::test]
     async fn missing_owner_signature_is_refused_by_the_runtime() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let before = f.snapshot(&[&a]).await;
         let ix = ix::close_position(a.pubkey(), f.keys.pair);
         assert_signature_failure(send_missing_signature(&mut f.bank, ix).await);
@@ -929,7 +1102,7 @@ mod mint {
         ix::mint(keys, user, 1_000_000, 4_000_000, 0)
     }
 
-    position_account_checks!();
+    position_account_checks!(with_control);
 
     #[tokio::test]
     async fn zero_max_amount_x_is_refused() {
@@ -942,7 +1115,7 @@ mod mint {
     #[tokio::test]
     async fn zero_max_amount_y_on_an_empty_pair_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let ix = ix::mint(&f.keys, &a.tokens, 1_000_000, 0, 0);
         assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::ZeroAmount)).await;
     }
@@ -950,7 +1123,7 @@ mod mint {
     #[tokio::test]
     async fn first_mint_of_1_and_1_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let ix = ix::mint(&f.keys, &a.tokens, 1, 1, 0);
         assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::InsufficientLiquidityMinted)).await;
     }
@@ -959,7 +1132,7 @@ mod mint {
     #[tokio::test]
     async fn first_mint_of_exactly_minimum_liquidity_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let ix = ix::mint(&f.keys, &a.tokens, 1000, 1000, 0);
         assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::InsufficientLiquidityMinted)).await;
     }
@@ -976,7 +1149,7 @@ mod mint {
     #[tokio::test]
     async fn first_mint_above_balance_is_refused() {
         let mut f = Fixture::new(Flavor::Token2022).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let ix = ix::mint(&f.keys, &a.tokens, USER_FUNDS + 1, 1_000_000, 0);
         assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::InsufficientUserBalance)).await;
     }
@@ -984,7 +1157,7 @@ mod mint {
     #[tokio::test]
     async fn later_mint_above_balance_is_refused() {
         let mut s = Setup::new(Flavor::SplToken).await;
-        let poor = poor_user(&mut s.f, 1_000_000, 1_000_000).await;
+        let poor = user_holding(&mut s.f, 1_000_000, 1_000_000).await;
         // 2e6 X and 8e6 Y are in the pool's 1:4 ratio: both sides exceed the balance.
         let ix = ix::mint(&s.f.keys, &poor.tokens, 2_000_000, 8_000_000, 0);
         let Setup { f, a, b } = &mut s;
@@ -994,7 +1167,7 @@ mod mint {
     #[tokio::test]
     async fn first_mint_of_u64_max_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let ix = ix::mint(&f.keys, &a.tokens, u64::MAX, u64::MAX, 0);
         assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::InsufficientUserBalance)).await;
     }
@@ -1010,7 +1183,7 @@ mod mint {
     #[tokio::test]
     async fn min_shares_above_first_mint_shares_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         // sqrt(1e9 · 4e9) − 1000 = 1_999_999_000 shares.
         let ix = ix::mint(&f.keys, &a.tokens, 1_000_000_000, 4_000_000_000, 1_999_999_001);
         assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::SlippageSharesOut)).await;
@@ -1042,7 +1215,7 @@ mod burn {
         ix::burn(keys, user, 1_000_000, 0, 0)
     }
 
-    position_account_checks!();
+    position_account_checks!(with_control);
 
     #[tokio::test]
     async fn zero_shares_is_refused() {
@@ -1064,7 +1237,7 @@ mod burn {
     #[tokio::test]
     async fn burn_without_any_shares_is_refused() {
         let mut s = Setup::new(Flavor::SplToken).await;
-        let poor = poor_user(&mut s.f, 0, 0).await;
+        let poor = user_holding(&mut s.f, 0, 0).await;
         let ix = ix::burn(&s.f.keys, &poor.tokens, 1, 0, 0);
         let Setup { f, a, b } = &mut s;
         assert_refused(f, &[&*a, &*b, &poor], ix, &[&poor.keypair], Dlex(DlexError::InsufficientShares)).await;
@@ -1114,7 +1287,7 @@ mod burn {
     #[tokio::test]
     async fn burn_paying_zero_of_one_side_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         f.bank.send(&[ix::mint(&f.keys, &a.tokens, 2_000, 1_000_000_000_000, 0)], &[&a.keypair]).await.unwrap();
         let ix = ix::burn(&f.keys, &a.tokens, 1, 0, 0);
         assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::InsufficientLiquidityBurned)).await;
@@ -1132,7 +1305,7 @@ mod swap_exact_in {
         ix::swap_exact_in(keys, user, SwapDirection::XToY, 1_000_000, 0)
     }
 
-    swap_account_checks!();
+    swap_account_checks!(with_control);
 
     #[tokio::test]
     async fn zero_amount_in_is_refused() {
@@ -1154,7 +1327,7 @@ mod swap_exact_in {
     #[tokio::test]
     async fn swap_on_an_empty_pair_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let ix = ix::swap_exact_in(&f.keys, &a.tokens, SwapDirection::XToY, 1_000_000, 0);
         assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::PairNotInitialized)).await;
     }
@@ -1162,7 +1335,7 @@ mod swap_exact_in {
     #[tokio::test]
     async fn amount_above_balance_is_refused() {
         let mut s = Setup::new(Flavor::Token2022).await;
-        let poor = poor_user(&mut s.f, 1_000_000, 0).await;
+        let poor = user_holding(&mut s.f, 1_000_000, 0).await;
         let ix = ix::swap_exact_in(&s.f.keys, &poor.tokens, SwapDirection::XToY, 1_000_001, 0);
         let Setup { f, a, b } = &mut s;
         assert_refused(f, &[&*a, &*b, &poor], ix, &[&poor.keypair], Dlex(DlexError::InsufficientUserBalance)).await;
@@ -1203,7 +1376,7 @@ mod swap_exact_out {
         ix::swap_exact_out(keys, user, SwapDirection::XToY, 1_000_000, u64::MAX)
     }
 
-    swap_account_checks!();
+    swap_account_checks!(with_control);
 
     #[tokio::test]
     async fn zero_amount_out_is_refused() {
@@ -1216,7 +1389,7 @@ mod swap_exact_out {
     #[tokio::test]
     async fn swap_on_an_empty_pair_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
-        let a = f.user().await;
+        let a = user(&mut f).await;
         let ix = ix::swap_exact_out(&f.keys, &a.tokens, SwapDirection::XToY, 1_000_000, u64::MAX);
         assert_refused(&mut f, &[&a], ix, &[&a.keypair], Dlex(DlexError::PairNotInitialized)).await;
     }
@@ -1225,7 +1398,7 @@ mod swap_exact_out {
     async fn input_above_balance_is_refused() {
         let mut s = Setup::new(Flavor::Token2022).await;
         // 1e6 Y costs about 2.5e5 X; the trader holds 1000 X.
-        let poor = poor_user(&mut s.f, 1_000, 0).await;
+        let poor = user_holding(&mut s.f, 1_000, 0).await;
         let ix = ix::swap_exact_out(&s.f.keys, &poor.tokens, SwapDirection::XToY, 1_000_000, u64::MAX);
         let Setup { f, a, b } = &mut s;
         assert_refused(f, &[&*a, &*b, &poor], ix, &[&poor.keypair], Dlex(DlexError::InsufficientUserBalance)).await;
@@ -1275,7 +1448,7 @@ mod deposit {
         ix::deposit(keys, user, Asset::X, 1_000_000, 0)
     }
 
-    position_account_checks!();
+    position_account_checks!(with_control);
 
     #[tokio::test]
     async fn zero_amount_is_refused() {
@@ -1306,6 +1479,16 @@ mod deposit {
         s.refused(ix, &[&a], Dlex(DlexError::InsufficientUserBalance)).await;
     }
 
+    /// After a day of interest one X deposit share is worth more than one X.
+    #[tokio::test]
+    async fn deposit_worth_less_than_one_share_is_refused() {
+        let mut l = Lent::new().await;
+        l.f.bank.warp_seconds(86_400);
+        let a = l.a.keypair.insecure_clone();
+        let ix = ix::deposit(&l.f.keys, &l.a.tokens, Asset::X, 1, 0);
+        l.refused(ix, &[&a], Dlex(DlexError::ZeroSharesMinted)).await;
+    }
+
     #[tokio::test]
     async fn min_shares_above_shares_minted_is_refused() {
         let mut s = Setup::new(Flavor::SplToken).await;
@@ -1329,7 +1512,7 @@ mod withdraw {
         ix::withdraw(keys, user, Asset::X, 1_000_000, 0)
     }
 
-    position_account_checks!();
+    position_account_checks!(with_control);
 
     #[tokio::test]
     async fn zero_shares_is_refused() {
@@ -1369,6 +1552,23 @@ mod withdraw {
         s.refused(ix, &[&a], Dlex(DlexError::InsufficientShares)).await;
     }
 
+    /// Borrows may exceed 90% of the reserve only as far as deposits cover them. A burns 80%
+    /// of the liquidity (reserve X ≈ 0.2e9, borrows 0.3e9 X): withdrawing 0.9e9 of A's 1e9 X
+    /// deposit would leave borrows above 90% of the reserve plus the remaining deposits, though
+    /// the vault holds the tokens; withdrawing 0.8e9 stays within the limit.
+    #[tokio::test]
+    async fn withdraw_breaking_the_90_percent_lending_limit_is_refused() {
+        let mut l = Lent::new().await;
+        let a = l.a.keypair.insecure_clone();
+        l.f.bank.send(&[ix::burn(&l.f.keys, &l.a.tokens, 1_600_000_000, 0, 0)], &[&a]).await.expect("A removes most liquidity");
+        let reserve_x = l.f.pair().await.reserve_x.get();
+        assert!(reserve_x * 9 / 10 < u128::from(Lent::BORROWED_X), "borrows exceed 90% of the reserve");
+        let ix = ix::withdraw(&l.f.keys, &l.a.tokens, Asset::X, 900_000_000, 0);
+        l.refused(ix, &[&a], Dlex(DlexError::MaxBorrowReached)).await;
+        let ix = ix::withdraw(&l.f.keys, &l.a.tokens, Asset::X, 800_000_000, 0);
+        l.f.bank.send(&[ix], &[&a]).await.expect("a withdrawal within the limit passes");
+    }
+
     #[tokio::test]
     async fn min_amount_above_amount_paid_is_refused() {
         let mut s = Setup::new(Flavor::SplToken).await;
@@ -1379,5 +1579,163 @@ mod withdraw {
         s.refused(ix, &[&a], Dlex(DlexError::SlippageAmountOut)).await;
         let ix = ix::withdraw(&s.f.keys, &s.a.tokens, Asset::X, 1_000_000, 1_000_000);
         s.f.bank.send(&[ix], &[&a]).await.expect("exact minimum passes");
+    }
+}
+
+// =============================================================================================
+// borrow
+// =============================================================================================
+
+mod borrow {
+    use super::*;
+
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        ix::borrow(keys, user, Asset::X, 1_000_000)
+    }
+
+    // No control here: a borrow needs the pair's price window, which `Setup` does not fill.
+    position_account_checks!();
+
+    #[tokio::test]
+    async fn zero_amount_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::borrow(&s.f.keys, &s.b.tokens, Asset::X, 0);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::ZeroAmount)).await;
+    }
+
+    #[tokio::test]
+    async fn asset_the_position_deposits_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::borrow(&s.f.keys, &s.a.tokens, Asset::X, 1_000_000);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::CannotBorrowAgainstSameCollateral)).await;
+    }
+
+    #[tokio::test]
+    async fn borrow_before_the_price_window_fills_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::borrow(&s.f.keys, &s.b.tokens, Asset::X, 1_000_000);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::PriceWindowNotReady)).await;
+    }
+
+    #[tokio::test]
+    async fn u64_max_amount_is_refused() {
+        let mut l = Lent::new().await;
+        let ix = ix::borrow(&l.f.keys, &l.c.tokens, Asset::X, u64::MAX);
+        let c = l.c.keypair.insecure_clone();
+        l.refused(ix, &[&c], Dlex(DlexError::MaxBorrowReached)).await;
+    }
+}
+
+// =============================================================================================
+// repay
+// =============================================================================================
+
+mod repay {
+    use super::*;
+
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        ix::repay(keys, user, Asset::X, 1_000_000)
+    }
+
+    // No control here: a repayment needs debt, which `Setup` does not create.
+    position_account_checks!();
+
+    #[tokio::test]
+    async fn zero_amount_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::repay(&s.f.keys, &s.a.tokens, Asset::X, 0);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::ZeroAmount)).await;
+    }
+
+    #[tokio::test]
+    async fn repay_without_debt_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let a = s.a.keypair.insecure_clone();
+        for asset in [Asset::X, Asset::Y] {
+            let ix = ix::repay(&s.f.keys, &s.a.tokens, asset, 1_000_000);
+            s.refused(ix, &[&a], Dlex(DlexError::NothingToRepay)).await;
+        }
+    }
+
+    /// C owes X; repaying Y debt it does not have is refused.
+    #[tokio::test]
+    async fn repay_of_the_other_asset_is_refused() {
+        let mut l = Lent::new().await;
+        let c = l.c.keypair.insecure_clone();
+        let ix = ix::repay(&l.f.keys, &l.c.tokens, Asset::Y, 1_000_000);
+        l.refused(ix, &[&c], Dlex(DlexError::NothingToRepay)).await;
+    }
+
+    /// After a day of interest one debt share is worth more than one X.
+    #[tokio::test]
+    async fn repayment_worth_less_than_one_debt_share_is_refused() {
+        let mut l = Lent::new().await;
+        l.f.bank.warp_seconds(86_400);
+        let ix = ix::repay(&l.f.keys, &l.c.tokens, Asset::X, 1);
+        let c = l.c.keypair.insecure_clone();
+        l.refused(ix, &[&c], Dlex(DlexError::RepayTooSmall)).await;
+    }
+
+    #[tokio::test]
+    async fn amount_above_balance_is_refused() {
+        let mut l = Lent::new().await;
+        let (balance_x, _) = l.f.balances(&l.c).await;
+        let c = l.c.keypair.insecure_clone();
+        for amount in [balance_x + 1, u64::MAX] {
+            let ix = ix::repay(&l.f.keys, &l.c.tokens, Asset::X, amount);
+            l.refused(ix, &[&c], Dlex(DlexError::InsufficientUserBalance)).await;
+        }
+    }
+}
+
+// =============================================================================================
+// collect_protocol_fees
+// =============================================================================================
+
+mod collect_protocol_fees {
+    use super::*;
+
+    #[tokio::test]
+    async fn signer_other_than_the_fee_recipient_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::collect_protocol_fees(s.b.pubkey(), s.f.keys.pair);
+        let b = s.b.keypair.insecure_clone();
+        s.refused(ix, &[&b], Dlex(DlexError::NotFeeRecipient)).await;
+    }
+
+    #[tokio::test]
+    async fn someone_elses_position_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let recipient = s.f.bank.payer_pubkey();
+        let pair = s.f.keys.pair;
+        let ix = replace(ix::collect_protocol_fees(recipient, pair), pda::position(pair, recipient), pda::position(pair, s.b.pubkey()));
+        s.refused(ix, &[], Dlex(DlexError::PositionOwnerMismatch)).await;
+    }
+
+    #[tokio::test]
+    async fn position_of_another_pair_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let other = s.other_pair().await;
+        let recipient = s.f.bank.payer_pubkey();
+        s.f.bank.send(&[ix::open_position(recipient, other.keys.pair)], &[]).await.expect("recipient's position in the other pair");
+        let pair = s.f.keys.pair;
+        let ix =
+            replace(ix::collect_protocol_fees(recipient, pair), pda::position(pair, recipient), pda::position(other.keys.pair, recipient));
+        s.refused(ix, &[], Dlex(DlexError::PositionPairMismatch)).await;
+    }
+
+    #[tokio::test]
+    async fn position_as_pair_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let recipient = s.f.bank.payer_pubkey();
+        let pair = s.f.keys.pair;
+        let mut ix = ix::collect_protocol_fees(recipient, pair);
+        let pair_index = ix.accounts.iter().position(|m| m.pubkey == pair).expect("pair meta");
+        ix.accounts[pair_index].pubkey = pda::position(pair, s.a.pubkey());
+        s.refused(ix, &[], Anchor(AnchorError::AccountDiscriminatorMismatch)).await;
     }
 }
