@@ -13,7 +13,8 @@
 //! need X actually lent out (the 90% withdraw limit, deposits and repayments worth less than a
 //! share after interest) start from [`Lent`].
 //!
-//! Three tests are `#[ignore]`d: each documents a program bug (see their `ignore` reasons).
+//! Three tests document bugs this suite found and that are now fixed: `IdenticalMints` was
+//! unreachable, and a pair or position address prefunded by anyone could never be created.
 
 use anchor_lang::error::ErrorCode as AnchorError;
 use anchor_lang::prelude::Pubkey;
@@ -59,11 +60,18 @@ impl Expected {
 
 use Expected::{Anchor, Dlex, Runtime, Token};
 
-/// `init` of an account that already exists. Anchor 1.x initialises an address that already
-/// holds lamports with the system program's `CreateAccountAllowPrefund`, which the bank's
-/// system program (Agave 3.1) does not know: the refusal is `InvalidInstructionData`.
+/// Anchor `init` of an account that already exists (only `init_config` still uses it).
+/// Anchor 1.x initialises an address that already holds lamports with the system program's
+/// `CreateAccountAllowPrefund`, which the bank's system program (Agave 3.1) does not know: the
+/// refusal is `InvalidInstructionData`.
 fn already_initialized() -> Expected {
     Runtime(InstructionError::InvalidInstructionData)
+}
+
+/// dlex creates pairs, vaults and positions itself (robust to prefunding) and refuses an
+/// address that already holds an account with its own error.
+fn already_exists() -> Expected {
+    Dlex(DlexError::AccountAlreadyExists)
 }
 
 /// Asserts the transaction's only instruction failed with exactly `expected`.
@@ -781,7 +789,6 @@ mod create_pair {
     /// is the address vault_x was just created at, and its `init` fails first (system
     /// program, `InvalidInstructionData`): `IdenticalMints` on `mint_y` is never reached.
     #[tokio::test]
-    #[ignore = "BUG: IdenticalMints is unreachable; Anchor inits vault_y (same address as vault_x) before the mint_y constraint, so the refusal is the system program's InvalidInstructionData"]
     async fn same_mint_twice_is_refused() {
         let (mut bank, x, _) = bank_and_mints(TOKEN_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_PROGRAM), (x, TOKEN_PROGRAM));
@@ -792,7 +799,6 @@ mod create_pair {
     /// that must not block the pair forever. Anchor 1.x initialises a funded address with
     /// `CreateAccountAllowPrefund`, which this runtime's system program does not support.
     #[tokio::test]
-    #[ignore = "BUG: a pair PDA prefunded by anyone (rent of 0 bytes, ~0.00089 SOL) can never be created: Anchor's init uses CreateAccountAllowPrefund, unsupported by the Agave 3.1 system program (InvalidInstructionData)"]
     async fn prefunded_pair_address_can_still_be_created() {
         let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
@@ -822,7 +828,7 @@ mod create_pair {
         let before = f.snapshot(&[]).await;
         let payer = f.bank.payer_pubkey();
         let result = f.bank.send(&[ix::create_pair_unsorted(payer, &f.keys, MID, LONG)], &[]).await;
-        assert_error(result, already_initialized());
+        assert_error(result, already_exists());
         assert_eq!(f.snapshot(&[]).await, before);
     }
 
@@ -846,20 +852,19 @@ mod create_pair {
         assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintSeeds)).await;
     }
 
-    /// The vault's `init` calls the token program passed, which refuses a mint it does not
-    /// own (`IncorrectProgramId`) before Anchor's `mint::token_program` check runs.
+    /// Anchor's `mint::token_program` check refuses the mismatch before anything is created.
     #[tokio::test]
     async fn token_2022_program_for_spl_mint_is_refused() {
         let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_2022_PROGRAM), (y, TOKEN_PROGRAM));
-        assert_create_refused(&mut bank, &keys, MID, LONG, Runtime(InstructionError::IncorrectProgramId)).await;
+        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintMintTokenProgram)).await;
     }
 
     #[tokio::test]
     async fn spl_token_program_for_token_2022_mint_is_refused() {
         let (mut bank, x, y) = bank_and_mints(TOKEN_2022_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_2022_PROGRAM), (y, TOKEN_PROGRAM));
-        assert_create_refused(&mut bank, &keys, MID, LONG, Runtime(InstructionError::IncorrectProgramId)).await;
+        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintMintTokenProgram)).await;
     }
 
     #[tokio::test]
@@ -938,13 +943,12 @@ mod open_position {
         let mut f = Fixture::new(Flavor::SplToken).await;
         let a = user(&mut f).await;
         let ix = ix::open_position(a.pubkey(), f.keys.pair);
-        assert_refused(&mut f, &[&a], ix, &[&a.keypair], already_initialized()).await;
+        assert_refused(&mut f, &[&a], ix, &[&a.keypair], already_exists()).await;
     }
 
     /// Anyone can send lamports to a user's future position address; that must not stop the
     /// user from ever opening a position in the pair (same root cause as the pair case).
     #[tokio::test]
-    #[ignore = "BUG: a position PDA prefunded by anyone can never be opened: Anchor's init uses CreateAccountAllowPrefund, unsupported by the Agave 3.1 system program (InvalidInstructionData)"]
     async fn prefunded_position_address_can_still_be_opened() {
         let mut f = Fixture::new(Flavor::SplToken).await;
         let c = f.bank.new_funded_keypair(1_000_000_000).await;

@@ -37,6 +37,8 @@ pub enum DlexError {
     WrongTokenAccountMint,
     #[msg("A pair vault cannot be used as the user's token account")]
     VaultAsUserAccount,
+    #[msg("An account already exists at this address")]
+    AccountAlreadyExists,
     #[msg("Position belongs to another owner")]
     PositionOwnerMismatch,
     #[msg("Position belongs to another pair")]

@@ -4,8 +4,9 @@ use anchor_lang::prelude::*;
 use anchor_spl::token_2022::spl_token_2022::extension::default_account_state::DefaultAccountState;
 use anchor_spl::token_2022::spl_token_2022::extension::{BaseStateWithExtensions, ExtensionType, StateWithExtensions};
 use anchor_spl::token_2022::spl_token_2022::state::{AccountState, Mint as Token2022Mint};
-use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+use anchor_spl::token_interface::{Mint, TokenInterface};
 
+use super::create_accounts::{create_vault, create_zero_copy_account, fill_zero_copy_account};
 use super::init_config::validate_intervals;
 use crate::constants::{CONFIG_SEED, PAIR_SEED, PAIR_STATUS_ACTIVE, VAULT_SEED};
 use crate::errors::DlexError;
@@ -26,39 +27,25 @@ pub struct CreatePair<'info> {
     pub mint_x: Box<InterfaceAccount<'info, Mint>>,
     #[account(
         mint::token_program = token_program_y,
-        constraint = mint_x.key() != mint_y.key() @ DlexError::IdenticalMints,
-        constraint = mint_x.key() < mint_y.key() @ DlexError::MintsNotCanonical,
         constraint = mint_is_supported(&mint_y.to_account_info()) @ DlexError::UnsupportedMintExtension,
     )]
     pub mint_y: Box<InterfaceAccount<'info, Mint>>,
+    /// CHECK: created by the handler at this PDA (see `create_accounts`: robust to lamports
+    /// sent in advance). The mint-order checks sit here, before any account is created.
     #[account(
-        init,
-        payer = payer,
-        space = 8 + PAIR_SIZE,
+        mut,
         seeds = [PAIR_SEED, mint_x.key().as_ref(), mint_y.key().as_ref()],
         bump,
+        constraint = mint_x.key() != mint_y.key() @ DlexError::IdenticalMints,
+        constraint = mint_x.key() < mint_y.key() @ DlexError::MintsNotCanonical,
     )]
-    pub pair: AccountLoader<'info, Pair>,
-    #[account(
-        init,
-        payer = payer,
-        seeds = [VAULT_SEED, pair.key().as_ref(), mint_x.key().as_ref()],
-        bump,
-        token::mint = mint_x,
-        token::authority = pair,
-        token::token_program = token_program_x,
-    )]
-    pub vault_x: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(
-        init,
-        payer = payer,
-        seeds = [VAULT_SEED, pair.key().as_ref(), mint_y.key().as_ref()],
-        bump,
-        token::mint = mint_y,
-        token::authority = pair,
-        token::token_program = token_program_y,
-    )]
-    pub vault_y: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub pair: UncheckedAccount<'info>,
+    /// CHECK: the pair's X vault, created by the handler at this PDA.
+    #[account(mut, seeds = [VAULT_SEED, pair.key().as_ref(), mint_x.key().as_ref()], bump)]
+    pub vault_x: UncheckedAccount<'info>,
+    /// CHECK: the pair's Y vault, created by the handler at this PDA.
+    #[account(mut, seeds = [VAULT_SEED, pair.key().as_ref(), mint_y.key().as_ref()], bump)]
+    pub vault_y: UncheckedAccount<'info>,
     pub token_program_x: Interface<'info, TokenInterface>,
     pub token_program_y: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
@@ -93,33 +80,61 @@ pub fn mint_is_supported(mint: &AccountInfo) -> bool {
     })
 }
 
-/// 1. Accounts: canonical mint order, supported mints, PDA pair and vaults (constraints above).
+/// 1. Accounts: canonical mint order, supported mints, PDA addresses (constraints above).
 /// 2. Validate the pair's TWAP intervals (design §6).
-/// 3. Store the mints, vaults, token programs and decimals; the pair is empty until its first
+/// 3. Create the pair account and both vaults (owned by the pair PDA), robust to prefunding.
+/// 4. Store the mints, vaults, token programs and decimals; the pair is empty until its first
 ///    `mint`, which also starts the TWAP buffers. Emit `PairCreated`.
 pub fn handler(ctx: Context<CreatePair>, mid_term_interval: u32, long_term_interval: u32) -> Result<()> {
     validate_intervals(mid_term_interval, long_term_interval)?;
     let accounts = &ctx.accounts;
-    let mut pair = accounts.pair.load_init()?;
-    pair.mint_x = accounts.mint_x.key();
-    pair.mint_y = accounts.mint_y.key();
-    pair.vault_x = accounts.vault_x.key();
-    pair.vault_y = accounts.vault_y.key();
-    pair.token_program_x = accounts.token_program_x.key();
-    pair.token_program_y = accounts.token_program_y.key();
-    pair.decimals_x = accounts.mint_x.decimals;
-    pair.decimals_y = accounts.mint_y.decimals;
-    pair.bump = ctx.bumps.pair;
-    pair.vault_x_bump = ctx.bumps.vault_x;
-    pair.vault_y_bump = ctx.bumps.vault_y;
-    pair.status = PAIR_STATUS_ACTIVE;
-    pair.created_at = Clock::get()?.unix_timestamp;
-    crate::actions::configure_oracle(&mut pair, mid_term_interval, long_term_interval)?;
-    drop(pair);
+    let (mint_x, mint_y) = (accounts.mint_x.key(), accounts.mint_y.key());
+    let pair_key = accounts.pair.key();
+    let payer = accounts.payer.to_account_info();
+    let pair_info = accounts.pair.to_account_info();
+    let system_program = &accounts.system_program;
+    let bumps = &ctx.bumps;
+    create_zero_copy_account::<Pair>(&payer, &pair_info, system_program, PAIR_SIZE, &[PAIR_SEED, mint_x.as_ref(), mint_y.as_ref(), &[bumps.pair]])?;
+    create_vault(
+        &payer,
+        &accounts.vault_x.to_account_info(),
+        &accounts.mint_x,
+        &pair_info,
+        &accounts.token_program_x,
+        system_program,
+        &[VAULT_SEED, pair_key.as_ref(), mint_x.as_ref(), &[bumps.vault_x]],
+    )?;
+    create_vault(
+        &payer,
+        &accounts.vault_y.to_account_info(),
+        &accounts.mint_y,
+        &pair_info,
+        &accounts.token_program_y,
+        system_program,
+        &[VAULT_SEED, pair_key.as_ref(), mint_y.as_ref(), &[bumps.vault_y]],
+    )?;
+    let created_at = Clock::get()?.unix_timestamp;
+    fill_zero_copy_account::<Pair>(&pair_info, |pair| {
+        pair.mint_x = mint_x;
+        pair.mint_y = mint_y;
+        pair.vault_x = accounts.vault_x.key();
+        pair.vault_y = accounts.vault_y.key();
+        pair.token_program_x = accounts.token_program_x.key();
+        pair.token_program_y = accounts.token_program_y.key();
+        pair.decimals_x = accounts.mint_x.decimals;
+        pair.decimals_y = accounts.mint_y.decimals;
+        pair.bump = bumps.pair;
+        pair.vault_x_bump = bumps.vault_x;
+        pair.vault_y_bump = bumps.vault_y;
+        pair.status = PAIR_STATUS_ACTIVE;
+        pair.created_at = created_at;
+        crate::actions::configure_oracle(pair, mid_term_interval, long_term_interval)?;
+        Ok(())
+    })?;
     emit_cpi!(PairCreated {
-        pair: accounts.pair.key(),
-        mint_x: accounts.mint_x.key(),
-        mint_y: accounts.mint_y.key(),
+        pair: pair_key,
+        mint_x,
+        mint_y,
         token_program_x: accounts.token_program_x.key(),
         token_program_y: accounts.token_program_y.key(),
         mid_term_interval,

@@ -9,6 +9,7 @@ pub mod burn;
 pub mod close_position;
 pub mod collect_protocol_fees;
 pub mod common;
+pub mod create_accounts;
 pub mod create_pair;
 pub mod deposit;
 pub mod init_config;
