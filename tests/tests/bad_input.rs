@@ -11,10 +11,12 @@
 //! by a macro per module, so each instruction is tested with each bad account on its own.
 //! Most cases start from [`Setup`] (a pair with liquidity and lending deposits); the few that
 //! need X actually lent out (the 90% withdraw limit, deposits and repayments worth less than a
-//! share after interest) start from [`Lent`].
+//! share after interest) or a filled price window (the borrow limits, LTV and L debt) start
+//! from [`Lent`].
 //!
-//! Three tests document bugs this suite found and that are now fixed: `IdenticalMints` was
-//! unreachable, and a pair or position address prefunded by anyone could never be created.
+//! Four tests document bugs this suite found and that are now fixed: `IdenticalMints` was
+//! unreachable, a pair or position address prefunded by anyone could never be created, and
+//! `borrow_liquidity` of more L than the reserves hold failed with `MathOverflow`.
 
 use anchor_lang::error::ErrorCode as AnchorError;
 use anchor_lang::prelude::Pubkey;
@@ -498,8 +500,9 @@ mod cases {
     }
 }
 
-/// The account checks of `mint`, `burn`, `deposit`, `withdraw` (shared `PositionTokens`),
-/// run on the instruction `build` of the enclosing module.
+/// The account checks of `mint`, `burn`, `deposit`, `withdraw`, `borrow`, `repay`,
+/// `borrow_liquidity`, `repay_liquidity` (shared `PositionTokens`), run on the instruction
+/// `build` of the enclosing module.
 macro_rules! position_account_checks {
     (with_control) => {
         /// Control: the instruction the other cases corrupt succeeds as built.
@@ -1693,6 +1696,261 @@ mod repay {
             let ix = ix::repay(&l.f.keys, &l.c.tokens, Asset::X, amount);
             l.refused(ix, &[&c], Dlex(DlexError::InsufficientUserBalance)).await;
         }
+    }
+}
+
+// =============================================================================================
+// borrow_liquidity
+// =============================================================================================
+
+mod borrow_liquidity {
+    use super::*;
+    use dlex::math;
+    use dlex_sdk::quote;
+
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        ix::borrow_liquidity(keys, user, 1_000_000, 0, 0)
+    }
+
+    // No control here: a borrow needs the pair's price window, which `Setup` does not fill
+    // (`min_amounts_above_the_payout_are_refused` ends with the control on a ready pair).
+    position_account_checks!();
+
+    /// (X, Y) that borrowing `liquidity` L pays out now: the program's own accrual and action
+    /// on a copy of the pair (the bank's clock only moves when a test warps it).
+    async fn payout(f: &mut Fixture, liquidity: u128) -> (u64, u64) {
+        let pair = f.pair().await;
+        let (_, mut pool) = quote::pool_at(&pair, f.bank.now()).expect("accrual");
+        let outcome = dlex::actions::borrow_liquidity(&mut pool, &mut [0; 6], liquidity).expect("borrow_liquidity action");
+        (outcome.flows.x_out, outcome.flows.y_out)
+    }
+
+    #[tokio::test]
+    async fn zero_liquidity_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::borrow_liquidity(&s.f.keys, &s.a.tokens, 0, 0, 0);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::ZeroAmount)).await;
+    }
+
+    #[tokio::test]
+    async fn liquidity_above_the_112_bit_limit_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let a = s.a.keypair.insecure_clone();
+        for liquidity in [math::MAX_AMOUNT + 1, u128::MAX] {
+            let ix = ix::borrow_liquidity(&s.f.keys, &s.a.tokens, liquidity, 0, 0);
+            s.refused(ix, &[&a], Dlex(DlexError::AmountTooLarge)).await;
+        }
+    }
+
+    /// `Setup`'s pool holds 1.5e9 X and 6e9 Y (activeL 3e9): 1 L pays floor(1·3e9/6e9) = 0 X.
+    #[tokio::test]
+    async fn liquidity_paying_out_zero_x_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::borrow_liquidity(&s.f.keys, &s.a.tokens, 1, 0, 0);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::InsufficientLiquidityBorrowed)).await;
+    }
+
+    /// A holds L, X and Y collateral, but the pair's mid-term window has not filled.
+    #[tokio::test]
+    async fn borrow_before_the_price_window_fills_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::borrow_liquidity(&s.f.keys, &s.a.tokens, 1_000_000, 0, 0);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::PriceWindowNotReady)).await;
+    }
+
+    /// The L-borrow limit (spec §6): the X and Y an L borrow takes, fee included, may not
+    /// exceed 90% of either reserve. C's 9e14 Y of collateral is worth far more; the exact
+    /// limit (the program's own check, searched off-chain) is refused one L above it, and so
+    /// are 95% and all of the active liquidity.
+    #[tokio::test]
+    async fn liquidity_beyond_the_l_borrow_limit_is_refused() {
+        let mut l = Lent::new().await;
+        let pair = l.f.pair().await;
+        let (_, pool) = quote::pool_at(&pair, l.f.bank.now()).expect("accrual");
+        let (active, deposit_l) = (pool.active_liquidity(), pool.deposit_l_assets().expect("DL").0);
+        let within = |liquidity: u128| {
+            let debt = liquidity + math::lending_fee(liquidity);
+            dlex::risk::check_max_borrow_for_liquidity(&pool, deposit_l, debt).is_ok()
+        };
+        let (mut lo, mut hi) = (1, active);
+        assert!(within(lo) && !within(hi));
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if within(mid) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        assert!(lo * 100 / active == 89, "the limit is just under 90% of activeL ({lo} of {active})");
+        let c = l.c.keypair.insecure_clone();
+        for liquidity in [lo + 1, active * 95 / 100, active] {
+            let ix = ix::borrow_liquidity(&l.f.keys, &l.c.tokens, liquidity, 0, 0);
+            l.refused(ix, &[&c], Dlex(DlexError::MaxBorrowReached)).await;
+        }
+    }
+
+    /// Twice the pool's active liquidity, or the largest amount accepted, would take more X
+    /// and Y than the reserves hold: the L-borrow limit must refuse it like any borrow beyond
+    /// 90% (as `borrow` refuses u64::MAX of X), not fail on the reserve subtraction.
+    #[tokio::test]
+    async fn liquidity_above_the_whole_pool_is_refused() {
+        let mut l = Lent::new().await;
+        let active = l.f.pair().await.pool().active_liquidity();
+        let c = l.c.keypair.insecure_clone();
+        for liquidity in [active * 2, math::MAX_AMOUNT] {
+            let ix = ix::borrow_liquidity(&l.f.keys, &l.c.tokens, liquidity, 0, 0);
+            l.refused(ix, &[&c], Dlex(DlexError::MaxBorrowReached)).await;
+        }
+    }
+
+    /// B only traded: no collateral at all behind an L debt.
+    #[tokio::test]
+    async fn borrow_without_collateral_is_refused() {
+        let mut l = Lent::new().await;
+        let ix = ix::borrow_liquidity(&l.f.keys, &l.b.tokens, 1_000_000, 0, 0);
+        let b = l.b.keypair.insecure_clone();
+        l.refused(ix, &[&b], Dlex(DlexError::DebtWithoutCollateral)).await;
+    }
+
+    /// D deposits 1e7 Y: at the range's low price (~0.16 X per Y) about 4e6 L of collateral.
+    /// An L debt nets against it on the Y side and is owed in full on the X side, so 2.5e6 L
+    /// leaves ~1.5e6 L of collateral for 2.5e6 L of debt; 5e5 L stays well inside 75%.
+    #[tokio::test]
+    async fn ltv_above_75_percent_is_refused() {
+        let mut l = Lent::new().await;
+        let d = user(&mut l.f).await;
+        let keys = l.f.keys;
+        l.f.bank.send(&[ix::deposit(&keys, &d.tokens, Asset::Y, 10_000_000, 0)], &[&d.keypair]).await.expect("D's collateral");
+        let Lent { f, a, b, c } = &mut l;
+        let ix = ix::borrow_liquidity(&keys, &d.tokens, 2_500_000, 0, 0);
+        assert_refused(f, &[&*a, &*b, &*c, &d], ix, &[&d.keypair], Dlex(DlexError::LtvTooHigh)).await;
+        f.bank.send(&[ix::borrow_liquidity(&keys, &d.tokens, 500_000, 0, 0)], &[&d.keypair]).await.expect("a small L borrow passes");
+    }
+
+    /// Minima one unit above the X or the Y paid out are refused; the exact payout passes
+    /// (the control: a valid borrow on a ready pair pays exactly that and records the debt).
+    #[tokio::test]
+    async fn min_amounts_above_the_payout_are_refused() {
+        let mut l = Lent::new().await;
+        let liquidity = 10_000_000;
+        let (x, y) = payout(&mut l.f, liquidity).await;
+        let keys = l.f.keys;
+        let c = l.c.keypair.insecure_clone();
+        for (min_x, min_y) in [(x + 1, 0), (0, y + 1), (x + 1, y), (x, y + 1), (u64::MAX, u64::MAX)] {
+            let ix = ix::borrow_liquidity(&keys, &l.c.tokens, liquidity, min_x, min_y);
+            l.refused(ix, &[&c], Dlex(DlexError::SlippageAmountOut)).await;
+        }
+        let start = l.f.balances(&l.c).await;
+        l.f.bank.send(&[ix::borrow_liquidity(&keys, &l.c.tokens, liquidity, x, y)], &[&c]).await.expect("exact minima pass");
+        assert_eq!(l.f.balances(&l.c).await, (start.0 + x, start.1 + y));
+        // The first L debt mints shares 1:1: L plus ceil(L·5/1e4) of fee.
+        assert_eq!(l.f.position(&l.c).await.share_balance(TokenKind::BorrowL), liquidity + math::lending_fee(liquidity));
+        l.f.assert_conservation().await;
+    }
+}
+
+// =============================================================================================
+// repay_liquidity
+// =============================================================================================
+
+mod repay_liquidity {
+    use super::*;
+    use dlex_sdk::quote;
+
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        ix::repay_liquidity(keys, user, 1_000_000, 4_000_000)
+    }
+
+    // No control here: a repayment needs L debt, which `Setup` does not create
+    // (`repayment_of_l_debt_succeeds` is the control).
+    position_account_checks!();
+
+    const BORROWED_L: u128 = 100_000_000;
+
+    /// [`Lent`] where C also owes L: it borrowed [`BORROWED_L`] L.
+    async fn lent_liquidity() -> Lent {
+        let mut l = Lent::new().await;
+        let c = l.c.keypair.insecure_clone();
+        l.f.bank.send(&[ix::borrow_liquidity(&l.f.keys, &l.c.tokens, BORROWED_L, 0, 0)], &[&c]).await.expect("L borrow");
+        l
+    }
+
+    #[tokio::test]
+    async fn zero_amount_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let a = s.a.keypair.insecure_clone();
+        for (x, y) in [(0, 1_000_000), (1_000_000, 0), (0, 0)] {
+            let ix = ix::repay_liquidity(&s.f.keys, &s.a.tokens, x, y);
+            s.refused(ix, &[&a], Dlex(DlexError::ZeroAmount)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn repay_without_debt_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let ix = ix::repay_liquidity(&s.f.keys, &s.a.tokens, 1_000_000, 4_000_000);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::NothingToRepay)).await;
+    }
+
+    /// C owes X, not L.
+    #[tokio::test]
+    async fn repay_with_only_x_debt_is_refused() {
+        let mut l = Lent::new().await;
+        let ix = ix::repay_liquidity(&l.f.keys, &l.c.tokens, 1_000_000, 4_000_000);
+        let c = l.c.keypair.insecure_clone();
+        l.refused(ix, &[&c], Dlex(DlexError::NothingToRepay)).await;
+    }
+
+    /// After a day of interest one L debt share is worth more than one L; 1 X + 1 Y credits
+    /// min(ceil(s/rX), ceil(s/rY)) = 1 L, less than a share.
+    #[tokio::test]
+    async fn repayment_worth_less_than_one_debt_share_is_refused() {
+        let mut l = lent_liquidity().await;
+        l.f.bank.warp_seconds(86_400);
+        let ix = ix::repay_liquidity(&l.f.keys, &l.c.tokens, 1, 1);
+        let c = l.c.keypair.insecure_clone();
+        l.refused(ix, &[&c], Dlex(DlexError::RepayTooSmall)).await;
+    }
+
+    #[tokio::test]
+    async fn amounts_above_balance_are_refused() {
+        let mut l = lent_liquidity().await;
+        let (balance_x, balance_y) = l.f.balances(&l.c).await;
+        let c = l.c.keypair.insecure_clone();
+        let over_x = [(balance_x + 1, 4_000_000), (u64::MAX, 4_000_000)];
+        let over_y = [(1_000_000, balance_y + 1), (1_000_000, u64::MAX)];
+        for (x, y) in over_x.into_iter().chain(over_y).chain([(u64::MAX, u64::MAX)]) {
+            let ix = ix::repay_liquidity(&l.f.keys, &l.c.tokens, x, y);
+            l.refused(ix, &[&c], Dlex(DlexError::InsufficientUserBalance)).await;
+        }
+    }
+
+    /// Control: a part of the debt, then all of it (the excess joins the reserves).
+    #[tokio::test]
+    async fn repayment_of_l_debt_succeeds() {
+        let mut l = lent_liquidity().await;
+        let keys = l.f.keys;
+        let c = l.c.keypair.insecure_clone();
+        let (x, y) = (5_000_000, 20_000_000);
+        let pair = l.f.pair().await;
+        let (_, mut pool) = quote::pool_at(&pair, l.f.bank.now()).expect("accrual");
+        let mut balances = l.f.position(&l.c).await.balances();
+        let held = balances[TokenKind::BorrowL as usize];
+        let expected = dlex::actions::repay_liquidity(&mut pool, &mut balances, x, y).expect("repay_liquidity action");
+        assert!(expected.shares.0 > 0 && expected.shares.0 < held, "a partial repayment");
+        let start = l.f.balances(&l.c).await;
+        l.f.bank.send(&[ix::repay_liquidity(&keys, &l.c.tokens, x, y)], &[&c]).await.expect("a partial repayment passes");
+        assert_eq!(l.f.balances(&l.c).await, (start.0 - x, start.1 - y));
+        assert_eq!(l.f.position(&l.c).await.share_balance(TokenKind::BorrowL), held - expected.shares.0);
+        let all = ix::repay_liquidity(&keys, &l.c.tokens, 100_000_000, 400_000_000);
+        l.f.bank.send(&[all], &[&c]).await.expect("repaying everything passes");
+        assert_eq!(l.f.position(&l.c).await.share_balance(TokenKind::BorrowL), 0);
+        l.f.assert_conservation().await;
     }
 }
 

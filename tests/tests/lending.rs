@@ -276,3 +276,126 @@ async fn health_query_matches_the_sdk_and_its_limits_are_exact() {
     assert!(after.solvent && after.max_borrow_x == 0);
     f.assert_conservation().await;
 }
+
+/// An LP borrows X against its liquidity (DEPOSIT_L): L counts half as X and half as Y, the
+/// position is netted (spec §9.2), and it becomes fragile liquidity (spec §4.12).
+#[tokio::test]
+async fn borrow_x_against_liquidity() {
+    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let lp2 = f.user().await;
+    let keys = f.keys;
+    f.bank.send(&[ix::mint(&keys, &lp2.tokens, 200_000_000, 800_000_000, 0)], &[&lp2.keypair]).await.unwrap();
+    fill_price_window(&mut f, &trader).await;
+    let report = dlex_sdk::health::position_report(&f.pair().await, &f.position(&lp2).await, f.bank.now()).unwrap();
+    assert!(report.max_borrow_x > 0 && report.max_borrow_y > 0, "L collateral backs both X and Y");
+
+    let start = f.balances(&lp2).await;
+    f.bank.send(&[ix::borrow(&keys, &lp2.tokens, Asset::X, 50_000_000)], &[&lp2.keypair]).await.unwrap();
+    assert_eq!(f.balances(&lp2).await, (start.0 + 50_000_000, start.1));
+    let position = f.position(&lp2).await;
+    let l_shares = position.share_balance(TokenKind::DepositL);
+    assert_eq!(position.fragile_shares.get(), l_shares, "an LP that borrows X is fragile liquidity");
+    assert_eq!(f.pair().await.fragile_liquidity_shares.get(), l_shares);
+
+    // Burning the L that backs the debt is refused by solvency; repaying clears fragility.
+    let burn_all = f.bank.send(&[ix::burn(&keys, &lp2.tokens, l_shares, 0, 0)], &[&lp2.keypair]).await;
+    assert_dlex_error(burn_all, DlexError::DebtWithoutCollateral);
+    f.bank.send(&[ix::repay(&keys, &lp2.tokens, Asset::X, 50_100_000)], &[&lp2.keypair]).await.unwrap();
+    assert_eq!(f.position(&lp2).await.fragile_shares.get(), 0);
+    assert_eq!(f.pair().await.fragile_liquidity_shares.get(), 0);
+    f.bank.send(&[ix::burn(&keys, &lp2.tokens, l_shares, 0, 0)], &[&lp2.keypair]).await.unwrap();
+    f.assert_conservation().await;
+}
+
+/// One position holding L, X and Y deposits' worth of risk at once: it supplies liquidity and
+/// Y, borrows X and L; everything nets in one solvency check and unwinds cleanly.
+#[tokio::test]
+async fn cross_margined_x_y_l_position() {
+    let (mut f, _lp, trader) = pool(Flavor::Token2022).await;
+    let user = f.user().await;
+    let keys = f.keys;
+    f.bank.send(&[ix::mint(&keys, &user.tokens, 100_000_000, 400_000_000, 0)], &[&user.keypair]).await.unwrap();
+    f.bank.send(&[ix::deposit(&keys, &user.tokens, Asset::Y, 800_000_000, 0)], &[&user.keypair]).await.unwrap();
+    fill_price_window(&mut f, &trader).await;
+    f.bank.send(&[ix::borrow(&keys, &user.tokens, Asset::X, 40_000_000)], &[&user.keypair]).await.unwrap();
+    f.bank.send(&[ix::borrow_liquidity(&keys, &user.tokens, 30_000_000, 0, 0)], &[&user.keypair]).await.unwrap();
+    let report = dlex_sdk::health::position_report(&f.pair().await, &f.position(&user).await, f.bank.now()).unwrap();
+    assert!(report.solvent);
+    let assets = report.assets;
+    assert!(assets[TokenKind::DepositL as usize] > 0 && assets[TokenKind::DepositY as usize] > 0);
+    assert!(assets[TokenKind::BorrowX as usize] > 0 && assets[TokenKind::BorrowL as usize] > 0);
+    // Netted per spec §9.2, the L deposit covers the X side and L + Y cover the Y side even at
+    // the range's worst prices, so no net debt remains: LTV 0.
+    assert_eq!((report.debt_l, report.collateral_l, report.ltv_bips), (0, 0, 0));
+    // Taking more L than the collateral nets against is refused by the same check.
+    let too_much = f.bank.send(&[ix::borrow_liquidity(&keys, &user.tokens, 600_000_000, 0, 0)], &[&user.keypair]).await;
+    assert!(too_much.is_err());
+    f.assert_conservation().await;
+
+    // Unwind: repay L with generous X and Y (the excess joins the reserves), repay X, exit.
+    f.bank.send(&[ix::repay_liquidity(&keys, &user.tokens, 20_000_000, 80_000_000)], &[&user.keypair]).await.unwrap();
+    f.bank.send(&[ix::repay(&keys, &user.tokens, Asset::X, 40_100_000)], &[&user.keypair]).await.unwrap();
+    let position = f.position(&user).await;
+    assert_eq!(position.share_balance(TokenKind::BorrowL), 0);
+    assert_eq!(position.share_balance(TokenKind::BorrowX), 0);
+    let (l, y) = (position.share_balance(TokenKind::DepositL), position.share_balance(TokenKind::DepositY));
+    f.bank.send(&[ix::burn(&keys, &user.tokens, l, 0, 0)], &[&user.keypair]).await.unwrap();
+    f.bank.send(&[ix::withdraw(&keys, &user.tokens, Asset::Y, y, 0)], &[&user.keypair]).await.unwrap();
+    assert!(f.position(&user).await.is_empty());
+    f.assert_conservation().await;
+}
+
+/// Lend out as much X as one borrower may (here the slippage add-on binds: the debt must be
+/// liquidatable against the pool's liquidity), then buy X until more than 95% of the reserve
+/// is lent out: the pool prices X with the depleted invariant (spec §5.2: the reserve left
+/// after lending, ×20), so selling X in earns far more Y than before, and X can never be
+/// bought out entirely.
+#[tokio::test]
+async fn a_depleted_asset_is_priced_per_the_depleted_invariant_and_never_emptied() {
+    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let borrower = f.user().await;
+    let keys = f.keys;
+    f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 40_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
+    fill_price_window(&mut f, &trader).await;
+    let report = dlex_sdk::health::position_report(&f.pair().await, &f.position(&borrower).await, f.bank.now()).unwrap();
+    f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, report.max_borrow_x)], &[&borrower.keypair]).await.unwrap();
+    let over = f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 1_000)], &[&borrower.keypair]).await;
+    assert_dlex_error(over, DlexError::LtvTooHigh);
+
+    let sell_x_quote = |pair: &dlex::state::Pair, now: i64| {
+        dlex_sdk::quote::swap(pair, now, SwapDirection::XToY, dlex::actions::SwapAmount::ExactIn(1_000_000)).unwrap().amount_out
+    };
+    let before_depletion = sell_x_quote(&f.pair().await, f.bank.now());
+
+    // Buy X until the reserve left after lending is below 5% of the reserve: the reserve must
+    // fall below missing·20/19; buy halfway between that threshold and all that is not lent.
+    let pool = f.pair().await.pool();
+    let (reserve, missing) = (pool.reserve_x.0, pool.missing_x());
+    let available = reserve - missing;
+    let threshold = reserve - missing * 20 / 19;
+    assert!(threshold < available);
+    let buy = (threshold + (available - threshold) / 2) as u64;
+    f.bank.send(&[ix::swap_exact_out(&keys, &trader.tokens, SwapDirection::YToX, buy, u64::MAX)], &[&trader.keypair]).await.unwrap();
+    let pair = f.pair().await;
+    let pool = pair.pool();
+    assert!(pool.reserve_x.0 * 19 < pool.missing_x() * 20, "X is depleted: over 95% of the reserve is lent out");
+    let utilization = math::utilization_wad(pool.assets[TokenKind::BorrowX as usize], pool.assets[TokenKind::DepositX as usize] + pool.reserve_x.0);
+    assert!(utilization > 950_000_000_000_000_000, "utilization {utilization}");
+
+    // Selling X into a depleted pool pays about 20× the undepleted rate (spec §5.2, vector B3).
+    let after_depletion = sell_x_quote(&pair, f.bank.now());
+    assert!(after_depletion > before_depletion * 10, "{before_depletion} Y before vs {after_depletion} Y after depletion");
+
+    // X can never be emptied: buying everything not lent out is refused, and even a huge
+    // input buys strictly less than that.
+    let left = (pool.reserve_x.0 - pool.missing_x()) as u64;
+    let all = f.bank.send(&[ix::swap_exact_out(&keys, &trader.tokens, SwapDirection::YToX, left, u64::MAX)], &[&trader.keypair]).await;
+    assert!(all.is_err(), "the last X cannot be bought");
+    let start = f.balances(&trader).await;
+    f.bank.send(&[ix::swap_exact_in(&keys, &trader.tokens, SwapDirection::YToX, 500_000_000_000, 0)], &[&trader.keypair]).await.unwrap();
+    let bought = f.balances(&trader).await.0 - start.0;
+    assert!(bought < left, "bought {bought} of the {left} X not lent out");
+    let pool = f.pair().await.pool();
+    assert!(pool.reserve_x.0 > pool.missing_x());
+    f.assert_conservation().await;
+}

@@ -7,6 +7,7 @@
 //!   protocol's pending fee shares;
 //! - an accepted swap never lowers K = reserve_x · reserve_y;
 //! - interest accrued across a warp never reduces any debt total.
+//!
 //! At the end everyone exits and the pool has paid out no more than it took in.
 
 use dlex::actions::{self, Asset, SwapAmount, SwapDirection, TokenFlows};

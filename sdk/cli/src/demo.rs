@@ -61,18 +61,6 @@ async fn send(bank: &mut Bank, what: &str, instruction: anchor_lang::solana_prog
     bank.send(&[instruction], &[signer]).await.map_err(|e| format!("{what}: {e}"))
 }
 
-/// DEPOSIT_L assets per share, scaled by 1e12: grows only through swap fees here.
-fn l_per_share_e12(pair: &Pair) -> u128 {
-    let pool = pair.pool();
-    let assets = pool.deposit_l_assets().map(|a| a.0).unwrap_or(0);
-    let shares = pool.total_shares(TokenKind::DepositL).0;
-    if shares == 0 {
-        0
-    } else {
-        assets.saturating_mul(1_000_000_000_000) / shares
-    }
-}
-
 pub async fn run() -> DemoResult<()> {
     let started = std::time::Instant::now();
     let mut bank = Bank::start().await;
@@ -132,7 +120,7 @@ pub async fn run() -> DemoResult<()> {
     println!("{:<15} deposits 40000.000000 X and 30000.000000 Y for lending", lender.name);
 
     let pair_start = bank.pair(keys.pair).await;
-    let l_per_share_start = l_per_share_e12(&pair_start);
+    let l_per_share_start = share_values(&pair_start).deposit_l;
 
     println!("\n== trading: 120 swaps over {} observation intervals ==", 120 * 5 / MID_TERM_INTERVAL as i64);
     let mut volume_x: u128 = 0;
@@ -145,9 +133,9 @@ pub async fn run() -> DemoResult<()> {
         seed ^= seed << 17;
         // A drift up for a while, then down, then noise: prices move and come back.
         let direction = match step {
-            0..=39 => if seed % 4 == 0 { SwapDirection::YToX } else { SwapDirection::XToY },
-            40..=79 => if seed % 4 == 0 { SwapDirection::XToY } else { SwapDirection::YToX },
-            _ => if seed % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX },
+            0..=39 => if seed.is_multiple_of(4) { SwapDirection::YToX } else { SwapDirection::XToY },
+            40..=79 => if seed.is_multiple_of(4) { SwapDirection::XToY } else { SwapDirection::YToX },
+            _ => if seed.is_multiple_of(2) { SwapDirection::XToY } else { SwapDirection::YToX },
         };
         let size = 200 + seed % 1_800;
         let trader = &accounts[4 + (step % 2) as usize];
@@ -207,7 +195,7 @@ fn share_values(pair: &Pair) -> ShareValues {
     let per_share = |kind: TokenKind| {
         let assets = pool.total_assets(kind).map(|a| a.0).unwrap_or(0);
         let shares = pool.total_shares(kind).0;
-        if shares == 0 { 0 } else { assets.saturating_mul(RATE_SCALE) / shares }
+        assets.saturating_mul(RATE_SCALE).checked_div(shares).unwrap_or(0)
     };
     ShareValues {
         deposit_l: per_share(TokenKind::DepositL),
@@ -339,14 +327,16 @@ async fn report(bank: &mut Bank, keys: &PairKeys, pair: &Pair, accounts: &[Accou
         observations.last_tick,
         if observations.is_mid_term_ready() { "filled (lending may start)" } else { "still filling (pair is swap-only)" }
     );
-    let l_per_share_end = l_per_share_e12(pair);
-    let growth_ppm = (l_per_share_end.saturating_sub(l_per_share_start)).saturating_mul(1_000_000) / l_per_share_start.max(1);
+    // Per-share values are scaled by 1e18; twelve decimals are shown.
+    let l_per_share_end = share_values(pair).deposit_l;
+    let growth_ppm = l_per_share_end.saturating_sub(l_per_share_start).saturating_mul(1_000_000) / l_per_share_start.max(1);
+    let (start, end) = (l_per_share_start / 1_000_000, l_per_share_end / 1_000_000);
     println!(
-        "LP fees           L per share {}.{:012} -> {}.{:012}  (+{}.{:04}% from swap fees)",
-        l_per_share_start / 1_000_000_000_000,
-        l_per_share_start % 1_000_000_000_000,
-        l_per_share_end / 1_000_000_000_000,
-        l_per_share_end % 1_000_000_000_000,
+        "LP earnings       L per share {}.{:012} -> {}.{:012}  (+{}.{:04}%: swap fees and L interest)",
+        start / 1_000_000_000_000,
+        start % 1_000_000_000_000,
+        end / 1_000_000_000_000,
+        end % 1_000_000_000_000,
         growth_ppm / 10_000,
         growth_ppm % 10_000
     );

@@ -160,6 +160,11 @@ pub fn borrow_liquidity(pool: &mut Pool, balances: &mut [u128; 6], liquidity: u1
     if amount_x == 0 || amount_y == 0 {
         return Err(DlexError::InsufficientLiquidityBorrowed);
     }
+    // More than the pool holds can never pass the L-borrow limit; say so before the reserve
+    // subtraction below would underflow.
+    if amount_x >= reserve_x || amount_y >= reserve_y {
+        return Err(DlexError::MaxBorrowReached);
+    }
     let shares = pool.to_shares(TokenKind::BorrowL, debt, Rounding::Up)?;
     pool.mint_protocol_fee(TokenKind::DepositL, fee)?;
     pool.add_shares(TokenKind::BorrowL, debt, shares)?;

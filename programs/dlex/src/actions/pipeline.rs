@@ -52,7 +52,7 @@ pub fn apply_and_judge<T>(
 
 /// Runs `leg` on `pair`'s pool and a position's `balances` at time `now`:
 /// 1. accrue (TWAP observation, fee anchors, interest);
-/// 2-4. [`apply_and_judge`]: apply the leg to copies, re-derive the position's fragile
+/// 2. to 4. [`apply_and_judge`]: apply the leg to copies, re-derive the position's fragile
 ///    liquidity, `risk::check` with the price range for new risk when needed;
 /// 5. if the pool just received its first liquidity, start its TWAP buffers;
 /// 6. write the pool into `pair` and the copies into `balances` and `position_fragile`.
