@@ -38,3 +38,78 @@ pub fn decode_report(return_data: &[u8]) -> Result<PositionReport, std::io::Erro
     }
     PositionReport::deserialize(&mut &padded[..])
 }
+
+/// A position read from `source`, with its report at the source's current time.
+pub struct PositionHealth {
+    pub pair: Pair,
+    pub position: Position,
+    pub report: PositionReport,
+}
+
+/// Reads the pair and `owner`'s position from `source` and computes the report.
+pub async fn fetch<S: crate::source::AccountSource>(
+    source: &mut S,
+    pair_address: anchor_lang::prelude::Pubkey,
+    owner: anchor_lang::prelude::Pubkey,
+) -> Result<PositionHealth, String> {
+    let pair_data = source.account_data(pair_address).await?.ok_or(format!("no pair account at {pair_address}"))?;
+    let pair = crate::decode::pair(&pair_data).map_err(|_| format!("{pair_address} is not a dlex pair"))?;
+    let position_address = crate::pda::position(pair_address, owner);
+    let position_data = source.account_data(position_address).await?.ok_or(format!("{owner} has no position in pair {pair_address}"))?;
+    let position = crate::decode::position(&position_data).map_err(|_| format!("{position_address} is not a dlex position"))?;
+    let now = source.unix_timestamp().await?;
+    let report = position_report(&pair, &position, now).map_err(|e| format!("report: {e}"))?;
+    Ok(PositionHealth { pair, position, report })
+}
+
+fn tokens(raw: u128, decimals: u8) -> String {
+    let unit = 10u128.pow(u32::from(decimals));
+    if decimals == 0 {
+        return raw.to_string();
+    }
+    format!("{}.{:0width$}", raw / unit, raw % unit, width = decimals as usize)
+}
+
+fn price_text(sqrt_price_q72: u128) -> String {
+    let price = price_e6_from_sqrt_q72(sqrt_price_q72);
+    format!("{}.{:06} X per Y", price / 1_000_000, price % 1_000_000)
+}
+
+/// The human-readable health and limits of a position (what `dlex position` prints).
+pub fn describe(health: &PositionHealth) -> String {
+    use dlex::state::TokenKind::*;
+    let (report, pair) = (&health.report, &health.pair);
+    let (dx, dy) = (pair.decimals_x, pair.decimals_y);
+    let a = report.assets;
+    let mut out = String::new();
+    out.push_str(&format!("deposits     L {}   X {}   Y {}\n", a[DepositL as usize], tokens(a[DepositX as usize], dx), tokens(a[DepositY as usize], dy)));
+    out.push_str(&format!("debts        L {}   X {}   Y {}\n", a[BorrowL as usize], tokens(a[BorrowX as usize], dx), tokens(a[BorrowY as usize], dy)));
+    if !report.price_window_ready {
+        out.push_str("price range  not ready: the pair's mid-term TWAP window is still filling (borrowing refused)\n");
+    } else {
+        out.push_str(&format!("price range  ticks [{}, {}] (long-term TWAP, current tick, extremes)\n", report.min_tick, report.max_tick));
+        out.push_str(&format!(
+            "netted       debt {} L, collateral {} L{}\n",
+            report.debt_l,
+            report.collateral_l,
+            if report.debt_l > 0 { if report.net_debt_x { " (net debt in X)" } else { " (net debt in Y)" } } else { "" }
+        ));
+        out.push_str(&format!("LTV          {} after the slippage add-on (limit 75.00%)\n", format_ltv(report)));
+    }
+    out.push_str(&format!("solvent      {}\n", if report.solvent { "yes" } else { "NO" }));
+    let liquidation = match (report.liquidation_sqrt_price_net_x_q72, report.liquidation_sqrt_price_net_y_q72) {
+        (0, 0) => "none".to_string(),
+        (x, 0) => format!("{} (if the price falls)", price_text(x)),
+        (0, y) => format!("{} (if the price rises)", price_text(y)),
+        (x, y) => format!("{} or {}", price_text(x), price_text(y)),
+    };
+    out.push_str(&format!("liquidation  {liquidation}\n"));
+    out.push_str(&format!(
+        "may borrow   X {}   Y {}   L {}\n",
+        tokens(report.max_borrow_x.into(), dx),
+        tokens(report.max_borrow_y.into(), dy),
+        report.max_borrow_l
+    ));
+    out.push_str(&format!("may withdraw DEPOSIT_X shares {}   DEPOSIT_Y shares {}\n", report.max_withdraw_x_shares, report.max_withdraw_y_shares));
+    out
+}

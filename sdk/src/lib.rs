@@ -6,6 +6,7 @@
 //! - [`health`]: a position's health and limits, by the program's own query code;
 //! - [`quote`]: exact swap / mint / burn quotes computed by the program's own `actions` and
 //!   `math` (the `dlex` crate with `no-entrypoint`), never a second copy of a formula;
+//! - [`source`]: where accounts are read from: the in-process bank or a cluster over RPC;
 //! - [`bank`]: an in-process bank (solana-program-test, native mode) with SPL Token and
 //!   Token-2022, used by the integration tests and `dlex demo`.
 
@@ -15,6 +16,7 @@ pub mod health;
 pub mod ix;
 pub mod pda;
 pub mod quote;
+pub mod source;
 
 pub use dlex;
 pub use dlex::actions::{Asset, SwapDirection};

@@ -399,3 +399,31 @@ async fn a_depleted_asset_is_priced_per_the_depleted_invariant_and_never_emptied
     assert!(pool.reserve_x.0 > pool.missing_x());
     f.assert_conservation().await;
 }
+
+/// What `dlex position` prints, produced by the SDK's fetch-and-describe path on the bank
+/// (the CLI runs the same path against a cluster over RPC).
+#[tokio::test]
+async fn position_description_reads_the_accounts_and_reports_health() {
+    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let borrower = f.user().await;
+    let keys = f.keys;
+    f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 400_000_000, 0)], &[&borrower.keypair]).await.unwrap();
+    let early = dlex_sdk::health::fetch(&mut f.bank, keys.pair, borrower.pubkey()).await.unwrap();
+    assert!(dlex_sdk::health::describe(&early).contains("price range  not ready"));
+
+    fill_price_window(&mut f, &trader).await;
+    f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 10_000_000)], &[&borrower.keypair]).await.unwrap();
+    let health = dlex_sdk::health::fetch(&mut f.bank, keys.pair, borrower.pubkey()).await.unwrap();
+    let text = dlex_sdk::health::describe(&health);
+    assert!(text.contains("deposits     L 0   X 0.000000   Y 400.000000\n"), "{text}");
+    assert!(text.contains("debts        L 0   X 10.005000   Y 0.000000\n"), "{text}");
+    assert!(text.contains(&format!("LTV          {} after the slippage add-on", dlex_sdk::health::format_ltv(&health.report))), "{text}");
+    assert!(text.contains("solvent      yes\n") && text.contains("(if the price falls)"), "{text}");
+    assert!(text.contains(&format!("may borrow   X {}.{:06}", health.report.max_borrow_x / 1_000_000, health.report.max_borrow_x % 1_000_000)), "{text}");
+
+    let missing = dlex_sdk::health::fetch(&mut f.bank, keys.pair, trader.pubkey()).await;
+    assert!(missing.is_ok(), "the trader has an (empty) position");
+    let nobody = anchor_lang::prelude::Pubkey::new_unique();
+    let error = dlex_sdk::health::fetch(&mut f.bank, keys.pair, nobody).await.err().unwrap();
+    assert!(error.contains("has no position"), "{error}");
+}
