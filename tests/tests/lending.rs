@@ -227,11 +227,13 @@ async fn borrow_liquidity_and_repay_after_the_price_moved() {
     let value = |x: u128, y: u128| x + y * rx / ry;
     assert!(value(expected_x, expected_y) > value(need_x, need_y), "short liquidity gains when the price moves");
 
+    let before_repay = f.balances(&borrower).await;
     let events = f
         .bank
         .send_with_events(&[ix::repay_liquidity(&keys, &borrower.tokens, need_x as u64, need_y as u64)], &[&borrower.keypair])
         .await
         .unwrap();
+    assert_eq!(f.balances(&borrower).await, (before_repay.0 - need_x as u64, before_repay.1 - need_y as u64));
     let repaid: dlex::events::LiquidityRepaid = decode_event(&events[0]).expect("LiquidityRepaid event");
     assert_eq!(repaid.shares, 100_050_000, "the whole L debt is gone");
     assert_eq!(f.position(&borrower).await.share_balance(TokenKind::BorrowL), 0);
