@@ -85,7 +85,11 @@ pub struct Pair {
     pub reserved: [u8; 208],
 }
 
-pub const PAIR_SIZE: usize = core::mem::size_of::<Pair>();
+/// 6 keys (192) + 4 reserves (64) + assets and shares (192) + fragile (16) + protocol fee
+/// shares (48) + timestamps, creation time, intervals (24) + 8 status bytes + observations
+/// (744) + price extremes (32) + reserved (208).
+pub const PAIR_SIZE: usize = 1528;
+const _: () = assert!(core::mem::size_of::<Pair>() == PAIR_SIZE);
 const _: () = assert!(PAIR_SIZE + 8 <= 2048);
 const _: () = assert!(core::mem::align_of::<Pair>() <= 8);
 
@@ -128,15 +132,5 @@ impl Pair {
             stored.set(*value);
         }
         self.fragile_liquidity_shares.set(pool.fragile_liquidity_shares);
-    }
-
-    /// Seeds a signer needs to move the vaults' tokens.
-    pub fn signer_seeds(&self) -> [&[u8]; 4] {
-        [
-            crate::constants::PAIR_SEED,
-            self.mint_x.as_ref(),
-            self.mint_y.as_ref(),
-            core::slice::from_ref(&self.bump),
-        ]
     }
 }
