@@ -2,8 +2,8 @@
 //! token accounts that do not belong to the pair, wrong pair accounts, zero amounts, amounts
 //! above the user's balance, u64::MAX, slippage limits, refused Token-2022 extensions.
 //!
-//! Every case asserts the exact error the transaction fails with (a `DlexError`, or Anchor's
-//! own code for account-level checks, or the runtime's error where the program never runs)
+//! Every case asserts the exact error the transaction fails with (a `DlexError`, Anchor's own
+//! code for account-level checks, a token program's code, or the runtime's signature error)
 //! and, for the pool instructions, that the pair, the positions, the users' token balances
 //! and the vaults are byte-for-byte unchanged.
 //!
@@ -45,8 +45,6 @@ enum Expected {
     Anchor(AnchorError),
     /// An SPL Token / Token-2022 error from a CPI (same codes in both programs).
     Token(TokenError),
-    /// A non-custom error from the runtime or a program dlex calls.
-    Runtime(InstructionError),
 }
 
 impl Expected {
@@ -55,23 +53,14 @@ impl Expected {
             Expected::Dlex(e) => InstructionError::Custom(dlex_code(*e)),
             Expected::Anchor(e) => InstructionError::Custom(anchor_code(*e)),
             Expected::Token(e) => InstructionError::Custom(e.clone() as u32),
-            Expected::Runtime(e) => e.clone(),
         }
     }
 }
 
-use Expected::{Anchor, Dlex, Runtime, Token};
+use Expected::{Anchor, Dlex, Token};
 
-/// Anchor `init` of an account that already exists (only `init_config` still uses it).
-/// Anchor 1.x initialises an address that already holds lamports with the system program's
-/// `CreateAccountAllowPrefund`, which the bank's system program (Agave 3.1) does not know: the
-/// refusal is `InvalidInstructionData`.
-fn already_initialized() -> Expected {
-    Runtime(InstructionError::InvalidInstructionData)
-}
-
-/// dlex creates pairs, vaults and positions itself (robust to prefunding) and refuses an
-/// address that already holds an account with its own error.
+/// dlex creates its config, pairs, vaults and positions itself (robust to prefunding) and
+/// refuses an address that already holds an account with its own error.
 fn already_exists() -> Expected {
     Dlex(DlexError::AccountAlreadyExists)
 }
@@ -667,8 +656,20 @@ mod init_config {
         let before = config_bytes(&mut f.bank).await;
         let other = f.bank.new_funded_keypair(1_000_000_000).await;
         let ix = ix::init_config(other.pubkey(), other.pubkey(), MID, LONG);
-        assert_error(f.bank.send(&[ix], &[&other]).await, already_initialized());
+        assert_error(f.bank.send(&[ix], &[&other]).await, already_exists());
         assert_eq!(config_bytes(&mut f.bank).await, before, "the admin stays the first one");
+    }
+
+    /// The config address is predictable: lamports sent to it before deployment must not
+    /// block `init_config`.
+    #[tokio::test]
+    async fn prefunded_config_address_can_still_be_initialized() {
+        let mut bank = Bank::start().await;
+        prefund(&mut bank, dlex_sdk::pda::config()).await;
+        let admin = bank.payer_pubkey();
+        bank.send(&[ix::init_config(admin, admin, MID, LONG)], &[]).await.expect("init_config despite the gift");
+        let config = dlex_sdk::decode::config(&config_bytes(&mut bank).await.unwrap()).unwrap();
+        assert_eq!((config.admin, config.fee_recipient, config.default_mid_term_interval), (admin, admin, MID));
     }
 
     async fn assert_init_refused(mid: u32, long: u32) {

@@ -1,12 +1,12 @@
 //! Creation of dlex's program-derived accounts, robust to lamports sent in advance.
 //!
-//! Pair, vault and position addresses are predictable. Anchor 1.2's `init` creates an address
-//! that already holds lamports with the system program's `CreateAccountAllowPrefund`, which
-//! runtimes without that instruction refuse — so anyone could block a pair, or another user's
-//! position, forever by sending it the rent of an empty account. dlex creates these accounts
-//! itself: `create_account` for an empty address, otherwise top up to rent, `allocate` and
-//! `assign`, signed with the address's seeds. An address that already holds an account is
-//! refused with `AccountAlreadyExists`.
+//! Config, pair, vault and position addresses are predictable. Anchor 1.2's `init` creates an
+//! address that already holds lamports with the system program's `CreateAccountAllowPrefund`,
+//! which runtimes without that instruction refuse — so anyone could block the config, a pair,
+//! or another user's position, forever by sending it the rent of an empty account. dlex
+//! creates these accounts itself: `create_account` for an empty address, otherwise top up to
+//! rent, `allocate` and `assign`, signed with the address's seeds. An address that already
+//! holds an account is refused with `AccountAlreadyExists`.
 
 use anchor_lang::prelude::*;
 use anchor_lang::system_program::{self, Allocate, Assign, CreateAccount, Transfer};

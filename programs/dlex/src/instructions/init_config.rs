@@ -4,6 +4,7 @@ use anchor_lang::prelude::*;
 use solana_instructions_sysvar as ix_sysvar;
 
 use crate::constants::{CONFIG_SEED, MAX_MID_TERM_INTERVAL_SECONDS, MIN_LONG_TERM_INTERVAL_FACTOR, MIN_MID_TERM_INTERVAL_SECONDS};
+use super::create_accounts::create_pda_account;
 use crate::errors::DlexError;
 use crate::events::ConfigInitialized;
 use crate::state::Config;
@@ -14,8 +15,10 @@ pub struct InitConfig<'info> {
     /// Becomes the admin; pays for the account.
     #[account(mut)]
     pub admin: Signer<'info>,
-    #[account(init, payer = admin, space = 8 + Config::INIT_SPACE, seeds = [CONFIG_SEED], bump)]
-    pub config: Account<'info, Config>,
+    /// CHECK: created by the handler at this PDA (see `create_accounts`: robust to lamports
+    /// sent to the predictable address before deployment).
+    #[account(mut, seeds = [CONFIG_SEED], bump)]
+    pub config: UncheckedAccount<'info>,
     /// CHECK: the instructions sysvar, checked by address; read to refuse durable nonces.
     #[account(address = ix_sysvar::ID)]
     pub instructions_sysvar: UncheckedAccount<'info>,
@@ -34,7 +37,8 @@ pub fn refuse_durable_nonce(instructions_sysvar: &AccountInfo) -> Result<()> {
 }
 
 /// 1. Refuse durable nonces; validate the default TWAP intervals (design §6).
-/// 2. Store admin, fee recipient, defaults; emit `ConfigInitialized`.
+/// 2. Create the Config account (robust to prefunding) and store admin, fee recipient and
+///    defaults; emit `ConfigInitialized`.
 pub fn handler(
     ctx: Context<InitConfig>,
     fee_recipient: Pubkey,
@@ -43,13 +47,30 @@ pub fn handler(
 ) -> Result<()> {
     refuse_durable_nonce(&ctx.accounts.instructions_sysvar)?;
     validate_intervals(default_mid_term_interval, default_long_term_interval)?;
-    let config = &mut ctx.accounts.config;
-    config.admin = ctx.accounts.admin.key();
-    config.fee_recipient = fee_recipient;
-    config.default_mid_term_interval = default_mid_term_interval;
-    config.default_long_term_interval = default_long_term_interval;
-    config.new_risk_paused = false;
-    config.bump = ctx.bumps.config;
+    let accounts = &ctx.accounts;
+    let config_info = accounts.config.to_account_info();
+    let bump = ctx.bumps.config;
+    create_pda_account(
+        &accounts.admin.to_account_info(),
+        &config_info,
+        &accounts.system_program,
+        8 + Config::INIT_SPACE,
+        &crate::ID,
+        &[CONFIG_SEED, &[bump]],
+    )?;
+    let config = Config {
+        admin: accounts.admin.key(),
+        fee_recipient,
+        default_mid_term_interval,
+        default_long_term_interval,
+        new_risk_paused: false,
+        bump,
+    };
+    {
+        let mut data = config_info.try_borrow_mut_data()?;
+        let mut writer: &mut [u8] = &mut data;
+        config.try_serialize(&mut writer)?;
+    }
     emit_cpi!(ConfigInitialized { admin: config.admin, fee_recipient });
     Ok(())
 }
