@@ -429,3 +429,31 @@ async fn position_description_reads_the_accounts_and_reports_health() {
     let error = dlex_sdk::health::fetch(&mut f.bank, keys.pair, nobody).await.err().unwrap();
     assert!(error.contains("has no position"), "{error}");
 }
+
+/// The SDK's full-repayment quotes clear X and L debt exactly, with nothing overpaid, after
+/// interest has made the debt an odd amount.
+#[tokio::test]
+async fn repay_all_quotes_clear_the_debt_without_overpaying() {
+    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let borrower = f.user().await;
+    let keys = f.keys;
+    f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 2_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
+    fill_price_window(&mut f, &trader).await;
+    f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 20_000_000)], &[&borrower.keypair]).await.unwrap();
+    f.bank.send(&[ix::borrow_liquidity(&keys, &borrower.tokens, 30_000_000, 0, 0)], &[&borrower.keypair]).await.unwrap();
+    f.bank.warp_seconds(97 * 86_400 + 13);
+
+    let (pair, position) = (f.pair().await, f.position(&borrower).await);
+    let owed_x = dlex_sdk::quote::repay_all(&pair, &position, f.bank.now(), Asset::X).unwrap();
+    assert!(owed_x > 20_010_000, "interest accrued: {owed_x}");
+    let events = f.bank.send_with_events(&[ix::repay(&keys, &borrower.tokens, Asset::X, owed_x)], &[&borrower.keypair]).await.unwrap();
+    let repaid: Repaid = decode_event(&events[0]).expect("Repaid event");
+    assert_eq!((repaid.repaid, repaid.overpaid), (u128::from(owed_x), 0));
+    assert_eq!(f.position(&borrower).await.share_balance(TokenKind::BorrowX), 0);
+
+    let (pair, position) = (f.pair().await, f.position(&borrower).await);
+    let (x, y) = dlex_sdk::quote::repay_liquidity_all(&pair, &position, f.bank.now()).unwrap();
+    f.bank.send(&[ix::repay_liquidity(&keys, &borrower.tokens, x, y)], &[&borrower.keypair]).await.unwrap();
+    assert_eq!(f.position(&borrower).await.share_balance(TokenKind::BorrowL), 0);
+    f.assert_conservation().await;
+}
