@@ -62,7 +62,8 @@ pub async fn fetch<S: crate::source::AccountSource>(
     Ok(PositionHealth { pair, position, report })
 }
 
-fn tokens(raw: u128, decimals: u8) -> String {
+/// A raw token amount with its decimals, e.g. `format_amount(1_500_000, 6) == "1.500000"`.
+pub fn format_amount(raw: u128, decimals: u8) -> String {
     let unit = 10u128.pow(u32::from(decimals));
     if decimals == 0 {
         return raw.to_string();
@@ -82,8 +83,8 @@ pub fn describe(health: &PositionHealth) -> String {
     let (dx, dy) = (pair.decimals_x, pair.decimals_y);
     let a = report.assets;
     let mut out = String::new();
-    out.push_str(&format!("deposits     L {}   X {}   Y {}\n", a[DepositL as usize], tokens(a[DepositX as usize], dx), tokens(a[DepositY as usize], dy)));
-    out.push_str(&format!("debts        L {}   X {}   Y {}\n", a[BorrowL as usize], tokens(a[BorrowX as usize], dx), tokens(a[BorrowY as usize], dy)));
+    out.push_str(&format!("deposits     L {}   X {}   Y {}\n", a[DepositL as usize], format_amount(a[DepositX as usize], dx), format_amount(a[DepositY as usize], dy)));
+    out.push_str(&format!("debts        L {}   X {}   Y {}\n", a[BorrowL as usize], format_amount(a[BorrowX as usize], dx), format_amount(a[BorrowY as usize], dy)));
     if !report.price_window_ready {
         out.push_str("price range  not ready: the pair's mid-term TWAP window is still filling (borrowing refused)\n");
     } else {
@@ -106,8 +107,8 @@ pub fn describe(health: &PositionHealth) -> String {
     out.push_str(&format!("liquidation  {liquidation}\n"));
     out.push_str(&format!(
         "may borrow   X {}   Y {}   L {}\n",
-        tokens(report.max_borrow_x.into(), dx),
-        tokens(report.max_borrow_y.into(), dy),
+        format_amount(report.max_borrow_x.into(), dx),
+        format_amount(report.max_borrow_y.into(), dy),
         report.max_borrow_l
     ));
     out.push_str(&format!("may withdraw DEPOSIT_X shares {}   DEPOSIT_Y shares {}\n", report.max_withdraw_x_shares, report.max_withdraw_y_shares));

@@ -3,6 +3,7 @@
 //! repeats (conservation, exact error codes, "nothing changed").
 
 use anchor_lang::prelude::Pubkey;
+use dlex::actions::SwapDirection;
 use dlex::state::{Pair, Position};
 use dlex_sdk::bank::{Bank, TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
 use dlex_sdk::ix::{self, UserTokens};
@@ -79,6 +80,18 @@ impl Fixture {
         self.bank.mint_to(self.keys.mint_y, token_y, USER_FUNDS, program).await;
         self.bank.send(&[ix::open_position(owner, self.keys.pair)], &[&keypair]).await.expect("open_position");
         User { keypair, tokens: UserTokens { owner, token_x, token_y } }
+    }
+
+    /// 50 observation intervals, each with a small swap by `trader` (alternating directions):
+    /// the pair's mid-term TWAP window fills and borrowing becomes possible.
+    pub async fn fill_price_window(&mut self, trader: &User) {
+        for i in 0..50 {
+            self.bank.warp_seconds(i64::from(MID));
+            let direction = if i % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX };
+            let swap = ix::swap_exact_in(&self.keys, &trader.tokens, direction, 10_000, 0);
+            self.bank.send(&[swap], &[&trader.keypair]).await.expect("oracle tick");
+        }
+        assert!(self.pair().await.observations.is_mid_term_ready());
     }
 
     pub async fn pair(&mut self) -> Pair {

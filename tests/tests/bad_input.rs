@@ -272,11 +272,7 @@ impl Lent {
         let seed = [ix::mint(&keys, &a.tokens, 1_000_000_000, 4_000_000_000, 0), ix::deposit(&keys, &a.tokens, Asset::X, 1_000_000_000, 0)];
         f.bank.send(&seed, &[&a.keypair]).await.expect("liquidity and X supply");
         f.bank.send(&[ix::deposit(&keys, &c.tokens, Asset::Y, 900_000_000_000_000, 0)], &[&c.keypair]).await.expect("collateral");
-        for i in 0..50 {
-            f.bank.warp_seconds(i64::from(MID));
-            let direction = if i % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX };
-            f.bank.send(&[ix::swap_exact_in(&keys, &b.tokens, direction, 10_000, 0)], &[&b.keypair]).await.expect("oracle tick");
-        }
+        f.fill_price_window(&b).await;
         f.bank.send(&[ix::borrow(&keys, &c.tokens, Asset::X, Self::BORROWED_X)], &[&c.keypair]).await.expect("borrow");
         Self { f, a, b, c }
     }

@@ -19,15 +19,6 @@ async fn pool(flavor: Flavor) -> (Fixture, User, User) {
     (f, lp, trader)
 }
 
-/// 50 observation intervals with a small swap in each: the mid-term window fills.
-async fn fill_price_window(f: &mut Fixture, trader: &User) {
-    for i in 0..50 {
-        f.bank.warp_seconds(i64::from(MID));
-        let direction = if i % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX };
-        f.bank.send(&[ix::swap_exact_in(&f.keys, &trader.tokens, direction, 10_000, 0)], &[&trader.keypair]).await.unwrap();
-    }
-    assert!(f.pair().await.observations.is_mid_term_ready());
-}
 
 async fn borrow_x_against_y(flavor: Flavor) {
     let (mut f, _lp, trader) = pool(flavor).await;
@@ -41,7 +32,7 @@ async fn borrow_x_against_y(flavor: Flavor) {
     assert_dlex_error(early, DlexError::PriceWindowNotReady);
     assert_eq!(f.snapshot(&[&borrower]).await, before);
 
-    fill_price_window(&mut f, &trader).await;
+    f.fill_price_window(&trader).await;
 
     // 400e6 Y is worth about 100e6 X at the pool price, but while the long-term buffer warms
     // up the range for new risk is wide (±111 ticks: the low price is ~0.16 X per Y), so the
@@ -119,7 +110,7 @@ async fn a_year_of_interest_is_split_between_lenders_lps_and_protocol() {
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &lender.tokens, Asset::X, 200_000_000, 0)], &[&lender.keypair]).await.unwrap();
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 2_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
-    fill_price_window(&mut f, &trader).await;
+    f.fill_price_window(&trader).await;
     f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 150_000_000)], &[&borrower.keypair]).await.unwrap();
 
     let before = f.pair().await;
@@ -188,7 +179,7 @@ async fn borrow_liquidity_and_repay_after_the_price_moved() {
     let borrower = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 2_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
-    fill_price_window(&mut f, &trader).await;
+    f.fill_price_window(&trader).await;
 
     let pair = f.pair().await;
     let pool = pair.pool();
@@ -250,7 +241,7 @@ async fn health_query_matches_the_sdk_and_its_limits_are_exact() {
     let borrower = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 400_000_000, 0)], &[&borrower.keypair]).await.unwrap();
-    fill_price_window(&mut f, &trader).await;
+    f.fill_price_window(&trader).await;
     f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 10_000_000)], &[&borrower.keypair]).await.unwrap();
 
     let query = ix::position_health(keys.pair, borrower.pubkey());
@@ -287,7 +278,7 @@ async fn borrow_x_against_liquidity() {
     let lp2 = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::mint(&keys, &lp2.tokens, 200_000_000, 800_000_000, 0)], &[&lp2.keypair]).await.unwrap();
-    fill_price_window(&mut f, &trader).await;
+    f.fill_price_window(&trader).await;
     let report = dlex_sdk::health::position_report(&f.pair().await, &f.position(&lp2).await, f.bank.now()).unwrap();
     assert!(report.max_borrow_x > 0 && report.max_borrow_y > 0, "L collateral backs both X and Y");
 
@@ -318,7 +309,7 @@ async fn cross_margined_x_y_l_position() {
     let keys = f.keys;
     f.bank.send(&[ix::mint(&keys, &user.tokens, 100_000_000, 400_000_000, 0)], &[&user.keypair]).await.unwrap();
     f.bank.send(&[ix::deposit(&keys, &user.tokens, Asset::Y, 800_000_000, 0)], &[&user.keypair]).await.unwrap();
-    fill_price_window(&mut f, &trader).await;
+    f.fill_price_window(&trader).await;
     f.bank.send(&[ix::borrow(&keys, &user.tokens, Asset::X, 40_000_000)], &[&user.keypair]).await.unwrap();
     f.bank.send(&[ix::borrow_liquidity(&keys, &user.tokens, 30_000_000, 0, 0)], &[&user.keypair]).await.unwrap();
     let report = dlex_sdk::health::position_report(&f.pair().await, &f.position(&user).await, f.bank.now()).unwrap();
@@ -358,7 +349,7 @@ async fn a_depleted_asset_is_priced_per_the_depleted_invariant_and_never_emptied
     let borrower = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 40_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
-    fill_price_window(&mut f, &trader).await;
+    f.fill_price_window(&trader).await;
     let report = dlex_sdk::health::position_report(&f.pair().await, &f.position(&borrower).await, f.bank.now()).unwrap();
     f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, report.max_borrow_x)], &[&borrower.keypair]).await.unwrap();
     let over = f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 1_000)], &[&borrower.keypair]).await;
@@ -413,7 +404,7 @@ async fn position_description_reads_the_accounts_and_reports_health() {
     let early = dlex_sdk::health::fetch(&mut f.bank, keys.pair, borrower.pubkey()).await.unwrap();
     assert!(dlex_sdk::health::describe(&early).contains("price range  not ready"));
 
-    fill_price_window(&mut f, &trader).await;
+    f.fill_price_window(&trader).await;
     f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 10_000_000)], &[&borrower.keypair]).await.unwrap();
     let health = dlex_sdk::health::fetch(&mut f.bank, keys.pair, borrower.pubkey()).await.unwrap();
     let text = dlex_sdk::health::describe(&health);
@@ -438,7 +429,7 @@ async fn repay_all_quotes_clear_the_debt_without_overpaying() {
     let borrower = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 2_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
-    fill_price_window(&mut f, &trader).await;
+    f.fill_price_window(&trader).await;
     f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 20_000_000)], &[&borrower.keypair]).await.unwrap();
     f.bank.send(&[ix::borrow_liquidity(&keys, &borrower.tokens, 30_000_000, 0, 0)], &[&borrower.keypair]).await.unwrap();
     f.bank.warp_seconds(97 * 86_400 + 13);

@@ -26,11 +26,7 @@ async fn pumping_the_collateral_price_inside_one_interval_does_not_raise_borrowi
     let keys = f.keys;
     // A deep pool: 10e9 X / 40e9 Y (price 0.25 X per Y).
     f.bank.send(&[ix::mint(&keys, &lp.tokens, 10_000_000_000, 40_000_000_000, 0)], &[&lp.keypair]).await.unwrap();
-    for i in 0..50 {
-        f.bank.warp_seconds(i64::from(MID));
-        let direction = if i % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX };
-        f.bank.send(&[ix::swap_exact_in(&keys, &keeper.tokens, direction, 10_000, 0)], &[&keeper.keypair]).await.unwrap();
-    }
+    f.fill_price_window(&keeper).await;
     // The attacker posts 4e9 Y of collateral: worth 1e9 X at the fair price.
     f.bank.send(&[ix::deposit(&keys, &attacker.tokens, Asset::Y, 4_000_000_000, 0)], &[&attacker.keypair]).await.unwrap();
     let fair = report(&mut f, &attacker).await;

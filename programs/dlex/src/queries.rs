@@ -9,7 +9,7 @@ use anchor_lang::prelude::*;
 use crate::actions::{self, Asset};
 use crate::math;
 use crate::risk::{self, Action};
-use crate::state::{Pair, Pool, TokenKind};
+use crate::state::{has_debt, Pair, Pool, TokenKind};
 
 /// What `position_health` returns.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -79,9 +79,19 @@ pub fn position_report(pair: &Pair, balances: &[u128; 6], fragile: u128, now: u3
         solvent: true,
         ..PositionReport::default()
     };
+    // Whether a hypothetical leg passes, judged exactly as the instruction would judge it.
+    let judge = |leg: &dyn Fn(&mut Pool, &mut [u128; 6]) -> Result<Action>| {
+        actions::apply_and_judge(&pool, balances, fragile, |p, b| Ok((leg(p, b)?, ())), |after| actions::price_range_for_new_risk(&pair, after, now))
+            .is_ok()
+    };
+    let max_withdraw = |asset: Asset| {
+        largest_passing(balances[asset.deposit_kind() as usize], |shares| {
+            judge(&|p, b| actions::withdraw(p, b, asset, shares).map(|_| Action::Withdraw { asset }).map_err(Into::into))
+        })
+    };
+    report.max_withdraw_x_shares = max_withdraw(Asset::X);
+    report.max_withdraw_y_shares = max_withdraw(Asset::Y);
     let Some(range) = actions::price_range_for_new_risk(&pair, &pool, now)? else {
-        report.max_withdraw_x_shares = max_withdraw(&pair, &pool, balances, fragile, now, Asset::X);
-        report.max_withdraw_y_shares = max_withdraw(&pair, &pool, balances, fragile, now, Asset::Y);
         return Ok(report);
     };
     report.price_window_ready = true;
@@ -101,13 +111,8 @@ pub fn position_report(pair: &Pair, balances: &[u128; 6], fragile: u128, now: u3
         (_, 0) => u64::MAX,
         (_, collateral) => u64::try_from(report.debt_with_slippage_l.saturating_mul(10_000) / collateral).unwrap_or(u64::MAX),
     };
-    let has_debt = assets[TokenKind::BorrowL as usize] > 0 || assets[TokenKind::BorrowX as usize] > 0 || assets[TokenKind::BorrowY as usize] > 0;
-    report.solvent = !has_debt || risk::check_solvency(&pool, balances, &range).is_ok();
+    report.solvent = !has_debt(&assets) || risk::check_solvency(&pool, balances, &range).is_ok();
 
-    let judge = |leg: &dyn Fn(&mut Pool, &mut [u128; 6]) -> Result<Action>| {
-        actions::apply_and_judge(&pool, balances, fragile, |p, b| Ok((leg(p, b)?, ())), |after| actions::price_range_for_new_risk(&pair, after, now))
-            .is_ok()
-    };
     let borrowable = |reserve: u128, missing: u128| reserve.saturating_sub(missing).min(u128::from(u64::MAX));
     report.max_borrow_x = largest_passing(borrowable(pool.reserve_x.0, pool.missing_x()), |amount| {
         judge(&|p, b| actions::borrow(p, b, Asset::X, amount as u64).map(|_| Action::Borrow { asset: Asset::X }).map_err(Into::into))
@@ -118,21 +123,5 @@ pub fn position_report(pair: &Pair, balances: &[u128; 6], fragile: u128, now: u3
     report.max_borrow_l = largest_passing(pool.active_liquidity(), |liquidity| {
         judge(&|p, b| actions::borrow_liquidity(p, b, liquidity).map(|o| Action::BorrowLiquidity { debt: o.debt }).map_err(Into::into))
     });
-    report.max_withdraw_x_shares = max_withdraw(&pair, &pool, balances, fragile, now, Asset::X);
-    report.max_withdraw_y_shares = max_withdraw(&pair, &pool, balances, fragile, now, Asset::Y);
     Ok(report)
-}
-
-fn max_withdraw(pair: &Pair, pool: &Pool, balances: &[u128; 6], fragile: u128, now: u32, asset: Asset) -> u128 {
-    let held = balances[asset.deposit_kind() as usize];
-    largest_passing(held, |shares| {
-        actions::apply_and_judge(
-            pool,
-            balances,
-            fragile,
-            |p, b| Ok((Action::Withdraw { asset }, actions::withdraw(p, b, asset, shares)?)),
-            |after| actions::price_range_for_new_risk(pair, after, now),
-        )
-        .is_ok()
-    })
 }

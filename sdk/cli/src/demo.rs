@@ -28,8 +28,7 @@ struct Account {
 }
 
 fn fmt_tokens(raw: u128) -> String {
-    let unit = u128::from(UNIT);
-    format!("{}.{:06}", raw / unit, raw % unit)
+    dlex_sdk::health::format_amount(raw, DECIMALS)
 }
 
 fn fmt_signed_tokens(delta: i128) -> String {
@@ -224,9 +223,7 @@ fn percent_wad(value: u128) -> String {
 }
 
 async fn health(bank: &mut Bank, keys: &PairKeys, owner: Pubkey) -> DemoResult<dlex::queries::PositionReport> {
-    let pair = bank.pair(keys.pair).await;
-    let position = bank.position(pda::position(keys.pair, owner)).await.ok_or("position")?;
-    dlex_sdk::health::position_report(&pair, &position, bank.now()).map_err(|e| format!("health: {e}"))
+    Ok(dlex_sdk::health::fetch(bank, keys.pair, owner).await?.report)
 }
 
 /// Three borrowers take 90% of what their collateral allows, then thirty days pass with a

@@ -86,8 +86,7 @@ fn accrue_interest(pair: &mut Pair, pool: &mut Pool, now: u32, min_period: u32) 
     }
     let lending_tick = pair.observations.lending_state_tick_and_checkpoint(elapsed);
     pair.last_lending_timestamp = now;
-    let has_debt = [TokenKind::BorrowL, TokenKind::BorrowX, TokenKind::BorrowY].iter().any(|k| pool.assets[*k as usize] > 0);
-    if !has_debt {
+    if !crate::state::has_debt(&pool.assets) {
         return Ok(());
     }
     let accrued = math::accrue_interest(&InterestAccrualInput {

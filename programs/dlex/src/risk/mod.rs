@@ -33,7 +33,7 @@ use crate::actions::{Asset, SwapDirection, TokenFlows};
 use crate::errors::DlexError;
 use crate::math;
 use crate::oracle::PriceRange;
-use crate::state::{Assets, Pool, TokenKind};
+use crate::state::{has_debt, Assets, Pool, TokenKind};
 
 /// The action being judged, with what the rules need to know about it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,9 +68,6 @@ pub fn needs_price_range(action: &Action, position_balances: &[u128; 6]) -> bool
     }
 }
 
-fn has_debt(balances: &[u128; 6]) -> bool {
-    [TokenKind::BorrowL, TokenKind::BorrowX, TokenKind::BorrowY].iter().any(|k| balances[*k as usize] > 0)
-}
 
 /// Judges `action`, which turned `before` into `after`. `position_balances` are the acting
 /// position's share balances after the action. `price_range` is the range for new risk

@@ -27,6 +27,12 @@ pub const TOKEN_KINDS: [TokenKind; 6] = [
     TokenKind::BorrowY,
 ];
 
+/// Whether a six-entry array in [`TokenKind`] order (a position's balances, or a pool's
+/// totals) holds any debt.
+pub fn has_debt(values: &[u128; 6]) -> bool {
+    [TokenKind::BorrowL, TokenKind::BorrowX, TokenKind::BorrowY].iter().any(|kind| values[*kind as usize] > 0)
+}
+
 impl TokenKind {
     /// Debts round up when converted to assets (spec §2.4).
     pub fn is_debt(self) -> bool {

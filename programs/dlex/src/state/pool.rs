@@ -69,13 +69,11 @@ impl Pool {
 
     /// Reserve X lent out beyond single-sided deposits (spec §2.3).
     pub fn missing_x(&self) -> u128 {
-        let (deposit, borrow) = (self.assets[TokenKind::DepositX as usize], self.assets[TokenKind::BorrowX as usize]);
-        borrow.saturating_sub(deposit)
+        math::missing_assets(self.assets[TokenKind::DepositX as usize], self.assets[TokenKind::BorrowX as usize])
     }
 
     pub fn missing_y(&self) -> u128 {
-        let (deposit, borrow) = (self.assets[TokenKind::DepositY as usize], self.assets[TokenKind::BorrowY as usize]);
-        borrow.saturating_sub(deposit)
+        math::missing_assets(self.assets[TokenKind::DepositY as usize], self.assets[TokenKind::BorrowY as usize])
     }
 
     /// Depletion-adjusted active liquidity `sqrt(adj(rX, mX) · adj(rY, mY))` (spec §2.3).
