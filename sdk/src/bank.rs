@@ -16,7 +16,7 @@ use anchor_lang::{AnchorDeserialize, Discriminator};
 use anchor_spl::token_2022::spl_token_2022;
 use anchor_spl::token_2022::spl_token_2022::extension::ExtensionType;
 use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
-use solana_sdk::account::Account;
+use solana_sdk::account::{Account, AccountSharedData};
 use solana_sdk::clock::Clock;
 use solana_sdk::signature::Keypair;
 use solana_sdk::signer::Signer;
@@ -26,6 +26,8 @@ use dlex::state::{Pair, Position};
 
 /// SPL Token program id.
 pub const TOKEN_PROGRAM: Pubkey = anchor_spl::token::ID;
+/// Size of a system-program nonce account (`solana_nonce::state::State::size()`).
+const NONCE_ACCOUNT_LEN: usize = 80;
 /// Token-2022 program id.
 pub const TOKEN_2022_PROGRAM: Pubkey = anchor_spl::token_2022::ID;
 
@@ -55,8 +57,44 @@ pub struct Bank {
 }
 
 impl Bank {
-    /// Starts a bank with dlex (native) and the bundled SPL programs.
+    /// Starts a bank with dlex (native) and the bundled SPL programs, and dlex's ProgramData
+    /// account with the bank's payer as upgrade authority (so the payer may `init_config`).
     pub async fn start() -> Self {
+        let mut bank = Self::start_without_program_data().await;
+        let payer = bank.payer_pubkey();
+        bank.put_program_data(crate::pda::program_data(), Some(payer));
+        bank
+    }
+
+    /// [`Bank::start`] with another upgrade authority in dlex's ProgramData account (`None`: an
+    /// immutable program, which nobody may `init_config`).
+    pub async fn start_with_upgrade_authority(authority: Option<Pubkey>) -> Self {
+        let mut bank = Self::start_without_program_data().await;
+        bank.put_program_data(crate::pda::program_data(), authority);
+        bank
+    }
+
+    /// Writes an upgradeable-loader ProgramData account (no program bytes) with `authority` as
+    /// upgrade authority at `address`. Natively loaded programs have none; `init_config` reads
+    /// dlex's at `pda::program_data()`. Tests also place one at another address.
+    pub fn put_program_data(&mut self, address: Pubkey, authority: Option<Pubkey>) {
+        let data = program_data_bytes(authority);
+        let account = Account {
+            lamports: 1_000_000_000,
+            data,
+            owner: anchor_lang::solana_program::bpf_loader_upgradeable::ID,
+            executable: false,
+            rent_epoch: 0,
+        };
+        self.put_account(address, account);
+    }
+
+    /// Creates or overwrites the account at `address`, bypassing the runtime (test setups).
+    pub fn put_account(&mut self, address: Pubkey, account: Account) {
+        self.ctx.set_account(&address, &AccountSharedData::from(account));
+    }
+
+    async fn start_without_program_data() -> Self {
         // program-test logs every instruction at debug level unless RUST_LOG says otherwise.
         if std::env::var_os("RUST_LOG").is_none() {
             std::env::set_var("RUST_LOG", "error");
@@ -219,6 +257,17 @@ impl Bank {
         self.send(&[ix], &[]).await.expect("mint_to");
     }
 
+    /// A new durable-nonce account whose authority is `authority` (for tests of the admin
+    /// instructions' refusal of durable-nonce transactions).
+    pub async fn create_nonce_account(&mut self, authority: Pubkey) -> Result<Pubkey, BanksClientError> {
+        let nonce = Keypair::new();
+        let payer = self.payer_pubkey();
+        let rent = self.ctx.banks_client.get_rent().await?.minimum_balance(NONCE_ACCOUNT_LEN);
+        let ixs = solana_system_interface::instruction::create_nonce_account(&payer, &nonce.pubkey(), &authority, rent);
+        self.send(&ixs, &[&nonce]).await?;
+        Ok(nonce.pubkey())
+    }
+
     /// Raw token amount held by a token account (SPL Token or Token-2022).
     pub async fn token_balance(&mut self, account: Pubkey) -> u64 {
         let data = self.account(account).await.expect("token account exists").data;
@@ -227,6 +276,34 @@ impl Bank {
             .base
             .amount
     }
+}
+
+/// The upgradeable loader's `UpgradeableLoaderState::ProgramData { slot: 0, authority }` in
+/// its bincode layout (u32 variant 3, u64 slot, `Option<Pubkey>`), padded to the 45-byte
+/// metadata size the loader always allocates.
+fn program_data_bytes(authority: Option<Pubkey>) -> Vec<u8> {
+    use anchor_lang::solana_program::bpf_loader_upgradeable::UpgradeableLoaderState;
+    let mut data = 3u32.to_le_bytes().to_vec();
+    data.extend_from_slice(&0u64.to_le_bytes());
+    match authority {
+        Some(key) => {
+            data.push(1);
+            data.extend_from_slice(key.as_ref());
+        }
+        None => data.push(0),
+    }
+    data.resize(UpgradeableLoaderState::size_of_programdata_metadata(), 0);
+    debug_assert!(matches!(
+        <UpgradeableLoaderState as anchor_lang::AccountDeserialize>::try_deserialize_unchecked(&mut &data[..]),
+        Ok(UpgradeableLoaderState::ProgramData { upgrade_authority_address, .. }) if upgrade_authority_address == authority
+    ));
+    data
+}
+
+/// The system program's AdvanceNonceAccount: the first instruction of every durable-nonce
+/// transaction.
+pub fn advance_nonce_instruction(nonce: Pubkey, authority: Pubkey) -> Instruction {
+    solana_system_interface::instruction::advance_nonce_account(&nonce, &authority)
 }
 
 /// Decodes one `emit_cpi!` payload (discriminator + borsh) as event `E`, if it is one.

@@ -1,12 +1,94 @@
-//! A position's health and limits, computed off-chain by the program's own query code
-//! (`dlex::queries`), equal to what the `position_health` instruction returns.
+//! A position's health and limits. The health report is the program's own query code
+//! (`dlex::queries`), equal to what the `position_health` instruction returns. The limits
+//! (largest borrow and withdrawal) are searches that run the program's own pipeline
+//! (`actions::apply_and_judge`: the leg, then `risk::check`) on copies, so each limit is exactly
+//! what the instruction would accept now; they run here, off-chain, because on chain they
+//! would cost over a hundred risk checks each.
 
+type AnchorResult<T> = Result<T, anchor_lang::error::Error>;
+use dlex::actions::{self, Asset};
 use dlex::queries::{self, PositionReport};
-use dlex::state::{Pair, Position};
+use dlex::risk::Action;
+use dlex::state::{Pair, Pool, Position};
 
 /// The report for `position` in `pair` at unix time `now`.
-pub fn position_report(pair: &Pair, position: &Position, now: i64) -> Result<PositionReport, anchor_lang::error::Error> {
-    queries::position_report(pair, &position.balances(), position.fragile_shares.get(), now as u32)
+pub fn position_report(pair: &Pair, position: &Position, now: i64) -> AnchorResult<PositionReport> {
+    queries::position_report(pair, &position.balances(), now as u32)
+}
+
+/// The largest amounts each instruction would accept from a position now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PositionLimits {
+    /// Largest amounts `borrow` / `borrow_liquidity` would accept.
+    pub max_borrow_x: u64,
+    pub max_borrow_y: u64,
+    pub max_borrow_l: u128,
+    /// Largest DEPOSIT_X / DEPOSIT_Y shares `withdraw` would accept.
+    pub max_withdraw_x_shares: u128,
+    pub max_withdraw_y_shares: u128,
+}
+
+/// Largest `n` in `0..=limit` with `passes(n)`, for a `passes` that holds up to some amount
+/// and fails beyond it (more debt or less collateral never makes a position healthier).
+/// At most 129 probes.
+fn largest_passing(limit: u128, passes: impl Fn(u128) -> bool) -> u128 {
+    if limit == 0 || passes(limit) {
+        return limit;
+    }
+    let (mut good, mut bad) = (0u128, limit);
+    while bad - good > 1 {
+        let mid = good + (bad - good) / 2;
+        if passes(mid) {
+            good = mid;
+        } else {
+            bad = mid;
+        }
+    }
+    good
+}
+
+/// The limits of `position` in `pair` at unix time `now` (`globally_paused`: the Config's
+/// pause of new risk), each judged exactly as the instruction would judge it.
+pub fn position_limits(pair: &Pair, position: &Position, now: i64, globally_paused: bool) -> AnchorResult<PositionLimits> {
+    let now = now as u32;
+    let mut pair = Box::new(*pair);
+    let mut pool = pair.pool();
+    actions::accrue(&mut pair, &mut pool, now)?;
+    let balances = position.balances();
+    let fragile = position.fragile_shares.get();
+    let judge = |leg: &dyn Fn(&mut Pool, &mut [u128; 6]) -> AnchorResult<Action>| {
+        actions::apply_and_judge(&pair, &pool, &balances, fragile, globally_paused, now, |p, b| Ok((leg(p, b)?, ()))).is_ok()
+    };
+    let max_withdraw = |asset: Asset| {
+        largest_passing(balances[asset.deposit_kind() as usize], |shares| {
+            judge(&|p, b| actions::withdraw(p, b, asset, shares).map(|_| Action::Withdraw { asset }).map_err(Into::into))
+        })
+    };
+    let max_borrow = |asset: Asset| {
+        let (reserve, missing) = match asset {
+            Asset::X => (pool.reserve_x.0, pool.missing_x()),
+            Asset::Y => (pool.reserve_y.0, pool.missing_y()),
+        };
+        let borrowable = reserve.saturating_sub(missing).min(u128::from(u64::MAX));
+        largest_passing(borrowable, |amount| {
+            judge(&|p, b| actions::borrow(p, b, asset, amount as u64).map(|_| Action::Borrow { asset }).map_err(Into::into))
+        }) as u64
+    };
+    let max_borrow_l = largest_passing(pool.active_liquidity(), |liquidity| {
+        judge(&|p, b| actions::borrow_liquidity(p, b, liquidity).map(|o| Action::BorrowLiquidity { debt: o.debt }).map_err(Into::into))
+    });
+    Ok(PositionLimits {
+        max_borrow_x: max_borrow(Asset::X),
+        max_borrow_y: max_borrow(Asset::Y),
+        max_borrow_l,
+        max_withdraw_x_shares: max_withdraw(Asset::X),
+        max_withdraw_y_shares: max_withdraw(Asset::Y),
+    })
+}
+
+/// The report and the limits together (what `dlex position` prints).
+pub fn position_health(pair: &Pair, position: &Position, now: i64, globally_paused: bool) -> AnchorResult<(PositionReport, PositionLimits)> {
+    Ok((position_report(pair, position, now)?, position_limits(pair, position, now, globally_paused)?))
 }
 
 /// LTV in percent with two decimals, for display.
@@ -39,11 +121,12 @@ pub fn decode_report(return_data: &[u8]) -> Result<PositionReport, std::io::Erro
     PositionReport::deserialize(&mut &padded[..])
 }
 
-/// A position read from `source`, with its report at the source's current time.
+/// A position read from `source`, with its report and limits at the source's current time.
 pub struct PositionHealth {
     pub pair: Pair,
     pub position: Position,
     pub report: PositionReport,
+    pub limits: PositionLimits,
 }
 
 /// Reads the pair and `owner`'s position from `source` and computes the report.
@@ -57,9 +140,13 @@ pub async fn fetch<S: crate::source::AccountSource>(
     let position_address = crate::pda::position(pair_address, owner);
     let position_data = source.account_data(position_address).await?.ok_or(format!("{owner} has no position in pair {pair_address}"))?;
     let position = crate::decode::position(&position_data).map_err(|_| format!("{position_address} is not a dlex position"))?;
+    let globally_paused = match source.account_data(crate::pda::config()).await? {
+        Some(data) => crate::decode::config(&data).map_err(|_| "the config account is not a dlex config".to_string())?.new_risk_paused,
+        None => false,
+    };
     let now = source.unix_timestamp().await?;
-    let report = position_report(&pair, &position, now).map_err(|e| format!("report: {e}"))?;
-    Ok(PositionHealth { pair, position, report })
+    let (report, limits) = position_health(&pair, &position, now, globally_paused).map_err(|e| format!("report: {e}"))?;
+    Ok(PositionHealth { pair, position, report, limits })
 }
 
 /// A raw token amount with its decimals, e.g. `format_amount(1_500_000, 6) == "1.500000"`.
@@ -76,13 +163,22 @@ fn price_text(sqrt_price_q72: u128) -> String {
     format!("{}.{:06} X per Y", price / 1_000_000, price % 1_000_000)
 }
 
+/// Which of the pair's mints carry a freeze authority (recorded at `create_pair`): an issuer
+/// that freezes a vault halts every instruction that moves that token, liquidations included.
+pub fn describe_freeze_authorities(pair: &Pair) -> String {
+    use dlex::state::{FREEZABLE_X, FREEZABLE_Y};
+    let side = |bit: u8| if pair.freezable_mints & bit != 0 { "freezable (its issuer can freeze the vault)" } else { "no freeze authority" };
+    format!("X {}; Y {}", side(FREEZABLE_X), side(FREEZABLE_Y))
+}
+
 /// The human-readable health and limits of a position (what `dlex position` prints).
 pub fn describe(health: &PositionHealth) -> String {
     use dlex::state::TokenKind::*;
-    let (report, pair) = (&health.report, &health.pair);
+    let (report, limits, pair) = (&health.report, &health.limits, &health.pair);
     let (dx, dy) = (pair.decimals_x, pair.decimals_y);
     let a = report.assets;
     let mut out = String::new();
+    out.push_str(&format!("mints        {}\n", describe_freeze_authorities(pair)));
     out.push_str(&format!("deposits     L {}   X {}   Y {}\n", a[DepositL as usize], format_amount(a[DepositX as usize], dx), format_amount(a[DepositY as usize], dy)));
     out.push_str(&format!("debts        L {}   X {}   Y {}\n", a[BorrowL as usize], format_amount(a[BorrowX as usize], dx), format_amount(a[BorrowY as usize], dy)));
     if !report.price_window_ready {
@@ -107,10 +203,10 @@ pub fn describe(health: &PositionHealth) -> String {
     out.push_str(&format!("liquidation  {liquidation}\n"));
     out.push_str(&format!(
         "may borrow   X {}   Y {}   L {}\n",
-        format_amount(report.max_borrow_x.into(), dx),
-        format_amount(report.max_borrow_y.into(), dy),
-        report.max_borrow_l
+        format_amount(limits.max_borrow_x.into(), dx),
+        format_amount(limits.max_borrow_y.into(), dy),
+        limits.max_borrow_l
     ));
-    out.push_str(&format!("may withdraw DEPOSIT_X shares {}   DEPOSIT_Y shares {}\n", report.max_withdraw_x_shares, report.max_withdraw_y_shares));
+    out.push_str(&format!("may withdraw DEPOSIT_X shares {}   DEPOSIT_Y shares {}\n", limits.max_withdraw_x_shares, limits.max_withdraw_y_shares));
     out
 }

@@ -12,15 +12,18 @@ fn build(accounts: Vec<AccountMeta>, data: Vec<u8>) -> Instruction {
     Instruction { program_id: dlex::ID, accounts, data }
 }
 
-/// The instructions sysvar address (init_config reads it to refuse durable nonces).
+/// The instructions sysvar address (admin instructions read it to refuse durable nonces).
 pub fn instructions_sysvar_id() -> Pubkey {
     solana_sdk::sysvar::instructions::ID
 }
 
+/// `admin` must be the program's upgrade authority (the ProgramData account is derived from
+/// the program id).
 pub fn init_config(admin: Pubkey, fee_recipient: Pubkey, default_mid_term_interval: u32, default_long_term_interval: u32) -> Instruction {
     let accounts = dlex::accounts::InitConfig {
         admin,
         config: pda::config(),
+        program_data: pda::program_data(),
         instructions_sysvar: instructions_sysvar_id(),
         system_program: system_program::ID,
         event_authority: pda::event_authority(),
@@ -30,15 +33,9 @@ pub fn init_config(admin: Pubkey, fee_recipient: Pubkey, default_mid_term_interv
     build(accounts.to_account_metas(None), args.data())
 }
 
-/// Creates the pair of `mint_a` and `mint_b` (any order: the builder sorts them). Returns the
-/// instruction and the pair's keys.
-pub fn create_pair(
-    payer: Pubkey,
-    mint_a: (Pubkey, Pubkey),
-    mint_b: (Pubkey, Pubkey),
-    mid_term_interval: u32,
-    long_term_interval: u32,
-) -> (Instruction, PairKeys) {
+/// Creates the pair of `mint_a` and `mint_b` (any order: the builder sorts them), with the
+/// Config's default TWAP intervals. Returns the instruction and the pair's keys.
+pub fn create_pair(payer: Pubkey, mint_a: (Pubkey, Pubkey), mint_b: (Pubkey, Pubkey)) -> (Instruction, PairKeys) {
     let ((mint_x, token_program_x), (mint_y, token_program_y)) =
         if mint_a.0.to_bytes() < mint_b.0.to_bytes() { (mint_a, mint_b) } else { (mint_b, mint_a) };
     let pair = pda::pair(mint_x, mint_y);
@@ -51,11 +48,11 @@ pub fn create_pair(
         token_program_x,
         token_program_y,
     };
-    (create_pair_unsorted(payer, &keys, mid_term_interval, long_term_interval), keys)
+    (create_pair_unsorted(payer, &keys), keys)
 }
 
 /// `create_pair` with the accounts exactly as given (for tests of the program's own checks).
-pub fn create_pair_unsorted(payer: Pubkey, keys: &PairKeys, mid_term_interval: u32, long_term_interval: u32) -> Instruction {
+pub fn create_pair_unsorted(payer: Pubkey, keys: &PairKeys) -> Instruction {
     let accounts = dlex::accounts::CreatePair {
         payer,
         config: pda::config(),
@@ -70,7 +67,66 @@ pub fn create_pair_unsorted(payer: Pubkey, keys: &PairKeys, mid_term_interval: u
         event_authority: pda::event_authority(),
         program: dlex::ID,
     };
-    build(accounts.to_account_metas(None), dlex::instruction::CreatePair { mid_term_interval, long_term_interval }.data())
+    build(accounts.to_account_metas(None), dlex::instruction::CreatePair {}.data())
+}
+
+/// Accounts of the admin instructions that change only the Config.
+pub fn config_admin_accounts(admin: Pubkey) -> dlex::accounts::ConfigAdmin {
+    dlex::accounts::ConfigAdmin {
+        admin,
+        config: pda::config(),
+        instructions_sysvar: instructions_sysvar_id(),
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    }
+}
+
+pub fn set_fee_recipient(admin: Pubkey, new_fee_recipient: Pubkey) -> Instruction {
+    let data = dlex::instruction::SetFeeRecipient { new_fee_recipient }.data();
+    build(config_admin_accounts(admin).to_account_metas(None), data)
+}
+
+/// TWAP intervals (seconds) of pairs created from now on.
+pub fn set_pair_defaults(admin: Pubkey, mid_term_interval: u32, long_term_interval: u32) -> Instruction {
+    let data = dlex::instruction::SetPairDefaults { mid_term_interval, long_term_interval }.data();
+    build(config_admin_accounts(admin).to_account_metas(None), data)
+}
+
+/// First step of the admin transfer; `new_admin` then signs [`accept_admin`].
+pub fn propose_admin(admin: Pubkey, new_admin: Pubkey) -> Instruction {
+    let data = dlex::instruction::ProposeAdmin { new_admin }.data();
+    build(config_admin_accounts(admin).to_account_metas(None), data)
+}
+
+/// Signed by the pending admin.
+pub fn accept_admin(new_admin: Pubkey) -> Instruction {
+    let accounts = dlex::accounts::AcceptAdmin {
+        new_admin,
+        config: pda::config(),
+        instructions_sysvar: instructions_sysvar_id(),
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    };
+    build(accounts.to_account_metas(None), dlex::instruction::AcceptAdmin {}.data())
+}
+
+/// Pauses (or resumes) new risk on every pair.
+pub fn set_new_risk_paused(admin: Pubkey, paused: bool) -> Instruction {
+    let data = dlex::instruction::SetNewRiskPaused { paused }.data();
+    build(config_admin_accounts(admin).to_account_metas(None), data)
+}
+
+/// Pauses (or resumes) new risk on `pair`.
+pub fn set_pair_new_risk_paused(admin: Pubkey, pair: Pubkey, paused: bool) -> Instruction {
+    let accounts = dlex::accounts::PairAdmin {
+        admin,
+        config: pda::config(),
+        pair,
+        instructions_sysvar: instructions_sysvar_id(),
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    };
+    build(accounts.to_account_metas(None), dlex::instruction::SetPairNewRiskPaused { paused }.data())
 }
 
 pub fn open_position(owner: Pubkey, pair: Pubkey) -> Instruction {
@@ -125,6 +181,7 @@ pub fn position_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::acc
         owner: user.owner,
         tokens: pair_tokens_accounts(keys, user),
         position: pda::position(keys.pair, user.owner),
+        config: pda::config(),
         event_authority: pda::event_authority(),
         program: dlex::ID,
     }
@@ -196,8 +253,10 @@ pub fn borrow_liquidity(keys: &PairKeys, user: &UserTokens, liquidity: u128, min
     build(position_tokens_accounts(keys, user).to_account_metas(None), data)
 }
 
-pub fn repay_liquidity(keys: &PairKeys, user: &UserTokens, amount_x: u64, amount_y: u64) -> Instruction {
-    let data = dlex::instruction::RepayLiquidity { amount_x, amount_y }.data();
+/// Repays `liquidity` L (`u128::MAX`: the whole debt) for at most `max_amount_x` X and
+/// `max_amount_y` Y (see `quote::repay_liquidity` for the amounts it will pull).
+pub fn repay_liquidity(keys: &PairKeys, user: &UserTokens, liquidity: u128, max_amount_x: u64, max_amount_y: u64) -> Instruction {
+    let data = dlex::instruction::RepayLiquidity { liquidity, max_amount_x, max_amount_y }.data();
     build(position_tokens_accounts(keys, user).to_account_metas(None), data)
 }
 

@@ -30,6 +30,12 @@ pub fn position(pair: Pubkey, owner: Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[POSITION_SEED, pair.as_ref(), owner.as_ref()], &dlex::ID).0
 }
 
+/// The program's ProgramData account under the upgradeable loader (its upgrade authority is
+/// the only key that may call `init_config`).
+pub fn program_data() -> Pubkey {
+    anchor_lang::solana_program::bpf_loader_upgradeable::get_program_data_address(&dlex::ID)
+}
+
 /// Anchor's event-CPI authority, an account of every dlex instruction.
 pub fn event_authority() -> Pubkey {
     Pubkey::find_program_address(&[EVENT_AUTHORITY_SEED], &dlex::ID).0

@@ -1,7 +1,7 @@
 //! Exact off-chain quotes. Each runs the program's own accrual step and action on a copy of
 //! the pair at a given time, so a quote equals what the instruction will do at that time.
 
-use dlex::actions::{self, BurnOutcome, MintOutcome, SwapAmount, SwapDirection, SwapQuote};
+use dlex::actions::{self, BurnOutcome, MintOutcome, RepayLiquidityOutcome, SwapAmount, SwapDirection, SwapQuote};
 use dlex::errors::DlexError;
 use dlex::state::{Pair, Pool};
 
@@ -36,29 +36,20 @@ pub fn burn(pair: &Pair, now: i64, shares: u128) -> Result<BurnOutcome, DlexErro
     actions::burn_liquidity(&mut pool, &mut balances, shares)
 }
 
-/// Tokens that repay `position`'s whole X or Y debt at time `now` with nothing overpaid
-/// (an overpayment would be kept as protocol fees, spec §4.8): the debt's assets rounded up,
-/// which always burns every debt share.
+/// Tokens that repay `position`'s whole X or Y debt at time `now`: the debt's assets rounded
+/// up, which burns every debt share. `repay` pulls exactly this for any amount at or above it
+/// (so `u64::MAX` also clears the debt); this tells the payer how much it needs.
 pub fn repay_all(pair: &Pair, position: &dlex::state::Position, now: i64, asset: dlex::actions::Asset) -> Result<u64, DlexError> {
-    let (_, pool) = pool_at(pair, now)?;
-    let kind = asset.borrow_kind();
-    let owed = pool.to_assets(kind, dlex::state::Shares(position.share_balance(kind)), dlex::state::Rounding::Up)?;
-    u64::try_from(owed.0).map_err(|_| DlexError::AmountTooLarge)
+    let (_, mut pool) = pool_at(pair, now)?;
+    let mut balances = position.balances();
+    Ok(actions::repay(&mut pool, &mut balances, asset, u64::MAX)?.amount)
 }
 
-/// X and Y that repay `position`'s whole L debt at time `now`: `ceil(L·r/s)` of each side with
-/// `s = sqrtCeil(rX·rY)`, so the spec §4.9 credit covers the debt; the rounding excess (a unit
-/// or two) joins the reserves.
-pub fn repay_liquidity_all(pair: &Pair, position: &dlex::state::Position, now: i64) -> Result<(u64, u64), DlexError> {
-    let (_, pool) = pool_at(pair, now)?;
-    let kind = dlex::state::TokenKind::BorrowL;
-    let owed = pool.to_assets(kind, dlex::state::Shares(position.share_balance(kind)), dlex::state::Rounding::Up)?.0;
-    let (reserve_x, reserve_y) = (pool.reserve_x.0, pool.reserve_y.0);
-    let product = dlex::math::U256::from(reserve_x) * dlex::math::U256::from(reserve_y);
-    let s: u128 = dlex::math::sqrt_ceil(product).try_into().map_err(|_| DlexError::MathOverflow)?;
-    let side = |reserve: u128| -> Result<u64, DlexError> {
-        let amount = dlex::math::mul_div(owed, reserve, s, true)?;
-        u64::try_from(amount).map_err(|_| DlexError::AmountTooLarge)
-    };
-    Ok((side(reserve_x)?, side(reserve_y)?))
+/// What `repay_liquidity(liquidity, ..)` does at time `now`: the L repaid (at most the whole
+/// debt), and the X and Y it pulls. With `liquidity = u128::MAX` it is the whole debt, and the
+/// amounts are what the payer needs (pass them, or more, as the maxima).
+pub fn repay_liquidity(pair: &Pair, position: &dlex::state::Position, now: i64, liquidity: u128) -> Result<RepayLiquidityOutcome, DlexError> {
+    let (_, mut pool) = pool_at(pair, now)?;
+    let mut balances = position.balances();
+    actions::repay_liquidity(&mut pool, &mut balances, liquidity, u64::MAX, u64::MAX)
 }

@@ -64,7 +64,7 @@ impl Fixture {
         let program = flavor.program();
         let mint_a = bank.create_mint(program, 6, None).await.expect("mint a");
         let mint_b = bank.create_mint(program, 6, None).await.expect("mint b");
-        let (create, keys) = ix::create_pair(admin, (mint_a, program), (mint_b, program), MID, LONG);
+        let (create, keys) = ix::create_pair(admin, (mint_a, program), (mint_b, program));
         bank.send(&[create], &[]).await.expect("create_pair");
         Self { bank, keys, flavor }
     }

@@ -182,7 +182,7 @@ impl Setup {
         let admin = f.bank.payer_pubkey();
         let mint_a = f.bank.create_mint(program, 6, None).await.expect("mint");
         let mint_b = f.bank.create_mint(program, 6, None).await.expect("mint");
-        let (create, keys) = ix::create_pair(admin, (mint_a, program), (mint_b, program), MID, LONG);
+        let (create, keys) = ix::create_pair(admin, (mint_a, program), (mint_b, program));
         f.bank.send(&[create], &[]).await.expect("second pair");
         let a_tokens = onboard(&mut f.bank, &keys, &self.a.keypair, 0, USER_FUNDS, USER_FUNDS).await;
         OtherPair { keys, a_tokens, a_position: pda::position(keys.pair, self.a.pubkey()) }
@@ -646,14 +646,17 @@ mod init_config {
         bank.account(pda::config()).await.map(|a| a.data)
     }
 
+    /// Even the upgrade authority cannot initialize twice (anyone else is refused earlier,
+    /// with `NotUpgradeAuthority`: see `admin.rs`).
     #[tokio::test]
     async fn second_init_config_is_refused() {
         let mut f = Fixture::new(Flavor::SplToken).await;
         let before = config_bytes(&mut f.bank).await;
-        let other = f.bank.new_funded_keypair(1_000_000_000).await;
-        let ix = ix::init_config(other.pubkey(), other.pubkey(), MID, LONG);
-        assert_error(f.bank.send(&[ix], &[&other]).await, already_exists());
-        assert_eq!(config_bytes(&mut f.bank).await, before, "the admin stays the first one");
+        let authority = f.bank.payer_pubkey();
+        let other = Keypair::new().pubkey();
+        let ix = ix::init_config(authority, other, MID, LONG);
+        assert_error(f.bank.send(&[ix], &[]).await, already_exists());
+        assert_eq!(config_bytes(&mut f.bank).await, before, "the config stays the first one");
     }
 
     /// The config address is predictable: lamports sent to it before deployment must not
@@ -759,9 +762,9 @@ mod create_pair {
         }
     }
 
-    async fn assert_create_refused(bank: &mut Bank, keys: &PairKeys, mid: u32, long: u32, expected: Expected) {
+    async fn assert_create_refused(bank: &mut Bank, keys: &PairKeys, expected: Expected) {
         let payer = bank.payer_pubkey();
-        let result = bank.send(&[ix::create_pair_unsorted(payer, keys, mid, long)], &[]).await;
+        let result = bank.send(&[ix::create_pair_unsorted(payer, keys)], &[]).await;
         assert_error(result, expected);
         assert_no_pair(bank, keys).await;
     }
@@ -770,7 +773,7 @@ mod create_pair {
     async fn mints_in_non_canonical_order_are_refused() {
         let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
         let keys = keys_as_given((y, TOKEN_PROGRAM), (x, TOKEN_PROGRAM));
-        assert_create_refused(&mut bank, &keys, MID, LONG, Dlex(DlexError::MintsNotCanonical)).await;
+        assert_create_refused(&mut bank, &keys, Dlex(DlexError::MintsNotCanonical)).await;
     }
 
     /// The refusal itself: whatever the error, no pair and no vault exist afterwards.
@@ -779,7 +782,7 @@ mod create_pair {
         let (mut bank, x, _) = bank_and_mints(TOKEN_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_PROGRAM), (x, TOKEN_PROGRAM));
         let payer = bank.payer_pubkey();
-        let result = bank.send(&[ix::create_pair_unsorted(payer, &keys, MID, LONG)], &[]).await;
+        let result = bank.send(&[ix::create_pair_unsorted(payer, &keys)], &[]).await;
         assert!(result.is_err(), "a pair of one mint with itself is refused");
         assert_no_pair(&mut bank, &keys).await;
     }
@@ -792,7 +795,7 @@ mod create_pair {
     async fn same_mint_twice_is_refused() {
         let (mut bank, x, _) = bank_and_mints(TOKEN_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_PROGRAM), (x, TOKEN_PROGRAM));
-        assert_create_refused(&mut bank, &keys, MID, LONG, Dlex(DlexError::IdenticalMints)).await;
+        assert_create_refused(&mut bank, &keys, Dlex(DlexError::IdenticalMints)).await;
     }
 
     /// Anyone can send lamports to the (deterministic) pair address before the pair exists;
@@ -804,22 +807,8 @@ mod create_pair {
         let keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
         prefund(&mut bank, keys.pair).await;
         let payer = bank.payer_pubkey();
-        bank.send(&[ix::create_pair_unsorted(payer, &keys, MID, LONG)], &[]).await.expect("create_pair despite the gift");
+        bank.send(&[ix::create_pair_unsorted(payer, &keys)], &[]).await.expect("create_pair despite the gift");
         assert_eq!(bank.pair(keys.pair).await.mint_x, x);
-    }
-
-    #[tokio::test]
-    async fn mid_term_interval_below_8_seconds_is_refused() {
-        let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
-        let keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
-        assert_create_refused(&mut bank, &keys, 7, 7 * 14, Dlex(DlexError::InvalidIntervalConfig)).await;
-    }
-
-    #[tokio::test]
-    async fn long_term_interval_below_14_times_mid_is_refused() {
-        let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
-        let keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
-        assert_create_refused(&mut bank, &keys, MID, MID * 14 - 1, Dlex(DlexError::InvalidIntervalConfig)).await;
     }
 
     #[tokio::test]
@@ -827,7 +816,7 @@ mod create_pair {
         let mut f = Fixture::new(Flavor::SplToken).await;
         let before = f.snapshot(&[]).await;
         let payer = f.bank.payer_pubkey();
-        let result = f.bank.send(&[ix::create_pair_unsorted(payer, &f.keys, MID, LONG)], &[]).await;
+        let result = f.bank.send(&[ix::create_pair_unsorted(payer, &f.keys)], &[]).await;
         assert_error(result, already_exists());
         assert_eq!(f.snapshot(&[]).await, before);
     }
@@ -840,7 +829,7 @@ mod create_pair {
         keys.pair = keys_as_given((y, TOKEN_PROGRAM), (x, TOKEN_PROGRAM)).pair;
         keys.vault_x = pda::vault(keys.pair, x);
         keys.vault_y = pda::vault(keys.pair, y);
-        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintSeeds)).await;
+        assert_create_refused(&mut bank, &keys, Anchor(AnchorError::ConstraintSeeds)).await;
     }
 
     #[tokio::test]
@@ -849,7 +838,7 @@ mod create_pair {
         let mut keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
         keys.vault_x = pda::vault(keys.pair, y);
         keys.vault_y = pda::vault(keys.pair, x);
-        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintSeeds)).await;
+        assert_create_refused(&mut bank, &keys, Anchor(AnchorError::ConstraintSeeds)).await;
     }
 
     /// Anchor's `mint::token_program` check refuses the mismatch before anything is created.
@@ -857,14 +846,14 @@ mod create_pair {
     async fn token_2022_program_for_spl_mint_is_refused() {
         let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_2022_PROGRAM), (y, TOKEN_PROGRAM));
-        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintMintTokenProgram)).await;
+        assert_create_refused(&mut bank, &keys, Anchor(AnchorError::ConstraintMintTokenProgram)).await;
     }
 
     #[tokio::test]
     async fn spl_token_program_for_token_2022_mint_is_refused() {
         let (mut bank, x, y) = bank_and_mints(TOKEN_2022_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_2022_PROGRAM), (y, TOKEN_PROGRAM));
-        assert_create_refused(&mut bank, &keys, MID, LONG, Anchor(AnchorError::ConstraintMintTokenProgram)).await;
+        assert_create_refused(&mut bank, &keys, Anchor(AnchorError::ConstraintMintTokenProgram)).await;
     }
 
     #[tokio::test]
@@ -872,7 +861,7 @@ mod create_pair {
         let (mut bank, x, y) = bank_and_mints(TOKEN_PROGRAM).await;
         let keys = keys_as_given((x, TOKEN_PROGRAM), (y, TOKEN_PROGRAM));
         let payer = bank.new_funded_keypair(1_000_000_000).await;
-        let ix = not_signed(ix::create_pair_unsorted(payer.pubkey(), &keys, MID, LONG), payer.pubkey());
+        let ix = not_signed(ix::create_pair_unsorted(payer.pubkey(), &keys), payer.pubkey());
         assert_error(bank.send(&[ix], &[]).await, Anchor(AnchorError::AccountNotSigner));
         assert_no_pair(&mut bank, &keys).await;
     }
@@ -887,7 +876,7 @@ mod create_pair {
 
     async fn assert_extension_refused(extension: MintExtension) {
         let (mut bank, keys) = extension_pair(extension).await;
-        assert_create_refused(&mut bank, &keys, MID, LONG, Dlex(DlexError::UnsupportedMintExtension)).await;
+        assert_create_refused(&mut bank, &keys, Dlex(DlexError::UnsupportedMintExtension)).await;
     }
 
     #[tokio::test]
@@ -925,7 +914,7 @@ mod create_pair {
     async fn interest_bearing_mint_is_accepted() {
         let (mut bank, keys) = extension_pair(MintExtension::InterestBearing).await;
         let payer = bank.payer_pubkey();
-        bank.send(&[ix::create_pair_unsorted(payer, &keys, MID, LONG)], &[]).await.expect("interest-bearing mint accepted");
+        bank.send(&[ix::create_pair_unsorted(payer, &keys)], &[]).await.expect("interest-bearing mint accepted");
         let pair = bank.pair(keys.pair).await;
         assert_eq!((pair.mint_x, pair.mint_y), (keys.mint_x, keys.mint_y));
     }
@@ -1685,14 +1674,34 @@ mod repay {
     }
 
     #[tokio::test]
-    async fn amount_above_balance_is_refused() {
+    async fn debt_above_balance_is_refused() {
         let mut l = Lent::new().await;
-        let (balance_x, _) = l.f.balances(&l.c).await;
+        // C pays from a fresh X account holding 1 X, less than it owes: any offer of 2 X or
+        // more (u64::MAX included, which means "the whole debt") needs more than it holds.
         let c = l.c.keypair.insecure_clone();
-        for amount in [balance_x + 1, u64::MAX] {
-            let ix = ix::repay(&l.f.keys, &l.c.tokens, Asset::X, amount);
+        let program = l.f.flavor.program();
+        let poor_x = l.f.bank.create_token_account(l.f.keys.mint_x, l.c.pubkey(), program).await;
+        l.f.bank.mint_to(l.f.keys.mint_x, poor_x, 1, program).await;
+        let tokens = UserTokens { token_x: poor_x, ..l.c.tokens };
+        for amount in [2, u64::MAX] {
+            let ix = ix::repay(&l.f.keys, &tokens, Asset::X, amount);
             l.refused(ix, &[&c], Dlex(DlexError::InsufficientUserBalance)).await;
         }
+    }
+
+    /// An offer above the debt pulls only the debt (security review L-2): nothing beyond what
+    /// is owed leaves the payer, and `u64::MAX` clears the debt.
+    #[tokio::test]
+    async fn offer_above_the_debt_pulls_only_the_debt() {
+        let mut l = Lent::new().await;
+        let c = l.c.keypair.insecure_clone();
+        let (pair, position) = (l.f.pair().await, l.f.position(&l.c).await);
+        let debt = dlex_sdk::quote::repay_all(&pair, &position, l.f.bank.now(), Asset::X).expect("quote");
+        let start = l.f.balances(&l.c).await;
+        l.f.bank.send(&[ix::repay(&l.f.keys, &l.c.tokens, Asset::X, u64::MAX)], &[&c]).await.expect("repay everything");
+        assert_eq!(l.f.balances(&l.c).await, (start.0 - debt, start.1));
+        assert_eq!(l.f.position(&l.c).await.share_balance(TokenKind::BorrowX), 0);
+        l.f.assert_conservation().await;
     }
 }
 
@@ -1770,7 +1779,7 @@ mod borrow_liquidity {
         let (active, deposit_l) = (pool.active_liquidity(), pool.deposit_l_assets().expect("DL").0);
         let within = |liquidity: u128| {
             let debt = liquidity + math::lending_fee(liquidity);
-            dlex::risk::check_max_borrow_for_liquidity(&pool, deposit_l, debt).is_ok()
+            dlex::risk::check_max_borrow_for_liquidity(&pool, &pair.depth(), deposit_l, debt).is_ok()
         };
         let (mut lo, mut hi) = (1, active);
         assert!(within(lo) && !within(hi));
@@ -1859,7 +1868,7 @@ mod repay_liquidity {
     use dlex_sdk::quote;
 
     fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
-        ix::repay_liquidity(keys, user, 1_000_000, 4_000_000)
+        ix::repay_liquidity(keys, user, 1_000_000, 1_000_000, 4_000_000)
     }
 
     // No control here: a repayment needs L debt, which `Setup` does not create
@@ -1877,19 +1886,17 @@ mod repay_liquidity {
     }
 
     #[tokio::test]
-    async fn zero_amount_is_refused() {
-        let mut s = Setup::new(Flavor::SplToken).await;
-        let a = s.a.keypair.insecure_clone();
-        for (x, y) in [(0, 1_000_000), (1_000_000, 0), (0, 0)] {
-            let ix = ix::repay_liquidity(&s.f.keys, &s.a.tokens, x, y);
-            s.refused(ix, &[&a], Dlex(DlexError::ZeroAmount)).await;
-        }
+    async fn zero_liquidity_is_refused() {
+        let mut l = lent_liquidity().await;
+        let c = l.c.keypair.insecure_clone();
+        let ix = ix::repay_liquidity(&l.f.keys, &l.c.tokens, 0, u64::MAX, u64::MAX);
+        l.refused(ix, &[&c], Dlex(DlexError::ZeroAmount)).await;
     }
 
     #[tokio::test]
     async fn repay_without_debt_is_refused() {
         let mut s = Setup::new(Flavor::SplToken).await;
-        let ix = ix::repay_liquidity(&s.f.keys, &s.a.tokens, 1_000_000, 4_000_000);
+        let ix = ix::repay_liquidity(&s.f.keys, &s.a.tokens, 1_000_000, u64::MAX, u64::MAX);
         let a = s.a.keypair.insecure_clone();
         s.refused(ix, &[&a], Dlex(DlexError::NothingToRepay)).await;
     }
@@ -1898,54 +1905,63 @@ mod repay_liquidity {
     #[tokio::test]
     async fn repay_with_only_x_debt_is_refused() {
         let mut l = Lent::new().await;
-        let ix = ix::repay_liquidity(&l.f.keys, &l.c.tokens, 1_000_000, 4_000_000);
+        let ix = ix::repay_liquidity(&l.f.keys, &l.c.tokens, 1_000_000, u64::MAX, u64::MAX);
         let c = l.c.keypair.insecure_clone();
         l.refused(ix, &[&c], Dlex(DlexError::NothingToRepay)).await;
     }
 
-    /// After a day of interest one L debt share is worth more than one L; 1 X + 1 Y credits
-    /// min(ceil(s/rX), ceil(s/rY)) = 1 L, less than a share.
+    /// After a day of interest one L debt share is worth more than one L, so 1 L is less than
+    /// a share.
     #[tokio::test]
     async fn repayment_worth_less_than_one_debt_share_is_refused() {
         let mut l = lent_liquidity().await;
         l.f.bank.warp_seconds(86_400);
-        let ix = ix::repay_liquidity(&l.f.keys, &l.c.tokens, 1, 1);
+        let ix = ix::repay_liquidity(&l.f.keys, &l.c.tokens, 1, u64::MAX, u64::MAX);
         let c = l.c.keypair.insecure_clone();
         l.refused(ix, &[&c], Dlex(DlexError::RepayTooSmall)).await;
     }
 
+    /// Security review L-1: the maxima bound what is pulled. One unit below the quoted amount
+    /// of either side is refused with `SlippageAmountIn`, and nothing moves.
     #[tokio::test]
-    async fn amounts_above_balance_are_refused() {
+    async fn maxima_below_the_proportional_amounts_are_refused() {
         let mut l = lent_liquidity().await;
-        let (balance_x, balance_y) = l.f.balances(&l.c).await;
         let c = l.c.keypair.insecure_clone();
-        let over_x = [(balance_x + 1, 4_000_000), (u64::MAX, 4_000_000)];
-        let over_y = [(1_000_000, balance_y + 1), (1_000_000, u64::MAX)];
-        for (x, y) in over_x.into_iter().chain(over_y).chain([(u64::MAX, u64::MAX)]) {
-            let ix = ix::repay_liquidity(&l.f.keys, &l.c.tokens, x, y);
-            l.refused(ix, &[&c], Dlex(DlexError::InsufficientUserBalance)).await;
+        let pair = l.f.pair().await;
+        let position = l.f.position(&l.c).await;
+        let quoted = quote::repay_liquidity(&pair, &position, l.f.bank.now(), 50_000_000).expect("quote");
+        let (x, y) = (quoted.flows.x_in, quoted.flows.y_in);
+        for (max_x, max_y) in [(x - 1, y), (x, y - 1), (0, 0)] {
+            let ix = ix::repay_liquidity(&l.f.keys, &l.c.tokens, 50_000_000, max_x, max_y);
+            l.refused(ix, &[&c], Dlex(DlexError::SlippageAmountIn)).await;
         }
     }
 
-    /// Control: a part of the debt, then all of it (the excess joins the reserves).
+    /// Control: a part of the debt at exactly the quoted maxima, then all of it with
+    /// `u128::MAX`, which pulls only what the whole debt needs.
     #[tokio::test]
     async fn repayment_of_l_debt_succeeds() {
         let mut l = lent_liquidity().await;
         let keys = l.f.keys;
         let c = l.c.keypair.insecure_clone();
-        let (x, y) = (5_000_000, 20_000_000);
         let pair = l.f.pair().await;
-        let (_, mut pool) = quote::pool_at(&pair, l.f.bank.now()).expect("accrual");
-        let mut balances = l.f.position(&l.c).await.balances();
-        let held = balances[TokenKind::BorrowL as usize];
-        let expected = dlex::actions::repay_liquidity(&mut pool, &mut balances, x, y).expect("repay_liquidity action");
-        assert!(expected.shares.0 > 0 && expected.shares.0 < held, "a partial repayment");
+        let position = l.f.position(&l.c).await;
+        let held = position.share_balance(TokenKind::BorrowL);
+        let part = quote::repay_liquidity(&pair, &position, l.f.bank.now(), 25_000_000).expect("quote");
+        assert!(part.shares.0 > 0 && part.shares.0 < held, "a partial repayment");
+        assert_eq!(part.repaid.0, 25_000_000);
+        let (x, y) = (part.flows.x_in, part.flows.y_in);
         let start = l.f.balances(&l.c).await;
-        l.f.bank.send(&[ix::repay_liquidity(&keys, &l.c.tokens, x, y)], &[&c]).await.expect("a partial repayment passes");
+        l.f.bank.send(&[ix::repay_liquidity(&keys, &l.c.tokens, 25_000_000, x, y)], &[&c]).await.expect("a partial repayment passes");
         assert_eq!(l.f.balances(&l.c).await, (start.0 - x, start.1 - y));
-        assert_eq!(l.f.position(&l.c).await.share_balance(TokenKind::BorrowL), held - expected.shares.0);
-        let all = ix::repay_liquidity(&keys, &l.c.tokens, 100_000_000, 400_000_000);
+        assert_eq!(l.f.position(&l.c).await.share_balance(TokenKind::BorrowL), held - part.shares.0);
+
+        let (pair, position) = (l.f.pair().await, l.f.position(&l.c).await);
+        let rest = quote::repay_liquidity(&pair, &position, l.f.bank.now(), u128::MAX).expect("quote");
+        let start = l.f.balances(&l.c).await;
+        let all = ix::repay_liquidity(&keys, &l.c.tokens, u128::MAX, u64::MAX, u64::MAX);
         l.f.bank.send(&[all], &[&c]).await.expect("repaying everything passes");
+        assert_eq!(l.f.balances(&l.c).await, (start.0 - rest.flows.x_in, start.1 - rest.flows.y_in));
         assert_eq!(l.f.position(&l.c).await.share_balance(TokenKind::BorrowL), 0);
         l.f.assert_conservation().await;
     }

@@ -68,17 +68,17 @@ async fn borrow_x_against_y(flavor: Flavor) {
     // Repaying is never blocked; 10e6 X burns floor(10e6·S/A) = 10e6 shares (no interest yet).
     let events = f.bank.send_with_events(&[ix::repay(&keys, &borrower.tokens, Asset::X, 10_000_000)], &[&borrower.keypair]).await.unwrap();
     let repaid: Repaid = decode_event(&events[0]).expect("Repaid event");
-    assert_eq!((repaid.repaid, repaid.shares, repaid.overpaid), (10_000_000, 10_000_000, 0));
+    assert_eq!((repaid.amount, repaid.shares), (10_000_000, 10_000_000));
     assert_eq!(f.position(&borrower).await.share_balance(TokenKind::BorrowX), 20_015_000);
     f.assert_conservation().await;
 
-    // Paying more than the whole debt: the debt is cleared and the rest is kept as protocol
-    // fees, as the reference does (spec §4.8), and the event says so.
+    // Offering more than the whole debt: the debt is cleared and only the debt is pulled
+    // (Solana pulls exact amounts, so nothing beyond what is owed leaves the payer).
     let start = f.balances(&borrower).await;
     let events = f.bank.send_with_events(&[ix::repay(&keys, &borrower.tokens, Asset::X, 20_100_000)], &[&borrower.keypair]).await.unwrap();
     let repaid: Repaid = decode_event(&events[0]).expect("Repaid event");
-    assert_eq!((repaid.repaid, repaid.shares, repaid.overpaid), (20_015_000, 20_015_000, 85_000));
-    assert_eq!(f.balances(&borrower).await, (start.0 - 20_100_000, start.1));
+    assert_eq!((repaid.amount, repaid.shares), (20_015_000, 20_015_000));
+    assert_eq!(f.balances(&borrower).await, (start.0 - 20_015_000, start.1));
     let position = f.position(&borrower).await;
     assert_eq!(position.share_balance(TokenKind::BorrowX), 0);
     assert_eq!(f.pair().await.total_assets[TokenKind::BorrowX as usize].get(), 0);
@@ -206,13 +206,13 @@ async fn borrow_liquidity_and_repay_after_the_price_moved() {
     // The price of Y falls: a trader sells a lot of Y.
     f.bank.send(&[ix::swap_exact_in(&keys, &trader.tokens, SwapDirection::YToX, 800_000_000, 0)], &[&trader.keypair]).await.unwrap();
 
-    // Tokens needed to repay the whole L debt now (spec §4.9 credit, rounded so it covers it).
+    // Tokens needed to repay the whole L debt now: ceil(debt·r/s) of each side, s = sqrtCeil(rX·rY).
     let pair = f.pair().await;
     let (rx, ry) = (pair.reserve_x.get(), pair.reserve_y.get());
     let s = math::sqrt_ceil(math::U256::from(rx) * math::U256::from(ry)).to::<u128>();
     let debt = 100_050_000u128;
-    let need_x = (debt * rx).div_ceil(s) + 1;
-    let need_y = (debt * ry).div_ceil(s) + 1;
+    let need_x = (debt * rx).div_ceil(s);
+    let need_y = (debt * ry).div_ceil(s);
     // Valued in X at the new price (rx/ry per Y), what was received is worth more than what
     // repaying costs: the impairment gain of a liquidity borrower.
     let value = |x: u128, y: u128| x + y * rx / ry;
@@ -221,12 +221,13 @@ async fn borrow_liquidity_and_repay_after_the_price_moved() {
     let before_repay = f.balances(&borrower).await;
     let events = f
         .bank
-        .send_with_events(&[ix::repay_liquidity(&keys, &borrower.tokens, need_x as u64, need_y as u64)], &[&borrower.keypair])
+        .send_with_events(&[ix::repay_liquidity(&keys, &borrower.tokens, u128::MAX, need_x as u64, need_y as u64)], &[&borrower.keypair])
         .await
         .unwrap();
     assert_eq!(f.balances(&borrower).await, (before_repay.0 - need_x as u64, before_repay.1 - need_y as u64));
     let repaid: dlex::events::LiquidityRepaid = decode_event(&events[0]).expect("LiquidityRepaid event");
-    assert_eq!(repaid.shares, 100_050_000, "the whole L debt is gone");
+    assert_eq!((repaid.shares, repaid.repaid), (100_050_000, debt), "the whole L debt is gone");
+    assert_eq!((u128::from(repaid.amount_x), u128::from(repaid.amount_y)), (need_x, need_y));
     assert_eq!(f.position(&borrower).await.share_balance(TokenKind::BorrowL), 0);
     let after = f.pair().await;
     assert_eq!((after.reserve_x.get(), after.reserve_y.get()), (rx + need_x, ry + need_y), "all of the payment joins the reserves");
@@ -249,24 +250,24 @@ async fn health_query_matches_the_sdk_and_its_limits_are_exact() {
     let on_chain = dlex_sdk::health::decode_report(&data).unwrap();
     let pair = f.pair().await;
     let position = f.position(&borrower).await;
-    let off_chain = dlex_sdk::health::position_report(&pair, &position, f.bank.now()).unwrap();
+    let (off_chain, limits) = dlex_sdk::health::position_health(&pair, &position, f.bank.now(), false).unwrap();
     assert_eq!(on_chain, off_chain);
 
     assert!(on_chain.price_window_ready && on_chain.solvent && on_chain.net_debt_x);
     assert!(on_chain.ltv_bips > 0 && on_chain.ltv_bips <= 7_500);
     assert_eq!(on_chain.assets[TokenKind::BorrowX as usize], 10_005_000);
     assert!(on_chain.liquidation_sqrt_price_net_x_q72 > 0 && on_chain.liquidation_sqrt_price_net_y_q72 == 0);
-    assert_eq!(on_chain.max_borrow_y, 0, "Y is deposited: it cannot also be borrowed");
-    assert_eq!(on_chain.max_withdraw_x_shares, 0);
-    assert!(on_chain.max_withdraw_y_shares < position.share_balance(TokenKind::DepositY), "some collateral must stay");
+    assert_eq!(limits.max_borrow_y, 0, "Y is deposited: it cannot also be borrowed");
+    assert_eq!(limits.max_withdraw_x_shares, 0);
+    assert!(limits.max_withdraw_y_shares < position.share_balance(TokenKind::DepositY), "some collateral must stay");
 
-    let max = on_chain.max_borrow_x;
+    let max = limits.max_borrow_x;
     assert!(max > 0);
     let too_much = f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, max + 1)], &[&borrower.keypair]).await;
     assert_dlex_error(too_much, DlexError::LtvTooHigh);
     f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, max)], &[&borrower.keypair]).await.unwrap();
-    let after = dlex_sdk::health::position_report(&f.pair().await, &f.position(&borrower).await, f.bank.now()).unwrap();
-    assert!(after.solvent && after.max_borrow_x == 0);
+    let (after, after_limits) = dlex_sdk::health::position_health(&f.pair().await, &f.position(&borrower).await, f.bank.now(), false).unwrap();
+    assert!(after.solvent && after_limits.max_borrow_x == 0);
     f.assert_conservation().await;
 }
 
@@ -279,8 +280,8 @@ async fn borrow_x_against_liquidity() {
     let keys = f.keys;
     f.bank.send(&[ix::mint(&keys, &lp2.tokens, 200_000_000, 800_000_000, 0)], &[&lp2.keypair]).await.unwrap();
     f.fill_price_window(&trader).await;
-    let report = dlex_sdk::health::position_report(&f.pair().await, &f.position(&lp2).await, f.bank.now()).unwrap();
-    assert!(report.max_borrow_x > 0 && report.max_borrow_y > 0, "L collateral backs both X and Y");
+    let limits = dlex_sdk::health::position_limits(&f.pair().await, &f.position(&lp2).await, f.bank.now(), false).unwrap();
+    assert!(limits.max_borrow_x > 0 && limits.max_borrow_y > 0, "L collateral backs both X and Y");
 
     let start = f.balances(&lp2).await;
     f.bank.send(&[ix::borrow(&keys, &lp2.tokens, Asset::X, 50_000_000)], &[&lp2.keypair]).await.unwrap();
@@ -325,8 +326,9 @@ async fn cross_margined_x_y_l_position() {
     assert!(too_much.is_err());
     f.assert_conservation().await;
 
-    // Unwind: repay L with generous X and Y (the excess joins the reserves), repay X, exit.
-    f.bank.send(&[ix::repay_liquidity(&keys, &user.tokens, 20_000_000, 80_000_000)], &[&user.keypair]).await.unwrap();
+    // Unwind: repay all the L with generous maxima (only what the debt needs is pulled),
+    // repay X, exit.
+    f.bank.send(&[ix::repay_liquidity(&keys, &user.tokens, u128::MAX, 20_000_000, 80_000_000)], &[&user.keypair]).await.unwrap();
     f.bank.send(&[ix::repay(&keys, &user.tokens, Asset::X, 40_100_000)], &[&user.keypair]).await.unwrap();
     let position = f.position(&user).await;
     assert_eq!(position.share_balance(TokenKind::BorrowL), 0);
@@ -350,8 +352,8 @@ async fn a_depleted_asset_is_priced_per_the_depleted_invariant_and_never_emptied
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 40_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
     f.fill_price_window(&trader).await;
-    let report = dlex_sdk::health::position_report(&f.pair().await, &f.position(&borrower).await, f.bank.now()).unwrap();
-    f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, report.max_borrow_x)], &[&borrower.keypair]).await.unwrap();
+    let limits = dlex_sdk::health::position_limits(&f.pair().await, &f.position(&borrower).await, f.bank.now(), false).unwrap();
+    f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, limits.max_borrow_x)], &[&borrower.keypair]).await.unwrap();
     let over = f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 1_000)], &[&borrower.keypair]).await;
     assert_dlex_error(over, DlexError::LtvTooHigh);
 
@@ -412,7 +414,7 @@ async fn position_description_reads_the_accounts_and_reports_health() {
     assert!(text.contains("debts        L 0   X 10.005000   Y 0.000000\n"), "{text}");
     assert!(text.contains(&format!("LTV          {} after the slippage add-on", dlex_sdk::health::format_ltv(&health.report))), "{text}");
     assert!(text.contains("solvent      yes\n") && text.contains("(if the price falls)"), "{text}");
-    assert!(text.contains(&format!("may borrow   X {}.{:06}", health.report.max_borrow_x / 1_000_000, health.report.max_borrow_x % 1_000_000)), "{text}");
+    assert!(text.contains(&format!("may borrow   X {}.{:06}", health.limits.max_borrow_x / 1_000_000, health.limits.max_borrow_x % 1_000_000)), "{text}");
 
     let missing = dlex_sdk::health::fetch(&mut f.bank, keys.pair, trader.pubkey()).await;
     assert!(missing.is_ok(), "the trader has an (empty) position");
@@ -439,12 +441,15 @@ async fn repay_all_quotes_clear_the_debt_without_overpaying() {
     assert!(owed_x > 20_010_000, "interest accrued: {owed_x}");
     let events = f.bank.send_with_events(&[ix::repay(&keys, &borrower.tokens, Asset::X, owed_x)], &[&borrower.keypair]).await.unwrap();
     let repaid: Repaid = decode_event(&events[0]).expect("Repaid event");
-    assert_eq!((repaid.repaid, repaid.overpaid), (u128::from(owed_x), 0));
+    assert_eq!(repaid.amount, owed_x);
     assert_eq!(f.position(&borrower).await.share_balance(TokenKind::BorrowX), 0);
 
     let (pair, position) = (f.pair().await, f.position(&borrower).await);
-    let (x, y) = dlex_sdk::quote::repay_liquidity_all(&pair, &position, f.bank.now()).unwrap();
-    f.bank.send(&[ix::repay_liquidity(&keys, &borrower.tokens, x, y)], &[&borrower.keypair]).await.unwrap();
+    let all = dlex_sdk::quote::repay_liquidity(&pair, &position, f.bank.now(), u128::MAX).unwrap();
+    let (x, y) = (all.flows.x_in, all.flows.y_in);
+    let start = f.balances(&borrower).await;
+    f.bank.send(&[ix::repay_liquidity(&keys, &borrower.tokens, u128::MAX, x, y)], &[&borrower.keypair]).await.unwrap();
+    assert_eq!(f.balances(&borrower).await, (start.0 - x, start.1 - y));
     assert_eq!(f.position(&borrower).await.share_balance(TokenKind::BorrowL), 0);
     f.assert_conservation().await;
 }

@@ -11,10 +11,10 @@ use dlex::actions::{Asset, SwapDirection};
 use dlex_sdk::{health, ix};
 use dlex_tests::*;
 
-async fn report(f: &mut Fixture, user: &User) -> dlex::queries::PositionReport {
+async fn report(f: &mut Fixture, user: &User) -> (dlex::queries::PositionReport, health::PositionLimits) {
     let pair = f.pair().await;
     let position = f.position(user).await;
-    health::position_report(&pair, &position, f.bank.now()).unwrap()
+    health::position_health(&pair, &position, f.bank.now(), false).unwrap()
 }
 
 #[tokio::test]
@@ -29,8 +29,8 @@ async fn pumping_the_collateral_price_inside_one_interval_does_not_raise_borrowi
     f.fill_price_window(&keeper).await;
     // The attacker posts 4e9 Y of collateral: worth 1e9 X at the fair price.
     f.bank.send(&[ix::deposit(&keys, &attacker.tokens, Asset::Y, 4_000_000_000, 0)], &[&attacker.keypair]).await.unwrap();
-    let fair = report(&mut f, &attacker).await;
-    assert!(fair.max_borrow_x > 0);
+    let (fair, fair_limits) = report(&mut f, &attacker).await;
+    assert!(fair_limits.max_borrow_x > 0);
 
     // Same second, same observation interval: sell 30e9 X for Y. Even after the quadratic fee
     // (up to 80% on such a move) the pool price of Y rises ~9.6×, so the attacker's 4e9 Y now
@@ -42,11 +42,11 @@ async fn pumping_the_collateral_price_inside_one_interval_does_not_raise_borrowi
     let spot_value_x = 4_000_000_000u128 * rx / ry;
     assert!(spot_value_x > 9_000_000_000, "the pump made the collateral look worth {spot_value_x} X");
 
-    let pumped = report(&mut f, &attacker).await;
+    let (pumped, pumped_limits) = report(&mut f, &attacker).await;
     // The range widened around the last observed tick instead of following the spot price,
     // so the collateral counts for less and the borrowing power *fell*.
     assert!(pumped.min_tick < fair.min_tick && pumped.max_tick > fair.max_tick);
-    assert!(pumped.max_borrow_x < fair.max_borrow_x, "max borrow fell from {} to {}", fair.max_borrow_x, pumped.max_borrow_x);
+    assert!(pumped_limits.max_borrow_x < fair_limits.max_borrow_x, "max borrow fell from {} to {}", fair_limits.max_borrow_x, pumped_limits.max_borrow_x);
 
     // Borrowing what the spot price would allow at 75% LTV (capped by what the pool could
     // lend) is refused; so is merely the fair max: only the smaller pumped max passes.
@@ -54,7 +54,7 @@ async fn pumping_the_collateral_price_inside_one_interval_does_not_raise_borrowi
     let before = f.snapshot(&[&attacker]).await;
     let attempt = f.bank.send(&[ix::borrow(&keys, &attacker.tokens, Asset::X, naive.min(20_000_000_000))], &[&attacker.keypair]).await;
     assert!(attempt.is_err());
-    let at_fair_max = f.bank.send(&[ix::borrow(&keys, &attacker.tokens, Asset::X, fair.max_borrow_x)], &[&attacker.keypair]).await;
+    let at_fair_max = f.bank.send(&[ix::borrow(&keys, &attacker.tokens, Asset::X, fair_limits.max_borrow_x)], &[&attacker.keypair]).await;
     assert_dlex_error(at_fair_max, DlexError::LtvTooHigh);
     assert_eq!(f.snapshot(&[&attacker]).await, before, "refused attempts change nothing");
 
@@ -67,7 +67,7 @@ async fn pumping_the_collateral_price_inside_one_interval_does_not_raise_borrowi
     println!(
         "collateral 4e9 Y: fair value 1e9 X, pumped spot value {spot_value_x} X; max borrow {} X before the pump, {} X after; \
          range ticks [{}, {}] -> [{}, {}]; unwinding the pump cost {lost_x} X",
-        fair.max_borrow_x, pumped.max_borrow_x, fair.min_tick, fair.max_tick, pumped.min_tick, pumped.max_tick
+        fair_limits.max_borrow_x, pumped_limits.max_borrow_x, fair.min_tick, fair.max_tick, pumped.min_tick, pumped.max_tick
     );
     f.assert_conservation().await;
 }

@@ -6,13 +6,18 @@
 //! - share totals equal the positions' balances plus the locked MINIMUM_LIQUIDITY plus the
 //!   protocol's pending fee shares;
 //! - an accepted swap never lowers the depletion-adjusted K = adj(rX, mX) · adj(rY, mY);
-//! - interest accrued across a warp never reduces any debt total.
+//! - interest accrued across a warp never reduces any debt total;
+//! - a repay of any amount (up to `u128::MAX` L or `u64::MAX` tokens) never fails on
+//!   arithmetic, and pulls no more than the debt;
+//! - liquidity minted and burned by another position around a borrow in the same step (one
+//!   transaction) never lets through a borrow that the pool without it would refuse
+//!   (security review H-1).
 //!
 //! At the end everyone exits and the pool has paid out no more than it took in.
 
 use dlex::actions::{self, Asset, SwapAmount, SwapDirection, TokenFlows};
 use dlex::math::MINIMUM_LIQUIDITY;
-use dlex::risk::{self, Action};
+use dlex::risk::{self, Action, RiskContext};
 use dlex::state::{Assets, Pair, TokenKind};
 use proptest::prelude::*;
 
@@ -28,7 +33,12 @@ enum Op {
     Borrow { user: usize, asset: Asset, amount: u64 },
     Repay { user: usize, asset: Asset, amount: u64 },
     BorrowLiquidity { user: usize, liquidity: u64 },
-    RepayLiquidity { user: usize, x: u64, y: u64 },
+    RepayLiquidity { user: usize, liquidity: u128, max_x: u64, max_y: u64 },
+    /// Repay any amount of X (0), Y (1) or L (2) debt, with unlimited maxima.
+    RepayAnything { user: usize, kind: u8, amount: u128 },
+    /// One transaction: `lp` mints, `borrower` borrows X, Y (`asset`) or L (`None`), `lp`
+    /// burns what it minted.
+    JitBorrow { lp: usize, borrower: usize, x: u64, y: u64, asset: Option<Asset>, amount: u64 },
     Warp { seconds: u32 },
 }
 
@@ -45,7 +55,11 @@ fn op() -> impl Strategy<Value = Op> {
         (user.clone(), asset.clone(), 1u64..500_000_000).prop_map(|(user, asset, amount)| Op::Borrow { user, asset, amount }),
         (user.clone(), asset, 1u64..600_000_000).prop_map(|(user, asset, amount)| Op::Repay { user, asset, amount }),
         (user.clone(), 1u64..300_000_000).prop_map(|(user, liquidity)| Op::BorrowLiquidity { user, liquidity }),
-        (user, 1u64..400_000_000, 1u64..400_000_000).prop_map(|(user, x, y)| Op::RepayLiquidity { user, x, y }),
+        (user.clone(), prop_oneof![1u128..400_000_000, any::<u128>()], any::<u64>(), any::<u64>())
+            .prop_map(|(user, liquidity, max_x, max_y)| Op::RepayLiquidity { user, liquidity, max_x, max_y }),
+        (user.clone(), 0u8..3, prop_oneof![0u128..1_000_000_000, any::<u128>()]).prop_map(|(user, kind, amount)| Op::RepayAnything { user, kind, amount }),
+        (user.clone(), user, 1u64..50_000_000_000, 1u64..200_000_000_000, prop_oneof![Just(None), Just(Some(Asset::X)), Just(Some(Asset::Y))], 1u64..2_000_000_000)
+            .prop_map(|(lp, borrower, x, y, asset, amount)| Op::JitBorrow { lp, borrower, x, y, asset, amount }),
         prop_oneof![1u32..40, 3_600u32..40_000_000].prop_map(|seconds| Op::Warp { seconds }),
     ]
 }
@@ -59,6 +73,7 @@ fn adjusted_k(pool: &dlex::state::Pool) -> u128 {
     x * y
 }
 
+#[derive(Clone)]
 struct Model {
     pair: Pair,
     balances: [[u128; 6]; USERS],
@@ -100,7 +115,7 @@ impl Model {
                 }
                 let before = pool;
                 let Ok(flows) = actions::swap(&mut pool, direction, amount) else { return false };
-                if risk::check(&Action::Swap { direction, flows }, &before, &pool, &[0; 6], None).is_err() {
+                if risk::check(&Action::Swap { direction, flows }, &before, &pool, &[0; 6], &RiskContext::default()).is_err() {
                     return false;
                 }
                 assert!(adjusted_k(&pool) >= adjusted_k(&before), "an accepted swap lowered the depletion-adjusted K");
@@ -158,12 +173,14 @@ impl Model {
                 }) else { return false };
                 flows
             }
-            Op::RepayLiquidity { user, x, y } => {
+            Op::RepayLiquidity { user, liquidity, max_x, max_y } => {
                 let Some(flows) = self.run(&mut pair, user, |pool, balances| {
-                    Ok((Action::RepayLiquidity, actions::repay_liquidity(pool, balances, x, y)?.flows))
+                    Ok((Action::RepayLiquidity, actions::repay_liquidity(pool, balances, liquidity, max_x, max_y)?.flows))
                 }) else { return false };
                 flows
             }
+            Op::RepayAnything { user, kind, amount } => return self.repay_anything(user, kind, amount),
+            Op::JitBorrow { lp, borrower, x, y, asset, amount } => return self.jit_borrow(lp, borrower, x, y, asset, amount),
             Op::Warp { .. } => unreachable!("warps are handled by the caller"),
         };
         self.pair = pair;
@@ -179,10 +196,99 @@ impl Model {
     ) -> Option<TokenFlows> {
         let mut balances = self.balances[user];
         let mut fragile = self.fragile[user];
-        let (flows, _) = actions::run_leg(pair, &mut balances, &mut fragile, self.now, leg).ok()?;
+        let (flows, _) = actions::run_leg(pair, &mut balances, &mut fragile, self.now, false, leg).ok()?;
         self.balances[user] = balances;
         self.fragile[user] = fragile;
         Some(flows)
+    }
+
+    /// Repays `amount` of one debt kind with no other limit: it may be refused only for a
+    /// reason the payer controls (nothing owed, less than one share, an amount of zero or
+    /// beyond u64), never on arithmetic, and the debt falls by exactly what is pulled.
+    fn repay_anything(&mut self, user: usize, kind: u8, amount: u128) -> bool {
+        let before = self.clone();
+        let mut pair = self.pair;
+        let mut balances = self.balances[user];
+        let mut fragile = self.fragile[user];
+        let result = actions::run_leg(&mut pair, &mut balances, &mut fragile, self.now, false, |pool, balances| match kind {
+            0 | 1 => {
+                let asset = if kind == 0 { Asset::X } else { Asset::Y };
+                let amount = u64::try_from(amount).unwrap_or(u64::MAX);
+                Ok((Action::Repay { asset }, actions::repay(pool, balances, asset, amount)?.flows))
+            }
+            _ => Ok((Action::RepayLiquidity, actions::repay_liquidity(pool, balances, amount, u64::MAX, u64::MAX)?.flows)),
+        });
+        match result {
+            Ok((flows, _)) => {
+                let paid = u128::from(flows.x_in) + u128::from(flows.y_in);
+                assert!(kind == 2 || paid <= amount, "repay pulled {paid}, more than offered {amount}");
+                self.pair = pair;
+                self.balances[user] = balances;
+                self.fragile[user] = fragile;
+                self.apply_flows(flows);
+                true
+            }
+            Err(error) => {
+                let text = format!("{error:?}");
+                assert!(!text.contains("MathOverflow") && !text.contains("DivisionByZero"), "repay failed on arithmetic: {text}");
+                *self = before;
+                false
+            }
+        }
+    }
+
+    /// The borrow leg of [`Op::JitBorrow`] on its own.
+    fn borrow_op(borrower: usize, asset: Option<Asset>, amount: u64) -> Op {
+        match asset {
+            Some(asset) => Op::Borrow { user: borrower, asset, amount },
+            None => Op::BorrowLiquidity { user: borrower, liquidity: amount },
+        }
+    }
+
+    /// Mint by `lp`, borrow by `borrower`, burn of the minted shares by `lp`, all at one
+    /// instant and all-or-nothing like one transaction. When the pool's depth is not below
+    /// its snapshot (so the snapshot is what risk counts), an accepted JIT borrow must also
+    /// pass without the JIT liquidity.
+    fn jit_borrow(&mut self, lp: usize, borrower: usize, x: u64, y: u64, asset: Option<Asset>, amount: u64) -> bool {
+        if lp == borrower {
+            return false;
+        }
+        let without_jit = self.clone();
+        let mut trial = self.clone();
+        let shares_before = trial.balances[lp][TokenKind::DepositL as usize];
+        if !trial.step(&Op::Mint { user: lp, x, y }) {
+            return false;
+        }
+        let minted = trial.balances[lp][TokenKind::DepositL as usize] - shares_before;
+        if !trial.step(&Self::borrow_op(borrower, asset, amount)) {
+            return false;
+        }
+        let burn_minted = |m: &mut Model| {
+            let mut pair = m.pair;
+            let burn = m.run(&mut pair, lp, |pool, balances| {
+                let deposit_l_before = pool.deposit_l_assets()?;
+                let out = actions::burn_liquidity(pool, balances, minted)?;
+                Ok((Action::Burn { deposit_l_after: Assets(deposit_l_before.0 - out.liquidity.0) }, out.flows))
+            });
+            burn.map(|flows| {
+                m.pair = pair;
+                m.apply_flows(flows);
+            })
+        };
+        if burn_minted(&mut trial).is_none() {
+            return false;
+        }
+        let snapshot = self.pair.depth();
+        let now_depth = dlex::state::Depth::of(&self.pair.pool());
+        let snapshot_binds = now_depth.active_liquidity >= snapshot.active_liquidity
+            && now_depth.reserve_x >= snapshot.reserve_x
+            && now_depth.reserve_y >= snapshot.reserve_y;
+        if snapshot_binds {
+            let mut plain = without_jit;
+            assert!(plain.step(&Self::borrow_op(borrower, asset, amount)), "JIT liquidity let through a borrow the pool alone refuses");
+        }
+        *self = trial;
+        true
     }
 
     /// A first mint by user 0 and 50 observation intervals, so borrowing is possible.
@@ -233,11 +339,11 @@ proptest! {
             model.step(op);
             model.check_invariants();
         }
-        // Everyone repays and exits: repay all debt (overpaying), burn all L, withdraw X and Y.
+        // Everyone repays and exits: repay all debt (offering everything), burn all L, withdraw X and Y.
         for user in 0..USERS {
-            model.step(&Op::RepayLiquidity { user, x: u64::MAX / 4, y: u64::MAX / 4 });
-            model.step(&Op::Repay { user, asset: Asset::X, amount: u64::MAX / 4 });
-            model.step(&Op::Repay { user, asset: Asset::Y, amount: u64::MAX / 4 });
+            model.step(&Op::RepayLiquidity { user, liquidity: u128::MAX, max_x: u64::MAX, max_y: u64::MAX });
+            model.step(&Op::Repay { user, asset: Asset::X, amount: u64::MAX });
+            model.step(&Op::Repay { user, asset: Asset::Y, amount: u64::MAX });
         }
         for user in 0..USERS {
             model.step(&Op::Burn { user, per_mille: 1000 });

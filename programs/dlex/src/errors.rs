@@ -123,6 +123,18 @@ pub enum DlexError {
     TickOutOfRange,
     #[msg("Slippage add-on is undefined: debt reaches the pool's liquidity")]
     MaxSlippage,
+
+    // --- administration (codes appended so earlier codes never change) ----------------------
+    #[msg("New risk is paused on this pair: borrowing, and withdrawing or burning from an indebted position, are refused; repay, deposit, mint, swap and liquidate still work")]
+    NewRiskPaused,
+    #[msg("Only the admin may do this")]
+    NotAdmin,
+    #[msg("Only the proposed admin may accept the admin role, and only while a proposal is pending")]
+    NotPendingAdmin,
+    #[msg("Only the program's upgrade authority may initialize the config")]
+    NotUpgradeAuthority,
+    #[msg("Not this program's ProgramData account (upgradeable loader)")]
+    InvalidProgramData,
 }
 
 impl From<MathError> for DlexError {

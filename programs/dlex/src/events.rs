@@ -20,6 +20,9 @@ pub struct PairCreated {
     pub token_program_y: Pubkey,
     pub mid_term_interval: u32,
     pub long_term_interval: u32,
+    /// The mint has a freeze authority: its issuer can freeze the vault and halt the pair.
+    pub freezable_x: bool,
+    pub freezable_y: bool,
 }
 
 #[event]
@@ -119,13 +122,9 @@ pub struct Repaid {
     pub pair: Pubkey,
     pub owner: Pubkey,
     pub asset: Asset,
-    /// Tokens paid.
+    /// Tokens pulled, equal to the debt extinguished: never more than was owed.
     pub amount: u64,
-    /// Debt extinguished.
-    pub repaid: u128,
     pub shares: u128,
-    /// Paid beyond the whole debt; kept as protocol fees, not refunded (spec §4.8).
-    pub overpaid: u128,
 }
 
 /// Protocol-fee deposit shares moved into the fee recipient's position.
@@ -158,9 +157,66 @@ pub struct LiquidityBorrowed {
 pub struct LiquidityRepaid {
     pub pair: Pubkey,
     pub owner: Pubkey,
+    /// X and Y pulled (proportional to the reserves, rounded against the payer).
     pub amount_x: u64,
     pub amount_y: u64,
-    /// L debt extinguished.
+    /// L debt extinguished: the L asked for, or the whole debt if less.
     pub repaid: u128,
     pub shares: u128,
+}
+
+/// A closing position's dust: deposit shares that redeemed to zero tokens, forfeited to the
+/// other holders of their class (their assets stay in the pool).
+#[event]
+pub struct DustForfeited {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    pub shares_l: u128,
+    pub shares_x: u128,
+    pub shares_y: u128,
+}
+
+/// The admin redirected protocol fees (`set_fee_recipient`).
+#[event]
+pub struct FeeRecipientSet {
+    pub admin: Pubkey,
+    pub old_fee_recipient: Pubkey,
+    pub new_fee_recipient: Pubkey,
+}
+
+/// The admin set the TWAP intervals of pairs created from now on (`set_pair_defaults`).
+#[event]
+pub struct PairDefaultsSet {
+    pub admin: Pubkey,
+    pub mid_term_interval: u32,
+    pub long_term_interval: u32,
+}
+
+/// The admin proposed a successor (`propose_admin`); it replaces any earlier proposal.
+#[event]
+pub struct AdminProposed {
+    pub admin: Pubkey,
+    pub pending_admin: Pubkey,
+}
+
+/// The proposed admin accepted the role (`accept_admin`).
+#[event]
+pub struct AdminAccepted {
+    pub old_admin: Pubkey,
+    pub new_admin: Pubkey,
+}
+
+/// The admin paused or resumed new risk on every pair (`set_new_risk_paused`).
+#[event]
+pub struct NewRiskPausedSet {
+    pub admin: Pubkey,
+    pub paused: bool,
+}
+
+/// The admin paused or resumed new risk on one pair (`set_pair_new_risk_paused`).
+#[event]
+pub struct PairNewRiskPausedSet {
+    pub admin: Pubkey,
+    pub pair: Pubkey,
+    pub paused: bool,
 }

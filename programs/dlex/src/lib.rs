@@ -31,20 +31,56 @@ declare_id!("DLexQ4MZXhrJ1qxkB6Jd7oWQ7ujpXmAvt6MPNVRTqSBw");
 pub mod dlex {
     use super::*;
 
-    /// Creates the protocol Config (once, at deployment). The signer becomes the admin.
+    /// Creates the protocol Config (once, at deployment). Only the program's upgrade authority
+    /// may call it (pass the program's ProgramData account); it becomes the admin.
     pub fn init_config(
         ctx: Context<InitConfig>,
         fee_recipient: Pubkey,
         default_mid_term_interval: u32,
         default_long_term_interval: u32,
     ) -> Result<()> {
-        instructions::init_config::handler(ctx, fee_recipient, default_mid_term_interval, default_long_term_interval)
+        instructions::admin::init_config::handler(ctx, fee_recipient, default_mid_term_interval, default_long_term_interval)
     }
 
-    /// Creates the pair of two mints (canonical order: mint_x < mint_y) and its vaults, with
-    /// its own TWAP intervals in seconds (mid-term ≥ 8, long-term ≥ 14 × mid-term).
-    pub fn create_pair(ctx: Context<CreatePair>, mid_term_interval: u32, long_term_interval: u32) -> Result<()> {
-        instructions::create_pair::handler(ctx, mid_term_interval, long_term_interval)
+    /// Creates the pair of two mints (canonical order: mint_x < mint_y) and its vaults.
+    /// Anyone may; the pair gets the Config's default TWAP intervals (`set_pair_defaults`).
+    pub fn create_pair(ctx: Context<CreatePair>) -> Result<()> {
+        instructions::create_pair::handler(ctx)
+    }
+
+    /// Admin: protocol fees not yet collected, and all future ones, go to `new_fee_recipient`.
+    pub fn set_fee_recipient(ctx: Context<ConfigAdmin>, new_fee_recipient: Pubkey) -> Result<()> {
+        instructions::admin::set_fee_recipient::handler(ctx, new_fee_recipient)
+    }
+
+    /// Admin: the TWAP intervals, in seconds, of pairs created from now on (mid-term 8..=86400,
+    /// long-term ≥ 14 × mid-term and ≤ 60 days). Existing pairs keep theirs.
+    pub fn set_pair_defaults(ctx: Context<ConfigAdmin>, mid_term_interval: u32, long_term_interval: u32) -> Result<()> {
+        instructions::admin::set_pair_defaults::handler(ctx, mid_term_interval, long_term_interval)
+    }
+
+    /// Admin: proposes `new_admin` as the next admin (replacing any earlier proposal); the
+    /// role moves only when `new_admin` signs `accept_admin`.
+    pub fn propose_admin(ctx: Context<ConfigAdmin>, new_admin: Pubkey) -> Result<()> {
+        instructions::admin::propose_admin::handler(ctx, new_admin)
+    }
+
+    /// Signed by the pending admin: takes over the admin role and clears the proposal.
+    pub fn accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
+        instructions::admin::accept_admin::handler(ctx)
+    }
+
+    /// Admin: pauses (or resumes) new risk on every pair: borrow, borrow_liquidity, and
+    /// withdraw or burn from a position with debt. Repay, deposit, mint, swap and liquidate
+    /// are never paused.
+    pub fn set_new_risk_paused(ctx: Context<ConfigAdmin>, paused: bool) -> Result<()> {
+        instructions::admin::set_new_risk_paused::handler(ctx, paused)
+    }
+
+    /// Admin: pauses (or resumes) new risk on one pair, as `set_new_risk_paused` does
+    /// globally.
+    pub fn set_pair_new_risk_paused(ctx: Context<PairAdmin>, paused: bool) -> Result<()> {
+        instructions::admin::set_pair_new_risk_paused::handler(ctx, paused)
     }
 
     /// Opens the caller's position in a pair.
@@ -94,8 +130,8 @@ pub mod dlex {
         instructions::borrow::handler(ctx, asset, amount)
     }
 
-    /// Repays X or Y debt with `amount` tokens; anything beyond the whole debt is kept as
-    /// protocol fees (reported in the `Repaid` event).
+    /// Repays X or Y debt with at most `amount` tokens; an amount that covers the whole debt
+    /// pulls only the debt (`u64::MAX` repays everything).
     pub fn repay(ctx: Context<PositionTokens>, asset: Asset, amount: u64) -> Result<()> {
         instructions::repay::handler(ctx, asset, amount)
     }
@@ -106,9 +142,10 @@ pub mod dlex {
         instructions::borrow_liquidity::handler(ctx, liquidity, min_amount_x, min_amount_y)
     }
 
-    /// Repays L debt with `amount_x` X and `amount_y` Y; all of it joins the reserves.
-    pub fn repay_liquidity(ctx: Context<PositionTokens>, amount_x: u64, amount_y: u64) -> Result<()> {
-        instructions::repay_liquidity::handler(ctx, amount_x, amount_y)
+    /// Repays `liquidity` L of debt (at most the whole debt; `u128::MAX` repays everything)
+    /// with the proportional X and Y, refusing more than `max_amount_x` / `max_amount_y`.
+    pub fn repay_liquidity(ctx: Context<PositionTokens>, liquidity: u128, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
+        instructions::repay_liquidity::handler(ctx, liquidity, max_amount_x, max_amount_y)
     }
 
     /// Read-only (simulate it): the position's health, price range, liquidation prices and

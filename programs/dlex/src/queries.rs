@@ -1,15 +1,17 @@
 //! Read-only answers about a position: its health (netted debt and collateral, LTV after the
-//! slippage add-on, the price range used, liquidation prices) and how much it could still
-//! borrow or withdraw. Computed from plain copies of the pair and position with the same
-//! pipeline the instructions run (`actions::apply_and_judge`), so the `position_health`
-//! instruction (run through simulation) and the SDK give the same numbers.
+//! slippage add-on, the price range used, liquidation prices), computed from plain copies of
+//! the pair and position with the same accrual and risk code the instructions run, so the
+//! `position_health` instruction (run through simulation) and the SDK give the same numbers.
+//! The report is closed-form: a fixed amount of work, well inside a simulation's compute
+//! limit. How much a position may still borrow or withdraw needs searches over the risk
+//! check; those run off-chain in the SDK (`dlex_sdk::health::position_limits`).
 
 use anchor_lang::prelude::*;
 
-use crate::actions::{self, Asset};
+use crate::actions;
 use crate::math;
-use crate::risk::{self, Action};
-use crate::state::{has_debt, Pair, Pool, TokenKind};
+use crate::risk;
+use crate::state::{has_debt, Pair, TokenKind};
 
 /// What `position_health` returns.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -36,37 +38,11 @@ pub struct PositionReport {
     /// Sqrt prices (Q72) at which the netted LTV reaches 85% (spec §10.4); 0 = none.
     pub liquidation_sqrt_price_net_x_q72: u128,
     pub liquidation_sqrt_price_net_y_q72: u128,
-    /// Largest amounts `borrow` / `borrow_liquidity` would accept now.
-    pub max_borrow_x: u64,
-    pub max_borrow_y: u64,
-    pub max_borrow_l: u128,
-    /// Largest DEPOSIT_X / DEPOSIT_Y shares `withdraw` would accept now.
-    pub max_withdraw_x_shares: u128,
-    pub max_withdraw_y_shares: u128,
-}
-
-/// Largest `n` in `0..=limit` with `passes(n)`, for a `passes` that holds up to some amount
-/// and fails beyond it (more debt or less collateral never makes a position healthier).
-/// At most 129 probes.
-fn largest_passing(limit: u128, passes: impl Fn(u128) -> bool) -> u128 {
-    if limit == 0 || passes(limit) {
-        return limit;
-    }
-    let (mut good, mut bad) = (0u128, limit);
-    while bad - good > 1 {
-        let mid = good + (bad - good) / 2;
-        if passes(mid) {
-            good = mid;
-        } else {
-            bad = mid;
-        }
-    }
-    good
 }
 
 /// The report for a position with `balances` and `fragile` shares, at unix time `now`
 /// (interest and the oracle accrued to `now` on a copy; nothing is written).
-pub fn position_report(pair: &Pair, balances: &[u128; 6], fragile: u128, now: u32) -> Result<PositionReport> {
+pub fn position_report(pair: &Pair, balances: &[u128; 6], now: u32) -> Result<PositionReport> {
     let mut pair = Box::new(*pair);
     let mut pool = pair.pool();
     actions::accrue(&mut pair, &mut pool, now)?;
@@ -79,18 +55,6 @@ pub fn position_report(pair: &Pair, balances: &[u128; 6], fragile: u128, now: u3
         solvent: true,
         ..PositionReport::default()
     };
-    // Whether a hypothetical leg passes, judged exactly as the instruction would judge it.
-    let judge = |leg: &dyn Fn(&mut Pool, &mut [u128; 6]) -> Result<Action>| {
-        actions::apply_and_judge(&pool, balances, fragile, |p, b| Ok((leg(p, b)?, ())), |after| actions::price_range_for_new_risk(&pair, after, now))
-            .is_ok()
-    };
-    let max_withdraw = |asset: Asset| {
-        largest_passing(balances[asset.deposit_kind() as usize], |shares| {
-            judge(&|p, b| actions::withdraw(p, b, asset, shares).map(|_| Action::Withdraw { asset }).map_err(Into::into))
-        })
-    };
-    report.max_withdraw_x_shares = max_withdraw(Asset::X);
-    report.max_withdraw_y_shares = max_withdraw(Asset::Y);
     let Some(range) = actions::price_range_for_new_risk(&pair, &pool, now)? else {
         return Ok(report);
     };
@@ -104,24 +68,13 @@ pub fn position_report(pair: &Pair, balances: &[u128; 6], fragile: u128, now: u3
     report.collateral_l = collateral_l;
     report.net_debt_x = net_debt_x;
     let own_liquidity = assets[TokenKind::DepositL as usize];
-    let slippage_liquidity = pool.active_liquidity().saturating_sub(own_liquidity);
+    let slippage_liquidity = pair.depth().floor(&pool).active_liquidity.saturating_sub(own_liquidity);
     report.debt_with_slippage_l = math::increase_for_slippage(debt_l, slippage_liquidity).unwrap_or(u128::MAX);
     report.ltv_bips = match (debt_l, collateral_l) {
         (0, _) => 0,
         (_, 0) => u64::MAX,
         (_, collateral) => u64::try_from(report.debt_with_slippage_l.saturating_mul(10_000) / collateral).unwrap_or(u64::MAX),
     };
-    report.solvent = !has_debt(&assets) || risk::check_solvency(&pool, balances, &range).is_ok();
-
-    let borrowable = |reserve: u128, missing: u128| reserve.saturating_sub(missing).min(u128::from(u64::MAX));
-    report.max_borrow_x = largest_passing(borrowable(pool.reserve_x.0, pool.missing_x()), |amount| {
-        judge(&|p, b| actions::borrow(p, b, Asset::X, amount as u64).map(|_| Action::Borrow { asset: Asset::X }).map_err(Into::into))
-    }) as u64;
-    report.max_borrow_y = largest_passing(borrowable(pool.reserve_y.0, pool.missing_y()), |amount| {
-        judge(&|p, b| actions::borrow(p, b, Asset::Y, amount as u64).map(|_| Action::Borrow { asset: Asset::Y }).map_err(Into::into))
-    }) as u64;
-    report.max_borrow_l = largest_passing(pool.active_liquidity(), |liquidity| {
-        judge(&|p, b| actions::borrow_liquidity(p, b, liquidity).map(|o| Action::BorrowLiquidity { debt: o.debt }).map_err(Into::into))
-    });
+    report.solvent = !has_debt(&assets) || risk::check_solvency(&pool, &pair.depth(), balances, &range).is_ok();
     Ok(report)
 }

@@ -18,6 +18,7 @@ type DemoResult<T> = Result<T, String>;
 
 const DECIMALS: u8 = 6;
 const UNIT: u64 = 1_000_000;
+/// The Config's default TWAP intervals, which every pair created afterwards gets.
 const MID_TERM_INTERVAL: u32 = 8;
 const LONG_TERM_INTERVAL: u32 = 8 * 14;
 
@@ -70,12 +71,12 @@ pub async fn run() -> DemoResult<()> {
     // One SPL Token mint and one Token-2022 mint: dlex accepts both in one pair.
     let mint_a = bank.create_mint(TOKEN_PROGRAM, DECIMALS, None).await.map_err(|e| format!("mint: {e}"))?;
     let mint_b = bank.create_mint(TOKEN_2022_PROGRAM, DECIMALS, None).await.map_err(|e| format!("mint: {e}"))?;
-    let (create, keys) = ix::create_pair(admin, (mint_a, TOKEN_PROGRAM), (mint_b, TOKEN_2022_PROGRAM), MID_TERM_INTERVAL, LONG_TERM_INTERVAL);
+    let (create, keys) = ix::create_pair(admin, (mint_a, TOKEN_PROGRAM), (mint_b, TOKEN_2022_PROGRAM));
     bank.send(&[create], &[]).await.map_err(|e| format!("create_pair: {e}"))?;
     println!("pair      {}", keys.pair);
     println!("mint X    {} ({})", keys.mint_x, program_name(keys.token_program_x));
     println!("mint Y    {} ({})", keys.mint_y, program_name(keys.token_program_y));
-    println!("TWAP      mid-term every {MID_TERM_INTERVAL} s (51 slots), long-term every {LONG_TERM_INTERVAL} s (9 slots)\n");
+    println!("TWAP      mid-term every {MID_TERM_INTERVAL} s (51 slots), long-term every {LONG_TERM_INTERVAL} s (9 slots): the Config's defaults\n");
 
     let funds = 10_000_000 * UNIT;
     let mut accounts = Vec::new();
@@ -226,6 +227,10 @@ async fn health(bank: &mut Bank, keys: &PairKeys, owner: Pubkey) -> DemoResult<d
     Ok(dlex_sdk::health::fetch(bank, keys.pair, owner).await?.report)
 }
 
+async fn limits(bank: &mut Bank, keys: &PairKeys, owner: Pubkey) -> DemoResult<dlex_sdk::health::PositionLimits> {
+    Ok(dlex_sdk::health::fetch(bank, keys.pair, owner).await?.limits)
+}
+
 /// Three borrowers take 90% of what their collateral allows, then thirty days pass with a
 /// day of trading each, so interest and fees accrue; prints the realized rates.
 async fn lend_and_wait(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<()> {
@@ -234,13 +239,13 @@ async fn lend_and_wait(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -
     send(bank, "deposit", ix::deposit(keys, &grace.tokens, Asset::Y, 300_000 * UNIT, 0), &grace.keypair).await?;
     send(bank, "deposit", ix::deposit(keys, &heidi.tokens, Asset::X, 150_000 * UNIT, 0), &heidi.keypair).await?;
     send(bank, "deposit", ix::deposit(keys, &ivan.tokens, Asset::Y, 200_000 * UNIT, 0), &ivan.keypair).await?;
-    let grace_max = health(bank, keys, grace.keypair.pubkey()).await?.max_borrow_x;
+    let grace_max = limits(bank, keys, grace.keypair.pubkey()).await?.max_borrow_x;
     send(bank, "borrow", ix::borrow(keys, &grace.tokens, Asset::X, grace_max / 10 * 9), &grace.keypair).await?;
     println!("{:<19} deposits 300000 Y, may borrow up to {} X, borrows 90% of it", grace.name, fmt_tokens(grace_max.into()));
-    let heidi_max = health(bank, keys, heidi.keypair.pubkey()).await?.max_borrow_y;
+    let heidi_max = limits(bank, keys, heidi.keypair.pubkey()).await?.max_borrow_y;
     send(bank, "borrow", ix::borrow(keys, &heidi.tokens, Asset::Y, heidi_max / 10 * 9), &heidi.keypair).await?;
     println!("{:<19} deposits 150000 X, may borrow up to {} Y, borrows 90% of it", heidi.name, fmt_tokens(heidi_max.into()));
-    let ivan_max = health(bank, keys, ivan.keypair.pubkey()).await?.max_borrow_l;
+    let ivan_max = limits(bank, keys, ivan.keypair.pubkey()).await?.max_borrow_l;
     send(bank, "borrow_liquidity", ix::borrow_liquidity(keys, &ivan.tokens, ivan_max / 10 * 9, 0, 0), &ivan.keypair).await?;
     println!("{:<19} deposits 200000 Y, may borrow up to {} L, borrows 90% of it (receives X and Y)", ivan.name, ivan_max);
 

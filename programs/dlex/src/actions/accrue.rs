@@ -26,6 +26,7 @@ pub fn start_oracle(pair: &mut Pair, pool: &Pool, now: u32) -> Result<(), DlexEr
     pair.observations.initialize(pair.mid_term_interval, pair.long_term_interval, tick, now)?;
     pair.last_update_timestamp = now;
     pair.last_lending_timestamp = now;
+    pair.record_depth(pool);
     Ok(())
 }
 
@@ -64,9 +65,12 @@ fn record_observation(pair: &mut Pair, pool: &mut Pool, now: u32) -> Result<(), 
         now,
     )?;
     if let Some(tick) = observed {
-        pair.last_update_timestamp = now;
         let reference_tick = observations.reference_tick(tick);
         let (reference_x, reference_y) = math::reserves_at_tick(pool.active_liquidity(), reference_tick)?;
+        pair.last_update_timestamp = now;
+        // The depth risk may count on for the interval that starts now (H-1): the pool as it
+        // stood before this instruction, which nobody can change retroactively.
+        pair.record_depth(pool);
         pool.reference_x = ReferenceReserve(reference_x);
         pool.reference_y = ReferenceReserve(reference_y);
     }

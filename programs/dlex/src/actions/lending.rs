@@ -115,40 +115,48 @@ pub fn borrow(pool: &mut Pool, balances: &mut [u128; 6], asset: Asset, amount: u
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RepayOutcome {
     pub flows: TokenFlows,
-    /// Debt assets extinguished.
+    /// Tokens pulled: the amount offered, or the whole debt if that is less.
+    pub amount: u64,
+    /// Debt assets extinguished (equal to the tokens pulled).
     pub repaid: Assets,
     /// Debt shares burned.
     pub shares: Shares,
-    /// Paid beyond the whole debt: kept as protocol fees, not refunded (spec §4.8).
-    pub overpaid: Assets,
 }
 
-/// Repays with `amount` of one asset (spec §4.8): burns `floor(amount·S/A)` debt shares; if
-/// that exceeds the position's debt, burns all of it at `ceil` assets and the rest of the
-/// payment is an overpayment that becomes protocol deposit shares. Never blocked by health.
+/// Repays with at most `amount` of one asset (spec §4.8, with Solana's exact pulls): burns
+/// `floor(amount·S/A)` debt shares. When that reaches the position's whole balance, which
+/// happens exactly when `amount ≥ ceil(balance·A/S)` (the debt), it burns every share and
+/// pulls only the debt: nothing beyond what is owed ever leaves the payer (security review
+/// L-2). Never blocked by health, never fails on arithmetic for any amount.
 pub fn repay(pool: &mut Pool, balances: &mut [u128; 6], asset: Asset, amount: u64) -> Result<RepayOutcome, DlexError> {
     if amount == 0 {
         return Err(DlexError::ZeroAmount);
     }
     let kind = asset.borrow_kind();
+    let (repaid, shares) = repaid_debt(pool, balances, kind, Assets(u128::from(amount)))?;
+    pool.remove_shares(kind, repaid, shares)?;
+    debit(balances, kind, shares.0)?;
+    let pulled = to_token_amount(repaid.0)?;
+    Ok(RepayOutcome { flows: asset.flows(pulled, 0), amount: pulled, repaid, shares })
+}
+
+/// The debt assets and shares that an offer of `offered` assets extinguishes for a position
+/// holding debt shares of `kind`: `floor(offered·S/A)` shares for `offered` assets, or, when
+/// that covers the whole balance, every share for `ceil(balance·A/S)` assets (the debt, which
+/// is then at most `offered` and at most `A`). Errors: `NothingToRepay`, `RepayTooSmall`.
+pub(crate) fn repaid_debt(pool: &Pool, balances: &[u128; 6], kind: TokenKind, offered: Assets) -> Result<(Assets, Shares), DlexError> {
     let held = balances[kind as usize];
     if held == 0 {
         return Err(DlexError::NothingToRepay);
     }
-    let paid = Assets(u128::from(amount));
-    let mut shares = pool.to_shares(kind, paid, Rounding::Down)?;
-    let mut repaid = paid;
-    if shares.0 > held {
-        shares = Shares(held);
-        repaid = pool.to_assets(kind, shares, Rounding::Up)?;
+    let debt = pool.to_assets(kind, Shares(held), Rounding::Up)?;
+    if offered >= debt {
+        return Ok((debt, Shares(held)));
     }
+    // offered < debt ≤ A here, so floor(offered·S/A) < held and the product fits.
+    let shares = pool.to_shares(kind, offered, Rounding::Down)?;
     if shares.0 == 0 {
         return Err(DlexError::RepayTooSmall);
     }
-    let overpaid = Assets(paid.0.checked_sub(repaid.0).ok_or(DlexError::MathOverflow)?);
-    // ceil(sh·A/S) ≤ A, so the debt total always covers what is repaid.
-    pool.remove_shares(kind, repaid, shares)?;
-    debit(balances, kind, shares.0)?;
-    pool.mint_protocol_fee(asset.deposit_kind(), overpaid.0)?;
-    Ok(RepayOutcome { flows: asset.flows(amount, 0), repaid, shares, overpaid })
+    Ok((offered, shares))
 }

@@ -181,39 +181,36 @@ pub fn borrow_liquidity(pool: &mut Pool, balances: &mut [u128; 6], liquidity: u1
 /// Result of [`repay_liquidity`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RepayLiquidityOutcome {
+    /// X and Y pulled: `ceil(repaid·r/s)` of each side.
     pub flows: TokenFlows,
-    /// L debt extinguished.
+    /// L debt extinguished: the L asked for, or the whole debt if that is less.
     pub repaid: Assets,
     pub shares: Shares,
 }
 
-/// Repays L debt with `amount_x` X and `amount_y` Y (spec §4.9): the L credited is
-/// `min(ceil(x·s/rX), ceil(y·s/rY))` with `s = sqrtCeil(rX·rY)` on the raw reserves; shares
-/// burned `floor`, capped at the position's debt (then the L is `ceil`). Everything sent joins
-/// the reserves, so an unbalanced or excess payment accrues to the LPs, as in the reference.
-pub fn repay_liquidity(pool: &mut Pool, balances: &mut [u128; 6], amount_x: u64, amount_y: u64) -> Result<RepayLiquidityOutcome, DlexError> {
-    if amount_x == 0 || amount_y == 0 {
+/// Repays `liquidity` L of debt, at most the whole debt (security review L-1, L-2): burns
+/// `floor(L·S/A)` BORROW_L shares, or every share for the `ceil` debt when `L` covers it.
+/// The payer sends the proportional amounts `ceil(repaid·rX/s)` X and `ceil(repaid·rY/s)` Y
+/// with `s = sqrtCeil(rX·rY)` (raw reserves), so the spec §4.9 credit
+/// `min(ceil(x·s/rX), ceil(y·s/rY))` covers the L repaid; rounding is against the payer, as
+/// `mint` does. A swap landing first changes only the amounts, which the caller bounds with
+/// `max_x` / `max_y` (`SlippageAmountIn`). Everything pulled joins the reserves.
+pub fn repay_liquidity(pool: &mut Pool, balances: &mut [u128; 6], liquidity: u128, max_x: u64, max_y: u64) -> Result<RepayLiquidityOutcome, DlexError> {
+    if liquidity == 0 {
         return Err(DlexError::ZeroAmount);
     }
-    let held = balances[TokenKind::BorrowL as usize];
-    if held == 0 {
-        return Err(DlexError::NothingToRepay);
-    }
+    let (repaid, shares) = super::lending::repaid_debt(pool, balances, TokenKind::BorrowL, Assets(liquidity))?;
     let (reserve_x, reserve_y) = (pool.reserve_x.0, pool.reserve_y.0);
-    let (x, y) = (u128::from(amount_x), u128::from(amount_y));
-    let mut repaid = Assets(math::repay_liquidity_amount(x, y, reserve_x, reserve_y)?);
-    let mut shares = pool.to_shares(TokenKind::BorrowL, repaid, Rounding::Down)?;
-    if shares.0 == 0 {
-        return Err(DlexError::RepayTooSmall);
+    if reserve_x == 0 || reserve_y == 0 {
+        return Err(DlexError::PairNotInitialized);
     }
-    if shares.0 > held {
-        shares = Shares(held);
-        repaid = pool.to_assets(TokenKind::BorrowL, shares, Rounding::Up)?;
+    let (x, y) = math::repay_liquidity_token_amounts(repaid.0, reserve_x, reserve_y)?;
+    let (amount_x, amount_y) = (to_token_amount(x)?, to_token_amount(y)?);
+    if amount_x > max_x || amount_y > max_y {
+        return Err(DlexError::SlippageAmountIn);
     }
-    // ceil(sh·A/S) ≤ A for sh ≤ S; min() only guards the uncapped path's rounding.
-    let removed = Assets(repaid.0.min(pool.assets[TokenKind::BorrowL as usize]));
-    pool.remove_shares(TokenKind::BorrowL, removed, shares)?;
+    pool.remove_shares(TokenKind::BorrowL, repaid, shares)?;
     debit(balances, TokenKind::BorrowL, shares.0)?;
     pool.update_reserves_and_reference(Reserve(add(reserve_x, x)?), Reserve(add(reserve_y, y)?))?;
-    Ok(RepayLiquidityOutcome { flows: TokenFlows { x_in: amount_x, y_in: amount_y, ..Default::default() }, repaid: removed, shares })
+    Ok(RepayLiquidityOutcome { flows: TokenFlows { x_in: amount_x, y_in: amount_y, ..Default::default() }, repaid, shares })
 }

@@ -6,12 +6,14 @@
 //! §4) apply several legs and check once.
 
 pub mod accrue;
+pub mod bookkeeping;
 pub mod lending;
 pub mod liquidity;
 pub mod pipeline;
 pub mod swap;
 
 pub use accrue::*;
+pub use bookkeeping::*;
 pub use lending::*;
 pub use liquidity::*;
 pub use pipeline::*;

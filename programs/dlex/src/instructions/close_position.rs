@@ -1,9 +1,13 @@
-//! `close_position`: close an empty Position and return its rent to the owner.
+//! `close_position`: close a Position that owes nothing and holds at most dust, and return its
+//! rent to the owner.
 
 use anchor_lang::prelude::*;
 
+use super::common::now_u32;
+use crate::actions;
 use crate::errors::DlexError;
-use crate::events::PositionClosed;
+use crate::events::{DustForfeited, PositionClosed};
+use crate::risk::Action;
 use crate::state::{Pair, Position};
 
 #[event_cpi]
@@ -11,18 +15,48 @@ use crate::state::{Pair, Position};
 pub struct ClosePosition<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
+    /// Written only when dust is forfeited.
+    #[account(mut)]
     pub pair: AccountLoader<'info, Pair>,
     #[account(
         mut,
         close = owner,
         constraint = position.load()?.owner == owner.key() @ DlexError::PositionOwnerMismatch,
         constraint = position.load()?.pair == pair.key() @ DlexError::PositionPairMismatch,
-        constraint = position.load()?.is_empty() @ DlexError::PositionNotEmpty,
     )]
     pub position: AccountLoader<'info, Position>,
 }
 
+/// 1. An empty position closes at once.
+/// 2. Otherwise run the dust leg through the pipeline (accrue first, so dust is judged at
+///    today's share prices): refuses a position with debt or with a deposit that still
+///    redeems to a token (`PositionNotEmpty`), else forfeits the dust shares to the pool and
+///    emits `DustForfeited`.
+/// 3. Anchor closes the account to the owner; emit `PositionClosed`.
 pub fn handler(ctx: Context<ClosePosition>) -> Result<()> {
+    let is_empty = ctx.accounts.position.load()?.is_empty();
+    if !is_empty {
+        let now = now_u32()?;
+        let forfeited = {
+            let mut pair = ctx.accounts.pair.load_mut()?;
+            let mut position = ctx.accounts.position.load_mut()?;
+            let mut balances = position.balances();
+            let mut fragile = position.fragile_shares.get();
+            let (forfeited, _) = actions::run_leg(&mut pair, &mut balances, &mut fragile, now, false, |pool, balances| {
+                Ok((Action::ForfeitDust, actions::forfeit_dust(pool, balances)?))
+            })?;
+            position.set_balances(&balances);
+            position.fragile_shares.set(fragile);
+            forfeited
+        };
+        emit_cpi!(DustForfeited {
+            pair: ctx.accounts.pair.key(),
+            owner: ctx.accounts.owner.key(),
+            shares_l: forfeited[0],
+            shares_x: forfeited[1],
+            shares_y: forfeited[2],
+        });
+    }
     emit_cpi!(PositionClosed {
         pair: ctx.accounts.pair.key(),
         owner: ctx.accounts.owner.key(),

@@ -9,7 +9,8 @@ use anchor_lang::prelude::*;
 use crate::constants::CONFIG_SEED;
 use crate::errors::DlexError;
 use crate::events::ProtocolFeesCollected;
-use crate::state::{Config, Pair, Position, TokenKind};
+use crate::actions;
+use crate::state::{Config, Pair, Position};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -28,29 +29,31 @@ pub struct CollectProtocolFees<'info> {
     pub position: AccountLoader<'info, Position>,
 }
 
-/// 1. Take the pair's pending protocol shares (L, X, Y) and zero them.
-/// 2. Credit them to the fee recipient's position; totals do not change (the shares already
-///    count in them). Emit `ProtocolFeesCollected`.
+/// 1. Credit the pair's pending protocol shares (L, X, Y) to the fee recipient's position and
+///    zero them, except a deposit of an asset the position borrows: that stays pending (the
+///    same-asset rule of spec §9.5), collectable once the debt is repaid.
+/// 2. Re-derive the position's fragile liquidity (spec §4.12: L shares of a position that
+///    borrows X or Y), so the pair's total stays exact. Totals do not change: the shares
+///    already count in them. Emit `ProtocolFeesCollected` with what was collected.
 pub fn handler(ctx: Context<CollectProtocolFees>) -> Result<()> {
-    let (shares_l, shares_x, shares_y) = {
+    let collected = {
         let mut pair = ctx.accounts.pair.load_mut()?;
         let mut position = ctx.accounts.position.load_mut()?;
-        let pending = [pair.protocol_fee_shares[0].get(), pair.protocol_fee_shares[1].get(), pair.protocol_fee_shares[2].get()];
-        for (kind, shares) in [TokenKind::DepositL, TokenKind::DepositX, TokenKind::DepositY].into_iter().zip(pending) {
-            let slot = &mut position.shares[kind as usize];
-            slot.set(slot.get().checked_add(shares).ok_or(DlexError::MathOverflow)?);
-        }
-        for slot in pair.protocol_fee_shares.iter_mut() {
-            slot.set(0);
-        }
-        (pending[0], pending[1], pending[2])
+        let mut pool = pair.pool();
+        let mut balances = position.balances();
+        let mut fragile = position.fragile_shares.get();
+        let collected = actions::collect_protocol_fee_shares(&mut pool, &mut balances, &mut fragile)?;
+        pair.store_pool(&pool);
+        position.set_balances(&balances);
+        position.fragile_shares.set(fragile);
+        collected
     };
     emit_cpi!(ProtocolFeesCollected {
         pair: ctx.accounts.pair.key(),
         fee_recipient: ctx.accounts.fee_recipient.key(),
-        shares_l,
-        shares_x,
-        shares_y,
+        shares_l: collected[0],
+        shares_x: collected[1],
+        shares_y: collected[2],
     });
     Ok(())
 }

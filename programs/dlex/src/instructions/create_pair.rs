@@ -1,4 +1,6 @@
-//! `create_pair`: permissionless creation of an X/Y pair with its two vaults.
+//! `create_pair`: permissionless creation of an X/Y pair with its two vaults. The TWAP
+//! intervals come from the Config (security review M-1: the first caller must not be able to
+//! fix a pair's intervals forever, since a mint pair has only one pair).
 
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::spl_token_2022::extension::default_account_state::DefaultAccountState;
@@ -7,11 +9,11 @@ use anchor_spl::token_2022::spl_token_2022::state::{AccountState, Mint as Token2
 use anchor_spl::token_interface::{Mint, TokenInterface};
 
 use super::create_accounts::{create_vault, create_zero_copy_account, fill_zero_copy_account};
-use super::init_config::validate_intervals;
+use super::admin::init_config::validate_intervals;
 use crate::constants::{CONFIG_SEED, PAIR_SEED, PAIR_STATUS_ACTIVE, VAULT_SEED};
 use crate::errors::DlexError;
 use crate::events::PairCreated;
-use crate::state::{Config, Pair, PAIR_SIZE};
+use crate::state::{Config, Pair, FREEZABLE_X, FREEZABLE_Y, PAIR_SIZE};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -81,11 +83,14 @@ pub fn mint_is_supported(mint: &AccountInfo) -> bool {
 }
 
 /// 1. Accounts: canonical mint order, supported mints, PDA addresses (constraints above).
-/// 2. Validate the pair's TWAP intervals (design §6).
+/// 2. Take the TWAP intervals from the Config's defaults (set by the admin, M-1) and validate
+///    them again (design §6).
 /// 3. Create the pair account and both vaults (owned by the pair PDA), robust to prefunding.
-/// 4. Store the mints, vaults, token programs and decimals; the pair is empty until its first
-///    `mint`, which also starts the TWAP buffers. Emit `PairCreated`.
-pub fn handler(ctx: Context<CreatePair>, mid_term_interval: u32, long_term_interval: u32) -> Result<()> {
+/// 4. Store the mints, vaults, token programs, decimals and which mints can be frozen; the
+///    pair is empty until its first `mint`, which also starts the TWAP buffers. Emit
+///    `PairCreated`.
+pub fn handler(ctx: Context<CreatePair>) -> Result<()> {
+    let (mid_term_interval, long_term_interval) = (ctx.accounts.config.default_mid_term_interval, ctx.accounts.config.default_long_term_interval);
     validate_intervals(mid_term_interval, long_term_interval)?;
     let accounts = &ctx.accounts;
     let (mint_x, mint_y) = (accounts.mint_x.key(), accounts.mint_y.key());
@@ -114,6 +119,10 @@ pub fn handler(ctx: Context<CreatePair>, mid_term_interval: u32, long_term_inter
         &[VAULT_SEED, pair_key.as_ref(), mint_y.as_ref(), &[bumps.vault_y]],
     )?;
     let created_at = Clock::get()?.unix_timestamp;
+    // Mints with a freeze authority (USDC and most fiat-backed stablecoins) are accepted; the
+    // pair records them so clients can show the trust assumption (README, security).
+    let (freezable_x, freezable_y) = (accounts.mint_x.freeze_authority.is_some(), accounts.mint_y.freeze_authority.is_some());
+    let freezable_mints = if freezable_x { FREEZABLE_X } else { 0 } | if freezable_y { FREEZABLE_Y } else { 0 };
     fill_zero_copy_account::<Pair>(&pair_info, |pair| {
         pair.mint_x = mint_x;
         pair.mint_y = mint_y;
@@ -127,6 +136,7 @@ pub fn handler(ctx: Context<CreatePair>, mid_term_interval: u32, long_term_inter
         pair.vault_x_bump = bumps.vault_x;
         pair.vault_y_bump = bumps.vault_y;
         pair.status = PAIR_STATUS_ACTIVE;
+        pair.freezable_mints = freezable_mints;
         pair.created_at = created_at;
         crate::actions::configure_oracle(pair, mid_term_interval, long_term_interval)?;
         Ok(())
@@ -139,6 +149,8 @@ pub fn handler(ctx: Context<CreatePair>, mid_term_interval: u32, long_term_inter
         token_program_y: accounts.token_program_y.key(),
         mid_term_interval,
         long_term_interval,
+        freezable_x,
+        freezable_y,
     });
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! transfer, write back and emit.
 #![allow(ambiguous_glob_reexports)]
 
+pub mod admin;
 pub mod borrow;
 pub mod borrow_liquidity;
 pub mod burn;
@@ -12,7 +13,6 @@ pub mod common;
 pub mod create_accounts;
 pub mod create_pair;
 pub mod deposit;
-pub mod init_config;
 pub mod mint;
 pub mod open_position;
 pub mod repay;
@@ -26,10 +26,10 @@ pub mod withdraw;
 
 // The #[program] macro needs each accounts struct (and its generated client modules) at the
 // crate root; the handlers stay behind their module names.
+pub use admin::*;
 pub use close_position::*;
 pub use collect_protocol_fees::*;
 pub use create_pair::*;
-pub use init_config::*;
 pub use open_position::*;
 pub use pair_tokens::*;
 pub use position_health::*;

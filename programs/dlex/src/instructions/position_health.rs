@@ -16,16 +16,13 @@ pub struct PositionHealth<'info> {
 }
 
 /// Computes the report on copies, with interest and the oracle accrued to now; writes nothing.
-/// The max-borrow searches run the risk check up to ~130 times each, so simulate this with a
-/// raised compute limit on a real cluster.
+/// Closed-form (one accrual, one solvency check), so it fits a simulation's compute limit; the
+/// borrow and withdraw limits are searched off-chain by the SDK.
 pub fn handler(ctx: Context<PositionHealth>) -> Result<PositionReport> {
     let now = now_u32()?;
     let pair = Box::new(*ctx.accounts.pair.load()?);
-    let (balances, fragile) = {
-        let position = ctx.accounts.position.load()?;
-        (position.balances(), position.fragile_shares.get())
-    };
-    let report = queries::position_report(&pair, &balances, fragile, now)?;
+    let balances = ctx.accounts.position.load()?.balances();
+    let report = queries::position_report(&pair, &balances, now)?;
     mirror_return_data_off_chain(&report)?;
     Ok(report)
 }

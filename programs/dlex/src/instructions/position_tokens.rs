@@ -8,9 +8,10 @@ use anchor_lang::prelude::*;
 // Glob: the nested accounts struct brings Anchor-generated companions (bumps, client modules).
 use super::pair_tokens::*;
 use crate::actions;
+use crate::constants::CONFIG_SEED;
 use crate::errors::DlexError;
 use crate::risk::Action;
-use crate::state::{Pool, Position};
+use crate::state::{Config, Pool, Position};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -24,6 +25,9 @@ pub struct PositionTokens<'info> {
         constraint = position.load()?.pair == tokens.pair.key() @ DlexError::PositionPairMismatch,
     )]
     pub position: AccountLoader<'info, Position>,
+    /// Read for the global pause of new risk (`Config::new_risk_paused`).
+    #[account(seeds = [CONFIG_SEED], bump = config.bump)]
+    pub config: Box<Account<'info, Config>>,
 }
 
 impl<'info> PositionTokens<'info> {
@@ -35,7 +39,7 @@ impl<'info> PositionTokens<'info> {
         let mut position = self.position.load_mut()?;
         let mut balances = position.balances();
         let mut fragile = position.fragile_shares.get();
-        let result = actions::run_leg(&mut pair, &mut balances, &mut fragile, now, leg)?;
+        let result = actions::run_leg(&mut pair, &mut balances, &mut fragile, now, self.config.new_risk_paused, leg)?;
         position.set_balances(&balances);
         position.fragile_shares.set(fragile);
         Ok(result)

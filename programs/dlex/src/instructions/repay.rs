@@ -9,10 +9,10 @@ use crate::events::Repaid;
 use crate::risk::Action;
 
 /// 1. Apply the repay leg through the position pipeline: burns `floor(amount·S/A)` debt
-///    shares, capped at the position's debt; any payment beyond the whole debt is kept as
-///    protocol fees (spec §4.8) and reported in the event. Repaying is never blocked by the
-///    position's health.
-/// 2. Pull the amount, verify conservation, emit `Repaid`.
+///    shares; an amount that covers the whole debt burns every share and pulls only the debt
+///    (pass `u64::MAX` to repay everything). Repaying is never blocked by the position's
+///    health.
+/// 2. Pull what was repaid, verify conservation, emit `Repaid`.
 pub fn handler(mut ctx: Context<PositionTokens>, asset: Asset, amount: u64) -> Result<()> {
     let now = now_u32()?;
     let (outcome, _) = ctx.accounts.apply_position_leg(now, |pool, balances| {
@@ -24,10 +24,8 @@ pub fn handler(mut ctx: Context<PositionTokens>, asset: Asset, amount: u64) -> R
         pair: ctx.accounts.tokens.pair.key(),
         owner: ctx.accounts.owner.key(),
         asset,
-        amount,
-        repaid: outcome.repaid.0,
+        amount: outcome.amount,
         shares: outcome.shares.0,
-        overpaid: outcome.overpaid.0,
     });
     Ok(())
 }

@@ -8,22 +8,24 @@ use crate::actions;
 use crate::events::LiquidityRepaid;
 use crate::risk::Action;
 
-/// 1. Apply the L-repay leg through the position pipeline: credits
-///    `min(ceil(x·s/rX), ceil(y·s/rY))` L with `s = sqrtCeil(rX·rY)`, burns `floor` shares
-///    capped at the debt; everything sent joins the reserves. Never blocked by health.
+/// 1. Apply the L-repay leg through the position pipeline: repays `liquidity` L, at most the
+///    whole debt (pass `u128::MAX` to repay everything), for the proportional X and Y rounded
+///    against the payer; refuses amounts above `max_amount_x` / `max_amount_y`
+///    (`SlippageAmountIn`), so a swap landing first cannot take more of the payer's tokens.
+///    Never blocked by health.
 /// 2. Pull the tokens, verify conservation, emit `LiquidityRepaid`.
-pub fn handler(mut ctx: Context<PositionTokens>, amount_x: u64, amount_y: u64) -> Result<()> {
+pub fn handler(mut ctx: Context<PositionTokens>, liquidity: u128, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
     let now = now_u32()?;
     let (outcome, _) = ctx.accounts.apply_position_leg(now, |pool, balances| {
-        Ok((Action::RepayLiquidity, actions::repay_liquidity(pool, balances, amount_x, amount_y)?))
+        Ok((Action::RepayLiquidity, actions::repay_liquidity(pool, balances, liquidity, max_amount_x, max_amount_y)?))
     })?;
     let accounts = &mut ctx.accounts;
     accounts.tokens.settle(&accounts.owner, outcome.flows)?;
     emit_cpi!(LiquidityRepaid {
         pair: ctx.accounts.tokens.pair.key(),
         owner: ctx.accounts.owner.key(),
-        amount_x,
-        amount_y,
+        amount_x: outcome.flows.x_in,
+        amount_y: outcome.flows.y_in,
         repaid: outcome.repaid.0,
         shares: outcome.shares.0,
     });

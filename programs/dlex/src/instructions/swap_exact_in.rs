@@ -10,7 +10,7 @@ use crate::actions::{self, SwapAmount, SwapDirection, TokenFlows};
 use crate::errors::DlexError;
 use crate::events::Swapped;
 use crate::math;
-use crate::risk::{self, Action};
+use crate::risk::{self, Action, RiskContext};
 use crate::state::Pool;
 
 #[event_cpi]
@@ -49,7 +49,8 @@ pub fn execute_swap(mut ctx: Context<SwapTokens>, direction: SwapDirection, amou
             SwapAmount::ExactIn(_) => require!(amount_out >= limit, DlexError::SlippageAmountOut),
             SwapAmount::ExactOut(_) => require!(amount_in <= limit, DlexError::SlippageAmountIn),
         }
-        risk::check(&Action::Swap { direction, flows }, &before, &pool, &[0; 6], None)?;
+        // Swaps add no position risk: no range, depth or pause applies, only the K check.
+        risk::check(&Action::Swap { direction, flows }, &before, &pool, &[0; 6], &RiskContext::default())?;
         actions::record_price_extreme(&mut pair, &pool, now)?;
         pair.store_pool(&pool);
         (flows, pool, fee_rate(&before, direction, &flows))

@@ -6,7 +6,7 @@
 use ruint::aliases::U256;
 
 use super::full_math::{ceil_div_u256, mul_div_u256, to_u128, u256};
-use super::liquidity::reserves_at_tick;
+use super::tick_math::{sqrt_price_q72_at_tick, B_IN_Q72, Q72};
 use super::swap::{depletion_adjusted_active_liquidity, missing_assets};
 use super::{MathError, MAX_AMOUNT, WAD};
 
@@ -133,27 +133,55 @@ pub fn utilization_for_saturation(utilization_wad: u128, saturation_wad: u128) -
     adjusted.max(utilization_wad).min(MAX_UTILIZATION_PERCENT_IN_WAD)
 }
 
+/// Morpho `wTaylorCompounded(x, n)` on 256 bits, as the reference computes it:
+/// `x·n + floor((x·n)²/2e18) + floor(floor((x·n)²/2e18)·(x·n)/3e18)`. `None` only when a term
+/// or the sum exceeds 256 bits (the growth factor is then above ~2^195, i.e. astronomically
+/// beyond anything a uint112 total can absorb). `x·n` itself always fits (< 2^192).
+pub(crate) fn w_taylor_compounded_u256(rate_per_second_wad: u128, duration: u64) -> Option<U256> {
+    let first = u256(rate_per_second_wad) * U256::from(duration);
+    let second = mul_div_u256(first, first, u256(2 * WAD), false).ok()?;
+    let third = mul_div_u256(second, first, u256(3 * WAD), false).ok()?;
+    first.checked_add(second)?.checked_add(third)
+}
+
 /// Morpho `wTaylorCompounded(x, n)`: `e^(x·n) − 1` to third order, each term rounded down:
 /// `x·n + floor((x·n)²/2e18) + floor(floor((x·n)²/2e18)·(x·n)/3e18)`. Rounds down: favors
 /// borrowers by at most a few wei. Error: `Overflow` if a term exceeds 256 bits or the sum
-/// exceeds `u128`.
+/// exceeds `u128` (interest itself is computed from the 256-bit factor and never fails).
 pub fn w_taylor_compounded(rate_per_second_wad: u128, duration: u64) -> Result<u128, MathError> {
-    let first = u256(rate_per_second_wad) * U256::from(duration);
-    let second = mul_div_u256(first, first, u256(2 * WAD), false)?;
-    let third = mul_div_u256(second, first, u256(3 * WAD), false)?;
-    let sum = first
-        .checked_add(second)
-        .and_then(|s| s.checked_add(third))
-        .ok_or(MathError::Overflow)?;
-    to_u128(sum)
+    to_u128(w_taylor_compounded_u256(rate_per_second_wad, duration).ok_or(MathError::Overflow)?)
+}
+
+/// Uncapped interest `floor(wTaylor(rate, d)·borrowed/1e18)` on 256 bits. Where the product
+/// does not fit 256 bits it returns `U256::MAX`: the true value is then at least ~2^135 (a
+/// growth factor ≥ 2^195 times borrowed ≥ 1, over 1e18), far above any uint112 cap, so every
+/// caller's `min(·, cap)` is still exact. Rounds down.
+fn uncapped_interest(duration: u64, rate_per_second_wad: u128, borrowed: u128) -> U256 {
+    if borrowed == 0 {
+        return U256::ZERO;
+    }
+    w_taylor_compounded_u256(rate_per_second_wad, duration)
+        .and_then(|growth| growth.checked_mul(u256(borrowed)))
+        .map_or(U256::MAX, |product| product / u256(WAD))
+}
+
+/// The uint112 interest cap `(2^112−1) − max(deposited, reserve, borrowed)`, 0 when a total
+/// already reaches 2^112−1.
+fn interest_cap(reserve: u128, borrowed: u128, deposited: u128) -> u128 {
+    MAX_AMOUNT.saturating_sub(deposited.max(reserve).max(borrowed))
+}
+
+/// `min(interest, cap)` for a 256-bit interest; the result fits because `cap ≤ 2^112−1`.
+fn min_with_cap(interest: U256, cap: u128) -> u128 {
+    to_u128(interest.min(u256(cap))).unwrap_or(cap)
 }
 
 /// Interest for `duration` at a per-second rate (§7.4 `interest` / `computeInterestAssetsGivenRate`):
-/// `min(floor(wTaylor(rate, d)·borrowed/1e18), (2^112−1) − max(deposited, reserve, borrowed))`.
-/// Rounds down: favors borrowers by < 1 wei. The cap keeps every total within uint112. Cannot
-/// fail: a cap below zero (totals already above 2^112−1) gives 0, and a Taylor term beyond
-/// 128 bits (unreachable: it needs a rate or duration far outside any pool state; the reference
-/// would revert) is treated as "the cap".
+/// `min(floor(wTaylor(rate, d)·borrowed/1e18), (2^112−1) − max(deposited, reserve, borrowed))`,
+/// with the growth factor and the product on 256 bits as in the reference. Rounds down: favors
+/// borrowers by < 1 wei. The cap keeps every total within uint112. Cannot fail: a cap below
+/// zero (totals already above 2^112−1) gives 0, and a product beyond 256 bits (true interest
+/// astronomically above the cap) gives the cap.
 pub fn interest_for_duration_given_rate(
     duration: u64,
     rate_per_second_wad: u128,
@@ -161,20 +189,27 @@ pub fn interest_for_duration_given_rate(
     borrowed: u128,
     deposited: u128,
 ) -> u128 {
-    let cap = MAX_AMOUNT.saturating_sub(deposited.max(reserve).max(borrowed));
-    match w_taylor_compounded(rate_per_second_wad, duration) {
-        Ok(growth) => {
-            let raw = u256(growth) * u256(borrowed) / u256(WAD);
-            to_u128(raw).unwrap_or(u128::MAX).min(cap)
-        }
-        Err(_) => {
-            if borrowed == 0 {
-                0
-            } else {
-                cap
-            }
-        }
-    }
+    min_with_cap(
+        uncapped_interest(duration, rate_per_second_wad, borrowed),
+        interest_cap(reserve, borrowed, deposited),
+    )
+}
+
+/// L-borrow interest (§7.4 `I_L`, with the ×5 magnification applied BEFORE the uint112 cap,
+/// as review M-2 requires): `min(5·floor(wTaylor(rate(u), d)·BL/1e18), (2^112−1) − max(DL, 0, BL))`.
+/// Applying it after the cap (`5·min(raw, cap)`) could add up to 5× the headroom and push
+/// BORROW_L past 2^112−1 (review M-2). `deposited_l` may exceed `u128` only for non-uint112
+/// inputs; it is taken as 256-bit. Rounds down. Cannot fail.
+fn liquidity_interest_for_duration(
+    duration: u64,
+    utilization_wad: u128,
+    borrowed_l: u128,
+    deposited_l: U256,
+) -> u128 {
+    let raw = uncapped_interest(duration, interest_rate_per_second_wad(utilization_wad), borrowed_l);
+    let magnified = raw.saturating_mul(u256(LIQUIDITY_INTEREST_RATE_MAGNIFICATION));
+    let cap = interest_cap(0, borrowed_l, to_u128(deposited_l).unwrap_or(u128::MAX));
+    min_with_cap(magnified, cap)
 }
 
 /// Interest for `duration` at the rate of `utilization_wad` (§7.4 `interest(d, u, R, Bo, De)`),
@@ -218,7 +253,8 @@ pub struct InterestAccrualInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct InterestAccrualOutput {
     /// New totals `[DEPOSIT_L, DEPOSIT_X, DEPOSIT_Y, BORROW_L, BORROW_X, BORROW_Y]`.
-    /// `DEPOSIT_L` already counts the L protocol fee (it is inside BORROW_L). `DEPOSIT_X/Y`
+    /// `DEPOSIT_L` (active L + BORROW_L, saturated at 2^112−1) already counts the L protocol
+    /// fee (it is inside BORROW_L). `DEPOSIT_X/Y`
     /// do NOT yet include `protocol_fees[1]/[2]`: the caller mints the fee shares against these
     /// totals (`shares = ceil(fee·S/A)`) and then adds the fee, as the reference does.
     pub assets: [u128; 6],
@@ -230,23 +266,55 @@ pub struct InterestAccrualOutput {
     pub protocol_fees: [u128; 3],
 }
 
+/// `getReservesAtTick(L, t)` (§7.3) on 256 bits: `sMax = ceil(sMin·B_IN_Q72/2^72)`,
+/// `x = max(floor(L·sMin/2^72), 1)`, `y = max(floor(L·2^72/sMax), 1)`. Identical to
+/// `liquidity::reserves_at_tick` wherever that fits `u128`; at extreme ticks with a large L
+/// (x up to ~2^184) it does not, and accrual must not fail there. Every product fits 256 bits
+/// (`sMin < 2^128`, `L < 2^128`). Error: `TickOutOfRange`.
+fn reserves_at_tick_u256(liquidity: u128, tick: i32) -> Result<(U256, U256), MathError> {
+    let q72 = u256(Q72);
+    let s_min = u256(sqrt_price_q72_at_tick(tick)?);
+    let s_max = (s_min * u256(B_IN_Q72) + q72 - U256::from(1u8)) / q72;
+    let x = u256(liquidity) * s_min / q72;
+    let y = u256(liquidity) * q72 / s_max;
+    Ok((x.max(U256::from(1u8)), y.max(U256::from(1u8))))
+}
+
 /// `ceil(missing·activeL/avgReserve)`, 0 when nothing is missing; 256-bit.
-fn missing_in_l(missing: u128, active_l: u128, avg_reserve: u128) -> U256 {
+fn missing_in_l(missing: u128, active_l: u128, avg_reserve: U256) -> U256 {
     if missing == 0 {
         return U256::ZERO;
     }
     // avg_reserve >= 1 (getReservesAtTick floors at 1).
-    ceil_div_u256(u256(missing) * u256(active_l), u256(avg_reserve)).unwrap_or(U256::MAX)
+    ceil_div_u256(u256(missing) * u256(active_l), avg_reserve).unwrap_or(U256::MAX)
+}
+
+/// LP part of the net X (or Y) interest, `floor(net·avg/(D + avg))`, computed exactly as
+/// `net − ceil(net·D/(D + avg))` (the two are equal: `net·avg = net·(D + avg) − net·D`), so the
+/// product stays below 2^240 even when `avg` is far above uint112 (an extreme lending tick).
+/// Rounds down (the LP share); `D + avg ≥ 1` because `avg ≥ 1`. Cannot fail.
+fn lp_interest_share(net: u128, deposits: u128, avg_reserve: U256) -> u128 {
+    let denominator = u256(deposits) + avg_reserve;
+    let to_deposits = (u256(net) * u256(deposits) + denominator - U256::from(1u8)) / denominator;
+    // to_deposits <= net because deposits <= denominator.
+    net - to_u128(to_deposits).unwrap_or(net)
 }
 
 /// One interest accrual (`accrueInterestWithAssets`, §7.4), as a pure function:
 /// active L from the depletion-adjusted reserves; average reserves at the lending tick;
-/// utilizations (L mutated for saturation); interest per asset (L ×5) with the uint112 cap;
-/// protocol fee `ceil(I·10%)` taken out of each; the LP part of X/Y interest
-/// `floor(I·avg/(D + avg))` moves to the reserves; borrows grow by the gross interest.
+/// utilizations (L mutated for saturation); interest per asset with the uint112 cap (for L the
+/// ×5 is applied before the cap, M-2); protocol fee `ceil(I·10%)` taken out of each; the LP
+/// part of X/Y interest `floor(I·avg/(D + avg))` moves to the reserves; borrows grow by the
+/// gross interest.
 /// Rounding: interest and LP shares round down, fees round up (favor the protocol).
-/// Errors: `TickOutOfRange` for a bad lending tick, `Overflow` if a new total or reserve exceeds
-/// 2^112−1 (the reference's SafeCast reverts), `DivisionByZero` never (all divisors are ≥ 1).
+///
+/// Never fails on arithmetic, for any totals and reserves: every intermediate is 256-bit and
+/// the interest caps keep each new stored total and reserve within 2^112−1 whenever the input
+/// ones are (`new = old + I ≤ old + (2^112−1 − old)`; the X/Y deposits still fit once the caller
+/// adds `protocol_fees`, since `D + (I − lp) ≤ D + I`). Once a total reaches the cap, interest
+/// on it stops accruing (as in the reference). The derived DEPOSIT_L output (active L + BL)
+/// is reported saturated at 2^112−1; the caller re-derives it from the stored state anyway.
+/// Error: `TickOutOfRange` for a lending tick outside the tick-math range.
 pub fn accrue_interest(input: &InterestAccrualInput) -> Result<InterestAccrualOutput, MathError> {
     let a = input.assets;
     let (dx, dy, bl, bx, by) = (a[DEPOSIT_X], a[DEPOSIT_Y], a[BORROW_L], a[BORROW_X], a[BORROW_Y]);
@@ -256,21 +324,19 @@ pub fn accrue_interest(input: &InterestAccrualInput) -> Result<InterestAccrualOu
     let mx = missing_assets(dx, bx);
     let my = missing_assets(dy, by);
     let active_l = depletion_adjusted_active_liquidity(rx, ry, mx, my);
-    let dl = active_l.checked_add(bl).ok_or(MathError::Overflow)?;
-    let (avg_x, avg_y) = reserves_at_tick(active_l, input.lending_tick)?;
+    let dl = u256(active_l) + u256(bl);
+    let (avg_x, avg_y) = reserves_at_tick_u256(active_l, input.lending_tick)?;
 
     let miss_l = missing_in_l(mx, active_l, avg_x).max(missing_in_l(my, active_l, avg_y));
-    let u_l_raw = utilization_wad_u256(u256(bl).saturating_add(miss_l), u256(dl));
+    let u_l_raw = utilization_wad_u256(u256(bl).saturating_add(miss_l), dl);
     let u_l = utilization_for_saturation(
         to_u128(u_l_raw).unwrap_or(u128::MAX),
         input.sat_percentage_wad,
     );
-    let u_x = to_u128(utilization_wad_u256(u256(bx), u256(dx) + u256(avg_x))).unwrap_or(u128::MAX);
-    let u_y = to_u128(utilization_wad_u256(u256(by), u256(dy) + u256(avg_y))).unwrap_or(u128::MAX);
+    let u_x = to_u128(utilization_wad_u256(u256(bx), u256(dx) + avg_x)).unwrap_or(u128::MAX);
+    let u_y = to_u128(utilization_wad_u256(u256(by), u256(dy) + avg_y)).unwrap_or(u128::MAX);
 
-    let gross_l = interest_for_duration(d, u_l, 0, bl, dl)
-        .checked_mul(LIQUIDITY_INTEREST_RATE_MAGNIFICATION)
-        .ok_or(MathError::Overflow)?;
+    let gross_l = liquidity_interest_for_duration(d, u_l, bl, dl);
     let gross_x = interest_for_duration(d, u_x, rx, bx, dx);
     let gross_y = interest_for_duration(d, u_y, ry, by, dy);
 
@@ -281,31 +347,26 @@ pub fn accrue_interest(input: &InterestAccrualInput) -> Result<InterestAccrualOu
     let net_x = gross_x - fee_x;
     let net_y = gross_y - fee_y;
 
-    // Denominators are >= 1 because avg >= 1.
-    let lp_x = to_u128(u256(net_x) * u256(avg_x) / (u256(dx) + u256(avg_x)))?;
-    let lp_y = to_u128(u256(net_y) * u256(avg_y) / (u256(dy) + u256(avg_y)))?;
+    let lp_x = lp_interest_share(net_x, dx, avg_x);
+    let lp_y = lp_interest_share(net_y, dy, avg_y);
 
-    let cap = |v: Option<u128>| -> Result<u128, MathError> {
-        match v {
-            Some(x) if x <= MAX_AMOUNT => Ok(x),
-            _ => Err(MathError::Overflow),
-        }
-    };
-    // net - lp >= 0 because lp = floor(net·avg/(D+avg)) <= net.
-    let new_dx = cap(dx.checked_add(net_x - lp_x))?;
-    let new_dy = cap(dy.checked_add(net_y - lp_y))?;
-    let new_bl = cap(bl.checked_add(gross_l))?;
-    let new_bx = cap(bx.checked_add(gross_x))?;
-    let new_by = cap(by.checked_add(gross_y))?;
-    let new_rx = cap(rx.checked_add(lp_x))?;
-    let new_ry = cap(ry.checked_add(lp_y))?;
+    // None of these additions can saturate: each interest is at most
+    // (2^112−1) − max(total, reserve, borrowed) (0 for a total already above it), lp <= net
+    // <= gross, and DL >= BL. Saturating adds only make "cannot panic" evident.
+    let new_dx = dx.saturating_add(net_x - lp_x);
+    let new_dy = dy.saturating_add(net_y - lp_y);
+    let new_bl = bl.saturating_add(gross_l);
+    let new_bx = bx.saturating_add(gross_x);
+    let new_by = by.saturating_add(gross_y);
+    let new_rx = rx.saturating_add(lp_x);
+    let new_ry = ry.saturating_add(lp_y);
 
     // DEPOSIT_L is re-derived with the X/Y fees already counted as deposits.
     let new_mx = missing_assets(new_dx.saturating_add(fee_x), new_bx);
     let new_my = missing_assets(new_dy.saturating_add(fee_y), new_by);
     let new_dl = depletion_adjusted_active_liquidity(new_rx, new_ry, new_mx, new_my)
-        .checked_add(new_bl)
-        .ok_or(MathError::Overflow)?;
+        .saturating_add(new_bl)
+        .min(MAX_AMOUNT);
 
     Ok(InterestAccrualOutput {
         assets: [new_dl, new_dx, new_dy, new_bl, new_bx, new_by],
@@ -318,9 +379,22 @@ pub fn accrue_interest(input: &InterestAccrualInput) -> Result<InterestAccrualOu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::math::liquidity::reserves_at_tick;
+    use crate::math::tick_math::{MAX_TICK, MIN_TICK};
     use proptest::prelude::*;
 
     const E: u128 = WAD;
+
+    /// `cases` unless `PROPTEST_CASES` is set (so CI can run more and mutation runs fewer);
+    /// failures are not persisted into the source tree.
+    fn config(cases: u32) -> ProptestConfig {
+        let mut config = ProptestConfig::default();
+        if std::env::var_os("PROPTEST_CASES").is_none() {
+            config.cases = cases;
+        }
+        config.failure_persistence = None;
+        config
+    }
 
     #[test]
     fn d1_lending_fee() {
@@ -534,8 +608,197 @@ mod tests {
         assert_eq!(out.protocol_fees, [5129109720516274884, 1391069630874006720, 311916359399033600]);
     }
 
+    /// Amounts spread over all magnitudes up to 2^112−1, with the edges made likely.
+    fn extreme_amount() -> impl Strategy<Value = u128> {
+        prop_oneof![
+            Just(0u128),
+            Just(MAX_AMOUNT),
+            (MAX_AMOUNT - 1_000_000)..=MAX_AMOUNT,
+            0..=MAX_AMOUNT,
+            (0u32..=112, any::<u128>()).prop_map(|(bits, r)| if bits == 0 { 0 } else { r >> (128 - bits) }),
+        ]
+    }
+
+    /// Postconditions of one accrual on a state whose totals and reserves are uint112.
+    fn check_accrual_output(input: &InterestAccrualInput, out: &InterestAccrualOutput) -> Result<(), TestCaseError> {
+        let a = input.assets;
+        let [fee_l, fee_x, fee_y] = out.protocol_fees;
+        for v in out.assets.iter().chain([&out.reserve_x, &out.reserve_y]) {
+            prop_assert!(*v <= MAX_AMOUNT, "{:?}", out);
+        }
+        // Still uint112 once the caller credits the X/Y fee deposits.
+        prop_assert!(out.assets[DEPOSIT_X] + fee_x <= MAX_AMOUNT);
+        prop_assert!(out.assets[DEPOSIT_Y] + fee_y <= MAX_AMOUNT);
+        // Stored totals and reserves never decrease (borrows never shrink).
+        for i in [DEPOSIT_X, DEPOSIT_Y, BORROW_L, BORROW_X, BORROW_Y] {
+            prop_assert!(out.assets[i] >= a[i], "total {} shrank: {:?}", i, out);
+        }
+        prop_assert!(out.reserve_x >= input.reserve_x && out.reserve_y >= input.reserve_y);
+        // Conservation: borrowers pay exactly LP part + depositor part + protocol fee.
+        prop_assert_eq!(
+            out.assets[BORROW_X] - a[BORROW_X],
+            (out.reserve_x - input.reserve_x) + (out.assets[DEPOSIT_X] - a[DEPOSIT_X]) + fee_x
+        );
+        prop_assert_eq!(
+            out.assets[BORROW_Y] - a[BORROW_Y],
+            (out.reserve_y - input.reserve_y) + (out.assets[DEPOSIT_Y] - a[DEPOSIT_Y]) + fee_y
+        );
+        prop_assert_eq!(fee_l, protocol_fee_share(out.assets[BORROW_L] - a[BORROW_L]));
+        let active = depletion_adjusted_active_liquidity(
+            out.reserve_x,
+            out.reserve_y,
+            missing_assets(out.assets[DEPOSIT_X] + fee_x, out.assets[BORROW_X]),
+            missing_assets(out.assets[DEPOSIT_Y] + fee_y, out.assets[BORROW_Y]),
+        );
+        prop_assert_eq!(out.assets[DEPOSIT_L], active.saturating_add(out.assets[BORROW_L]).min(MAX_AMOUNT));
+        Ok(())
+    }
+
+    /// The interest factor is taken on 256 bits as in the reference: a Taylor sum beyond u128
+    /// no longer means "the cap". xn = 1e27: factor 166666667166666667666666666666666666666666666
+    /// (> 2^128), so 1 wei borrowed earns floor(factor/1e18), well below the cap.
+    #[test]
+    fn interest_uses_the_256_bit_factor() {
+        assert_eq!(w_taylor_compounded(E, 1_000_000_000), Err(MathError::Overflow));
+        assert_eq!(
+            w_taylor_compounded_u256(E, 1_000_000_000),
+            Some("166666667166666667666666666666666666666666666".parse::<U256>().unwrap())
+        );
+        assert_eq!(interest_for_duration_given_rate(1_000_000_000, E, 0, 1, 0), 166666667166666667666666666);
+        assert_eq!(interest_for_duration_given_rate(1_000_000_000, E, 0, 0, 0), 0);
+        // Beyond 256 bits (x·n = 2^192 squared): the true value is astronomically above the cap.
+        assert_eq!(w_taylor_compounded_u256(u128::MAX, u64::MAX), None);
+        assert_eq!(interest_for_duration_given_rate(u64::MAX, u128::MAX, 7, 1, 3), MAX_AMOUNT - 7);
+        // Product growth·borrowed beyond 256 bits: the cap, not a wrapped value.
+        let g = w_taylor_compounded_u256(E, 1_000_000_000_000).unwrap();
+        assert!(g.checked_mul(u256(MAX_AMOUNT / 2)).is_none());
+        assert_eq!(interest_for_duration_given_rate(1_000_000_000_000, E, 0, MAX_AMOUNT / 2, 0), MAX_AMOUNT / 2 + 1);
+    }
+
+    /// M-2, hand-checked: the ×5 L magnification is applied BEFORE the uint112 cap.
+    /// rX = rY = 2^110, BL = 2^111, no X/Y debt, tick 0, three years:
+    /// activeL = 2^110, DL = 3·2^110, cap = (2^112−1) − 3·2^110 = 2^110 − 1;
+    /// u_L = ceil(2^111·1e18/(3·2^110)) = 666666666666666667, annual = 66666666666666666,
+    /// rate = floor(annual/31536000) = 2113986132/s, growth(3y) = 221333333304365653,
+    /// raw = floor(growth·2^111/1e18) = 574614185602649859760471039545337 < cap,
+    /// 5·raw = 2873070928013249298802355197726685 > cap  ⇒  I_L = cap.
+    /// New BL = 2^111 + 2^110 − 1 = MAX_AMOUNT − 2^110 and DL = activeL + BL = MAX_AMOUNT.
+    /// The old `5·min(raw, cap)` gave BL + 5·raw = 5469219357280663113067603362336733 > 2^112
+    /// (an `Overflow` that froze the pair).
+    #[test]
+    fn l_multiplier_is_applied_before_the_cap() {
+        let (r, bl, d) = (1u128 << 110, 1u128 << 111, 3 * 31_536_000u64);
+        let input = InterestAccrualInput {
+            assets: [0, 0, 0, bl, 0, 0],
+            reserve_x: r,
+            reserve_y: r,
+            duration: d,
+            lending_tick: 0,
+            sat_percentage_wad: 0,
+        };
+        let u = utilization_wad(bl, r + bl);
+        assert_eq!(u, 666666666666666667);
+        assert_eq!(interest_rate_per_second_wad(u), 2113986132);
+        assert_eq!(w_taylor_compounded(2113986132, d), Ok(221333333304365653));
+        let raw = interest_for_duration(d, u, 0, bl, r + bl);
+        assert_eq!(raw, 574614185602649859760471039545337);
+        let cap = MAX_AMOUNT - 3 * (1u128 << 110);
+        assert_eq!(cap, (1u128 << 110) - 1);
+        assert!(raw < cap && 5 * raw > cap);
+        assert!(bl + 5 * raw > MAX_AMOUNT, "the old formula overflowed here");
+        let out = accrue_interest(&input).unwrap();
+        assert_eq!(out.assets[BORROW_L], bl + cap);
+        assert_eq!(out.assets[BORROW_L], MAX_AMOUNT - (1u128 << 110));
+        assert_eq!(out.assets[DEPOSIT_L], MAX_AMOUNT);
+        // fee_L = ceil(cap·10/100), and it is inside BL (the L depositors get cap − fee_L).
+        assert_eq!(out.protocol_fees, [129807421463370690713262408230503, 0, 0]);
+        assert_eq!(out.protocol_fees[0], protocol_fee_share(cap));
+        assert_eq!(out.reserve_x, r);
+        assert_eq!(out.reserve_y, r);
+        // At the cap, L interest stops: the next accrual changes nothing.
+        let again = accrue_interest(&InterestAccrualInput { assets: out.assets, ..input }).unwrap();
+        assert_eq!(again.assets, out.assets);
+        assert_eq!(again.protocol_fees, [0, 0, 0]);
+        // Below the cap the ×5 is unchanged (the normal regime): one year, 5·raw < cap.
+        let one_year = accrue_interest(&InterestAccrualInput { duration: 31_536_000, ..input }).unwrap();
+        let raw_1y = interest_for_duration(31_536_000, u, 0, bl, r + bl);
+        assert!(5 * raw_1y < cap);
+        assert_eq!(one_year.assets[BORROW_L], bl + 5 * raw_1y);
+    }
+
+    /// Review F2 shape: a 1e9 X / 4e9 Y pool (L = 2e9) lends 900M L (+ the 5-bip fee), i.e.
+    /// ~45% of DL, and nobody repays; anyone's instruction accrues every 90 days for 30 years.
+    /// Before the fix accrual returned `Overflow` after ~70 steps (BORROW_L ≈ 3.8e33) and the
+    /// pair froze. Now every step is Ok, BORROW_L never shrinks, and it ends pinned at the cap
+    /// (2^112−1) − activeL, where activeL = sqrt(550e6·2200e6) = 1.1e9.
+    #[test]
+    fn f2_l_debt_compounds_30_years_without_freezing() {
+        let borrowed_l = 900_000_000u128 + lending_fee(900_000_000);
+        let mut state = InterestAccrualInput {
+            assets: [0, 50_000_000, 100_000_000_000_000, borrowed_l, 0, 0],
+            reserve_x: 550_000_000,
+            reserve_y: 2_200_000_000,
+            duration: 90 * 86_400,
+            lending_tick: crate::math::tick_math::tick_at_reserves(550_000_000, 2_200_000_000).unwrap(),
+            sat_percentage_wad: 0,
+        };
+        let active = 1_100_000_000u128;
+        let mut capped_at = None;
+        for step in 1..=122 {
+            let out = accrue_interest(&state).unwrap_or_else(|e| panic!("step {step}: {e:?}"));
+            check_accrual_output(&state, &out).unwrap();
+            assert!(out.assets[BORROW_L] >= state.assets[BORROW_L]);
+            assert!(out.assets[BORROW_L] <= MAX_AMOUNT);
+            if capped_at.is_none() && out.assets[BORROW_L] == MAX_AMOUNT - active {
+                capped_at = Some(step);
+            }
+            // What the caller stores: the totals, with the X/Y protocol fees credited as deposits.
+            state.assets = out.assets;
+            state.assets[DEPOSIT_X] += out.protocol_fees[1];
+            state.assets[DEPOSIT_Y] += out.protocol_fees[2];
+            state.reserve_x = out.reserve_x;
+            state.reserve_y = out.reserve_y;
+        }
+        let capped_at = capped_at.expect("BORROW_L reaches the uint112 cap within 30 years");
+        assert!((60..=80).contains(&capped_at), "capped at step {capped_at}");
+        assert_eq!(state.assets[BORROW_L], MAX_AMOUNT - active);
+        assert_eq!(state.assets[DEPOSIT_L], MAX_AMOUNT);
+    }
+
+    /// The 256-bit average reserves are `reserves_at_tick` wherever that fits u128, and exist
+    /// where it does not (an extreme lending tick with a large L), so accrual does not fail.
+    #[test]
+    fn average_reserves_at_extreme_ticks() {
+        for l in [0u128, 1, 999, 10u128.pow(24), MAX_AMOUNT] {
+            for t in [MIN_TICK, -7777, -355, -1, 0, 1, 100, 7777, MAX_TICK, MAX_TICK + 1] {
+                match reserves_at_tick(l, t) {
+                    Ok((x, y)) => assert_eq!(reserves_at_tick_u256(l, t), Ok((u256(x), u256(y))), "{l} {t}"),
+                    Err(e) => {
+                        assert_eq!(e, MathError::Overflow);
+                        let (x, y) = reserves_at_tick_u256(l, t).unwrap();
+                        assert!(x.max(y) > u256(u128::MAX));
+                    }
+                }
+            }
+        }
+        assert_eq!(reserves_at_tick(MAX_AMOUNT, MAX_TICK), Err(MathError::Overflow));
+        assert_eq!(reserves_at_tick_u256(1, MAX_TICK + 2), Err(MathError::TickOutOfRange));
+        assert_eq!(reserves_at_tick_u256(1, MIN_TICK - 1), Err(MathError::TickOutOfRange));
+        // A deep pool with X debt at the top tick: Ok, and the totals stay uint112.
+        let input = InterestAccrualInput {
+            assets: [0, MAX_AMOUNT / 4, MAX_AMOUNT / 2, MAX_AMOUNT / 8, MAX_AMOUNT / 2, MAX_AMOUNT],
+            reserve_x: MAX_AMOUNT / 2,
+            reserve_y: MAX_AMOUNT,
+            duration: u64::from(u32::MAX),
+            lending_tick: MAX_TICK,
+            sat_percentage_wad: 0,
+        };
+        let out = accrue_interest(&input).unwrap();
+        check_accrual_output(&input, &out).unwrap();
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(config(256))]
         #[test]
         fn no_panics(a in any::<[u128; 6]>(), rx in any::<u128>(), ry in any::<u128>(), d in any::<u64>(), t in -20000i32..20000, s in any::<u128>()) {
             let _ = lending_fee(rx);
@@ -557,13 +820,55 @@ mod tests {
                 assets: [0, dx, 0, bl, bx.min(dx + r / 2), 0],
                 reserve_x: r, reserve_y: r, duration: d, lending_tick: t, sat_percentage_wad: 0,
             };
-            if let Ok(out) = accrue_interest(&input) {
-                prop_assert!(out.assets.iter().skip(1).all(|v| *v <= MAX_AMOUNT));
-                prop_assert!(out.assets[BORROW_X] >= input.assets[BORROW_X]);
-                prop_assert!(out.assets[DEPOSIT_X] >= input.assets[DEPOSIT_X]);
-                let paid = out.assets[BORROW_X] - input.assets[BORROW_X];
-                let got = (out.reserve_x - r) + (out.assets[DEPOSIT_X] - dx) + out.protocol_fees[1];
-                prop_assert_eq!(paid, got);
+            let out = accrue_interest(&input);
+            prop_assert!(out.is_ok(), "{:?}", out);
+            let out = out.unwrap();
+            prop_assert!(out.assets.iter().skip(1).all(|v| *v <= MAX_AMOUNT));
+            prop_assert!(out.assets[BORROW_X] >= input.assets[BORROW_X]);
+            prop_assert!(out.assets[DEPOSIT_X] >= input.assets[DEPOSIT_X]);
+            let paid = out.assets[BORROW_X] - input.assets[BORROW_X];
+            let got = (out.reserve_x - r) + (out.assets[DEPOSIT_X] - dx) + out.protocol_fees[1];
+            prop_assert_eq!(paid, got);
+        }
+
+        /// Accrual never fails and never breaks uint112, whatever the state (M-2 and the
+        /// review's "accrual must not freeze the pair"): totals and reserves anywhere in
+        /// 0..=2^112−1 (borrows beyond deposits + reserves, L utilization above 100%),
+        /// durations up to u32::MAX seconds (and any u64), any tick of the tick-math range.
+        #[test]
+        fn accrual_never_fails_on_extreme_states(
+            a in proptest::array::uniform6(extreme_amount()),
+            rx in extreme_amount(), ry in extreme_amount(),
+            d in prop_oneof![
+                Just(u64::from(u32::MAX)), 0u64..=u64::from(u32::MAX), 0u64..=2 * 31_536_000,
+                any::<u64>(),
+            ],
+            t in prop_oneof![Just(MIN_TICK), Just(MAX_TICK), Just(MAX_TICK + 1), MIN_TICK..=MAX_TICK + 1, -1000i32..1000],
+            s in prop_oneof![0u128..=E, any::<u128>()],
+        ) {
+            let input = InterestAccrualInput { assets: a, reserve_x: rx, reserve_y: ry, duration: d, lending_tick: t, sat_percentage_wad: s };
+            let out = accrue_interest(&input);
+            prop_assert!(out.is_ok(), "{:?} -> {:?}", input, out);
+            let out = out.unwrap();
+            check_accrual_output(&input, &out)?;
+        }
+
+        /// The overflow-free LP share equals the spec's `floor(net·avg/(D + avg))`.
+        #[test]
+        fn lp_share_is_the_spec_formula(net in extreme_amount(), dep in extreme_amount(), avg in 1u128..=u128::MAX) {
+            let direct = u256(net) * u256(avg) / (u256(dep) + u256(avg));
+            prop_assert_eq!(u256(lp_interest_share(net, dep, u256(avg))), direct);
+        }
+
+        /// The 256-bit Taylor factor is the u128 one wherever that fits.
+        #[test]
+        fn taylor_u256_extends_u128(rate in prop_oneof![0u128..100_000_000_000, any::<u128>()], d in any::<u64>()) {
+            match w_taylor_compounded(rate, d) {
+                Ok(g) => prop_assert_eq!(w_taylor_compounded_u256(rate, d), Some(u256(g))),
+                Err(e) => {
+                    prop_assert_eq!(e, MathError::Overflow);
+                    prop_assert!(w_taylor_compounded_u256(rate, d).map_or(true, |g| g > u256(u128::MAX)));
+                }
             }
         }
     }

@@ -97,6 +97,20 @@ pub fn repay_liquidity_amount(
     to_u128(lx.min(ly))
 }
 
+/// Tokens that repay `liquidity` L (the inverse of [`repay_liquidity_amount`], rounded against
+/// the payer): `(ceil(L·rX/s), ceil(L·rY/s))` with `s = sqrtCeil(rX·rY)`, so that
+/// `repay_liquidity_amount(x, y, rX, rY) ≥ L`. Errors: `DivisionByZero` if a reserve is 0,
+/// `Overflow` if an amount exceeds `u128`.
+pub fn repay_liquidity_token_amounts(liquidity: u128, reserve_x: u128, reserve_y: u128) -> Result<(u128, u128), MathError> {
+    if reserve_x == 0 || reserve_y == 0 {
+        return Err(MathError::DivisionByZero);
+    }
+    let s: U256 = sqrt_ceil(u256(reserve_x) * u256(reserve_y));
+    let x = mul_div_u256(u256(liquidity), u256(reserve_x), s, true)?;
+    let y = mul_div_u256(u256(liquidity), u256(reserve_y), s, true)?;
+    Ok((to_u128(x)?, to_u128(y)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

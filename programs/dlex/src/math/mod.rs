@@ -24,7 +24,7 @@ pub use interest::{
 };
 pub use liquidation::liquidation_sqrt_prices_q72;
 pub use liquidity::{
-    borrow_liquidity_amounts, first_mint_liquidity, mint_liquidity_assets, repay_liquidity_amount,
+    borrow_liquidity_amounts, first_mint_liquidity, mint_liquidity_assets, repay_liquidity_amount, repay_liquidity_token_amounts,
     rescale_reference, reserves_at_tick,
 };
 pub use shares::{to_assets, to_liquidity_assets, to_shares};

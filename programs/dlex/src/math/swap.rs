@@ -411,7 +411,8 @@ fn input_suffices(
 /// Compute: each probe is one fee evaluation plus a few 256-bit mul/div. Typically ≤ 12
 /// fee evaluations for the estimate + ≤ 20 probes; the hard bound is 16 + 130 + 130.
 /// Errors: `InsufficientOutputAmount` if `amount_out == 0`; `InsufficientLiquidity` if
-/// `amount_out >= reserve_out − missing_out`; `Overflow` if the input needed exceeds
+/// `amount_out >= reserve_out − missing_out` or `reserve_in <= missing_in` (as [`check_k`]);
+/// `Overflow` if the input needed exceeds
 /// `MAX_AMOUNT` (2^112 − 1).
 pub fn min_amount_in(
     amount_out: u128,
@@ -424,7 +425,9 @@ pub fn min_amount_in(
     if amount_out == 0 {
         return Err(MathError::InsufficientOutputAmount);
     }
-    if amount_out >= reserve_out.saturating_sub(missing_out) {
+    // As `check_k` (step 3 applies to both sides): a fully lent-out input reserve
+    // (`reserve_in <= missing_in`) refuses every swap, so there is no input to quote.
+    if amount_out >= reserve_out.saturating_sub(missing_out) || reserve_in <= missing_in {
         return Err(MathError::InsufficientLiquidity);
     }
     let max_in = super::MAX_AMOUNT;
@@ -511,6 +514,8 @@ pub fn min_amount_in(
             step = step.saturating_mul(2);
         }
     } else {
+        #[cfg(test)]
+        tests::GALLOP_UP.with(|c| c.set(c.get() + 1));
         lo = est;
         let mut step: u128 = 1;
         let mut found = None;
@@ -548,10 +553,82 @@ mod tests {
     use proptest::prelude::*;
 
     const E: u128 = 1_000_000_000_000_000_000;
+    const MAX_AMOUNT_IN_TEST: u128 = super::super::MAX_AMOUNT;
 
     std::thread_local! {
         /// Number of K probes made by `min_amount_in` (compute-cost check).
         pub(super) static PROBES: core::cell::Cell<u32> = const { core::cell::Cell::new(0) };
+        /// Number of times `min_amount_in` had to gallop up from its estimate.
+        pub(super) static GALLOP_UP: core::cell::Cell<u32> = const { core::cell::Cell::new(0) };
+    }
+
+    /// The gallop-up branch of `min_amount_in` (estimate below the answer) is reachable: the
+    /// fixed-point estimate can undershoot when the input crosses the fee reference (the fee
+    /// switches from "back toward the reference" to the weighted quadratic/linear part), found
+    /// by a random search over 64-bit reserves (never at ≤ 40-bit scales). The answer is exact
+    /// (kills `lo == max_in` → `!=` at the top of that loop, which would return `Overflow`).
+    #[test]
+    fn min_in_gallops_up_from_an_undershooting_estimate() {
+        let (out, ri, ro, refi) = (7401444859352625915u128, 10468273969423914946u128, 9939581953695494576u128, 14419325515789718605u128);
+        GALLOP_UP.with(|c| c.set(0));
+        let ai = min_amount_in(out, ri, ro, refi, 0, 0).unwrap();
+        assert!(GALLOP_UP.with(|c| c.get()) > 0, "the estimate no longer undershoots here");
+        assert_eq!(ai, 79150815533217283609);
+        assert_eq!(check_k_one_way(ai, out, ri, ro, refi, 0, 0), Ok(()));
+        assert_eq!(check_k_one_way(ai - 1, out, ri, ro, refi, 0, 0), Err(MathError::KInvariant));
+    }
+
+    /// Crossing the reference by `past_by` in (r, 2r] is the quadratic branch (kills `2·r` →
+    /// `2+r` in the crossing arm). c = 900, r = 1000, input 1600: past_by = 1500, quad =
+    /// floor(2000·2^64·1500/1000) = 3000·2^64 (30%), weighted by past_by/input = 1500/1600:
+    /// 2812.5 bips = 5625·2^63 exactly. (The linear branch would give 46116860184273879041250.)
+    #[test]
+    fn fee_crossing_reference_between_r_and_2r() {
+        assert_eq!(swap_fee_bips_q64(1600, 900, 1000), 5625 << 63);
+        assert_eq!(5625u128 << 63, 51881467707308113920000);
+        // past_by = 2r exactly is still quadratic: floor(floor(4000·2^64)·2000/2100).
+        assert_eq!(swap_fee_bips_q64(2100, 900, 1000), 70273310756988768060952);
+        // past_by = 2r + 1 is linear: 4000·(2^65 − floor(1000·40·2^64/(20·2001))), ·2001/2101.
+        assert_eq!(swap_fee_bips_q64(2101, 900, 1000), 70310103066285620821759);
+    }
+
+    /// `balance_after_fees` exactly at the depletion boundary bal·19 == m·20 with a fee: not
+    /// depleted (kills `<` → `<=`). m = 1900, pre-swap reserve 1900 (fully lent, ref 1900),
+    /// 100 in → bal = 2000, 2000·19 == 1900·20. fee = floor(2000·2^64·100/1900) (105.26 bips),
+    /// retained ceil(100·105.26/10000) = 2 → 1998. The depleted formula would give
+    /// floor(20·(100 − 1.0526)) = 1978. One below the boundary (bal 1999) is depleted: 1958.
+    #[test]
+    fn balance_after_fees_at_the_depletion_boundary() {
+        assert_eq!(swap_fee_bips_q64(100, 1900, 1900), 1941762534074689643789);
+        assert_eq!(balance_after_fees(100, 2000, 1900, 1900, 1900), Ok(1998));
+        assert_eq!(balance_after_fees(100, 1999, 1900, 1900, 1900), Ok(1958));
+        // Without a fee both formulas agree at the boundary: (2000 − 1900)·20 == 2000.
+        assert_eq!(balance_after_fees(0, 2000, 0, 0, 1900), Ok(2000));
+    }
+
+    /// `min_balance_for_adjusted` is the exact inverse of the no-fee adjusted balance, checked
+    /// by brute force on small numbers. Includes the ceil(20m/19) window where the depleted
+    /// candidate `m + ceil(T/20)` is not depleted but is below the boundary: m = 20, T = 21 →
+    /// b_dep = 22 ≥ boundary 22 → 22 (21 is depleted: (21 − 20)·20 = 20 < 21). Kills `*` → `/`
+    /// and `*` → `+` in the boundary `ceil(m·20/19)`.
+    #[test]
+    fn min_balance_for_adjusted_is_exact() {
+        assert_eq!(min_balance_for_adjusted(U256::from(21u8), 20), Ok(U256::from(22u8)));
+        assert_eq!(min_balance_for_adjusted(U256::from(20u8), 20), Ok(U256::from(21u8)));
+        assert_eq!(min_balance_for_adjusted(U256::from(30u8), 20), Ok(U256::from(30u8)));
+        // A balance below the missing amount is no balance at all (Underflow).
+        let reaches = |b: u128, m: u128, target: u128| adjusted_balance_no_fee(b, m).is_ok_and(|a| a >= target);
+        for m in 0u128..60 {
+            // The adjusted balance is non-decreasing in b, so "b reaches, b − 1 does not" is minimal.
+            for b in m..400 {
+                assert!(adjusted_balance_no_fee(b + 1, m).unwrap() >= adjusted_balance_no_fee(b, m).unwrap());
+            }
+            for target in 0u128..200 {
+                let b = to_u128(min_balance_for_adjusted(u256(target), m).unwrap()).unwrap();
+                assert!(reaches(b, m, target), "m {m} target {target}: {b} too small");
+                assert!(b == 0 || !reaches(b - 1, m, target), "m {m} target {target}: {b} not minimal");
+            }
+        }
     }
 
     #[test]
@@ -716,8 +793,46 @@ mod tests {
         Ok(())
     }
 
+    /// `cases` unless `PROPTEST_CASES` is set (so CI can run more and mutation runs fewer);
+    /// failures are not persisted into the source tree.
+    fn config(cases: u32) -> ProptestConfig {
+        let mut config = ProptestConfig::default();
+        if std::env::var_os("PROPTEST_CASES").is_none() {
+            config.cases = cases;
+        }
+        config.failure_persistence = None;
+        config
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #![proptest_config(config(1000))]
+
+        /// Exact-out on tiny numbers, where the answer is often `lower` or `lower + 1`: the
+        /// returned input passes the K check and one less does not (kills the off-by-one
+        /// `lower − 1` → `lower + 1` of the bracket).
+        #[test]
+        fn min_in_small_numbers_is_minimal(
+            ri in 1u128..10_000, ro in 3u128..10_000, refi in 0u128..10_000,
+            mi in 0u128..10_000, mo in 0u128..10_000, out in 1u128..100, depleted in any::<(bool, bool)>(),
+        ) {
+            // Missing amounts up to the whole input reserve and up to ro − 2 on the output side,
+            // half the time deep in the depleted zone (within 5% of the reserve).
+            let mi = if depleted.0 { ri - mi % (ri / 20 + 1) } else { mi % (ri + 1) };
+            let mo = if depleted.1 { ro - 2 - mo % (ro / 20 + 1).min(ro - 2) } else { mo % (ro - 1) };
+            // 1 <= out < ro − mo.
+            let out = 1 + (out - 1) % (ro - mo - 1);
+            let ai = min_amount_in(out, ri, ro, refi, mi, mo);
+            if ri <= mi {
+                // Nothing can be swapped in against a fully lent-out input reserve.
+                prop_assert_eq!(ai, Err(MathError::InsufficientLiquidity));
+                prop_assert_eq!(check_k_one_way(MAX_AMOUNT_IN_TEST, out, ri, ro, refi, mi, mo), Err(MathError::InsufficientLiquidity));
+                return Ok(());
+            }
+            prop_assert!(ai.is_ok(), "{:?}", ai);
+            let ai = ai.unwrap();
+            prop_assert_eq!(check_k_one_way(ai, out, ri, ro, refi, mi, mo), Ok(()));
+            prop_assert!(check_k_one_way(ai - 1, out, ri, ro, refi, mi, mo).is_err(), "{} - 1 also passes", ai);
+        }
 
         #[test]
         fn max_out_is_tight(

@@ -18,7 +18,13 @@
 //!   position has debt;
 //! - mint, deposit and repay only reduce risk and are never blocked by a position's health
 //!   (the first mint's MINIMUM_LIQUIDITY is enforced by the action itself);
-//! - every action: each stored amount stays within the reference's uint112 bound.
+//! - every action: each stored amount stays within the reference's uint112 bound;
+//! - while the admin pauses new risk, every action that adds risk ([`adds_risk`]) is refused.
+//!
+//! Depth (security review H-1): the slippage add-on, the minimum-liquidity rule, the fragile
+//! bound and the lending limits count the smaller of the pool's depth now and its depth at
+//! the start of the observation interval ([`RiskContext::depth_snapshot`]). Liquidity minted
+//! and burned around a borrow in one transaction therefore never raises a limit.
 //!
 //! Solvency (spec §9.5) nets the position's X, Y and L at the worst prices of the range that
 //! includes the long-term TWAP, the current tick and the recent extremes (spec §8.5): debts
@@ -33,7 +39,7 @@ use crate::actions::{Asset, SwapDirection, TokenFlows};
 use crate::errors::DlexError;
 use crate::math;
 use crate::oracle::PriceRange;
-use crate::state::{has_debt, Assets, Pool, TokenKind};
+use crate::state::{has_debt, Assets, Depth, Pool, TokenKind};
 
 /// The action being judged, with what the rules need to know about it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,11 +62,20 @@ pub enum Action {
     BorrowLiquidity { debt: Assets },
     /// Repayment of L debt (never blocked).
     RepayLiquidity,
+    /// Closing a position that holds only dust: its deposit shares are forfeited (never
+    /// blocked; it only gives value to the pool).
+    ForfeitDust,
 }
 
 /// Whether [`check`] needs the price range for `action`: anything that adds risk to a
 /// position that has (or, for a borrow, takes on) debt.
 pub fn needs_price_range(action: &Action, position_balances: &[u128; 6]) -> bool {
+    adds_risk(action, position_balances)
+}
+
+/// Whether `action` adds risk: borrows always; withdrawals and burns when the position is
+/// indebted after them. Exactly these are refused while new risk is paused.
+pub fn adds_risk(action: &Action, position_balances: &[u128; 6]) -> bool {
     match action {
         Action::Borrow { .. } | Action::BorrowLiquidity { .. } => true,
         Action::Withdraw { .. } | Action::Burn { .. } => has_debt(position_balances),
@@ -68,78 +83,99 @@ pub fn needs_price_range(action: &Action, position_balances: &[u128; 6]) -> bool
     }
 }
 
+/// What [`check`] reads besides the two pools and the balances: the pair-level state that
+/// holds for the whole instruction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RiskContext<'a> {
+    /// The range for new risk (with long-term TWAP, spec §8.5), present when
+    /// [`needs_price_range`] asked for it and the pair's mid-term window has filled; `None`
+    /// there means the window is not ready.
+    pub price_range: Option<&'a PriceRange>,
+    /// Depth at the start of the observation interval. Depth-based limits count the smaller
+    /// of this and the pool now (security review H-1), see [`Depth::floor`].
+    pub depth_snapshot: Depth,
+    /// The admin paused new risk on this pair or globally.
+    pub new_risk_paused: bool,
+}
 
 /// Judges `action`, which turned `before` into `after`. `position_balances` are the acting
-/// position's share balances after the action. `price_range` is the range for new risk
-/// (with long-term TWAP, spec §8.5), present when [`needs_price_range`] asked for it and the
-/// pair's mid-term window has filled; `None` there means the window is not ready.
+/// position's share balances after the action.
 pub fn check(
     action: &Action,
     before: &Pool,
     after: &Pool,
     position_balances: &[u128; 6],
-    price_range: Option<&PriceRange>,
+    context: &RiskContext,
 ) -> Result<(), DlexError> {
     after.check_bounds()?;
+    if context.new_risk_paused && adds_risk(action, position_balances) {
+        return Err(DlexError::NewRiskPaused);
+    }
+    let snapshot = &context.depth_snapshot;
     match *action {
-        Action::Mint | Action::Deposit { .. } | Action::Repay { .. } | Action::RepayLiquidity => Ok(()),
+        Action::Mint | Action::Deposit { .. } | Action::Repay { .. } | Action::RepayLiquidity | Action::ForfeitDust => Ok(()),
         Action::Swap { direction, flows } => check_swap(before, direction, flows),
         Action::Burn { deposit_l_after } => {
-            check_max_borrow_for_liquidity(after, deposit_l_after.0, 0)?;
-            check_solvency_if_indebted(after, position_balances, price_range)
+            check_max_borrow_for_liquidity(after, snapshot, deposit_l_after.0, 0)?;
+            check_solvency_if_indebted(after, snapshot, position_balances, context.price_range)
         }
         Action::Withdraw { asset } => {
-            let (deposited, borrowed, reserve) = asset_totals(after, asset);
-            verify_max_borrow(deposited, borrowed, reserve, after.deposit_l_assets()?.0, after.assets[TokenKind::BorrowL as usize])?;
-            check_solvency_if_indebted(after, position_balances, price_range)
+            check_lending_limit(after, after, snapshot, asset)?;
+            check_solvency_if_indebted(after, snapshot, position_balances, context.price_range)
         }
         Action::Borrow { asset } => {
-            let range = price_range.ok_or(DlexError::PriceWindowNotReady)?;
+            let range = context.price_range.ok_or(DlexError::PriceWindowNotReady)?;
             // Spec §4.6: deposits and reserve as they were, borrows including the new debt.
-            let (deposited, _, reserve) = asset_totals(before, asset);
-            let (_, borrowed, _) = asset_totals(after, asset);
-            verify_max_borrow(deposited, borrowed, reserve, before.deposit_l_assets()?.0, before.assets[TokenKind::BorrowL as usize])?;
-            check_fragile_liquidity(after)?;
-            check_solvency(after, position_balances, range)
+            check_lending_limit(before, after, snapshot, asset)?;
+            check_fragile_liquidity(after, snapshot)?;
+            check_solvency(after, snapshot, position_balances, range)
         }
         Action::BorrowLiquidity { debt } => {
-            let range = price_range.ok_or(DlexError::PriceWindowNotReady)?;
+            let range = context.price_range.ok_or(DlexError::PriceWindowNotReady)?;
             // Spec §4.7: the L-borrow limit on the reserves and totals before the borrow.
-            check_max_borrow_for_liquidity(before, before.deposit_l_assets()?.0, debt.0)?;
-            check_fragile_liquidity(after)?;
-            check_solvency(after, position_balances, range)
+            check_max_borrow_for_liquidity(before, snapshot, before.deposit_l_assets()?.0, debt.0)?;
+            check_fragile_liquidity(after, snapshot)?;
+            check_solvency(after, snapshot, position_balances, range)
         }
     }
 }
 
-/// (deposits, borrows, reserve) of one asset.
-fn asset_totals(pool: &Pool, asset: Asset) -> (u128, u128, u128) {
-    match asset {
-        Asset::X => (pool.assets[TokenKind::DepositX as usize], pool.assets[TokenKind::BorrowX as usize], pool.reserve_x.0),
-        Asset::Y => (pool.assets[TokenKind::DepositY as usize], pool.assets[TokenKind::BorrowY as usize], pool.reserve_y.0),
-    }
+/// The 90% lending limit of spec §6 for `asset`: deposits and reserve from `base`, borrows
+/// from `with_debt`, reserve and active liquidity floored by the depth snapshot.
+fn check_lending_limit(base: &Pool, with_debt: &Pool, snapshot: &Depth, asset: Asset) -> Result<(), DlexError> {
+    let depth = snapshot.floor(base);
+    let borrowed_l = base.assets[TokenKind::BorrowL as usize];
+    let deposit_l = depth.active_liquidity.checked_add(borrowed_l).ok_or(DlexError::MathOverflow)?;
+    let (deposited, reserve) = match asset {
+        Asset::X => (base.assets[TokenKind::DepositX as usize], depth.reserve_x),
+        Asset::Y => (base.assets[TokenKind::DepositY as usize], depth.reserve_y),
+    };
+    let borrowed = with_debt.assets[asset.borrow_kind() as usize];
+    verify_max_borrow(deposited, borrowed, reserve, deposit_l, borrowed_l)?;
+    Ok(())
 }
 
-fn check_solvency_if_indebted(after: &Pool, balances: &[u128; 6], price_range: Option<&PriceRange>) -> Result<(), DlexError> {
+fn check_solvency_if_indebted(after: &Pool, snapshot: &Depth, balances: &[u128; 6], price_range: Option<&PriceRange>) -> Result<(), DlexError> {
     if !has_debt(balances) {
         return Ok(());
     }
-    check_solvency(after, balances, price_range.ok_or(DlexError::PriceWindowNotReady)?)
+    check_solvency(after, snapshot, balances, price_range.ok_or(DlexError::PriceWindowNotReady)?)
 }
 
 /// Spec §9.5 on the position's assets (deposits rounded down, debts up) at the range's sqrt
-/// price bounds, with the pool's depletion-adjusted active liquidity.
-pub fn check_solvency(pool: &Pool, balances: &[u128; 6], range: &PriceRange) -> Result<(), DlexError> {
+/// price bounds. The slippage add-on and the minimum-liquidity rule see the pool's
+/// depletion-adjusted active liquidity floored by the depth snapshot.
+pub fn check_solvency(pool: &Pool, snapshot: &Depth, balances: &[u128; 6], range: &PriceRange) -> Result<(), DlexError> {
     let user_assets = pool.user_assets(balances)?;
     let (sqrt_price_min_q72, sqrt_price_max_q72) = range.sqrt_price_bounds()?;
-    validate_solvency(user_assets, sqrt_price_min_q72, sqrt_price_max_q72, pool.active_liquidity())?;
+    validate_solvency(user_assets, sqrt_price_min_q72, sqrt_price_max_q72, snapshot.floor(pool).active_liquidity)?;
     Ok(())
 }
 
 /// Spec §4.12: fragile liquidity (L of positions that also borrow X or Y, at 95%) may not
-/// exceed the pool's active liquidity.
-fn check_fragile_liquidity(pool: &Pool) -> Result<(), DlexError> {
-    if pool.fragile_liquidity_assets()? > pool.active_liquidity() {
+/// exceed the pool's active liquidity (floored by the depth snapshot).
+fn check_fragile_liquidity(pool: &Pool, snapshot: &Depth) -> Result<(), DlexError> {
+    if pool.fragile_liquidity_assets()? > snapshot.floor(pool).active_liquidity {
         return Err(DlexError::FragileLiquidityExceeded);
     }
     Ok(())
@@ -174,16 +210,23 @@ fn check_swap(before: &Pool, direction: SwapDirection, flows: TokenFlows) -> Res
 pub use crate::math::{validate_solvency, verify_max_borrow, verify_max_borrow_liquidity};
 
 /// The L-borrow limit for both assets (spec §6, `checkMaxBorrowForLiquidity`) on `pool`, with
-/// `total_deposit_l` given explicitly (a burn passes DEPOSIT_L minus the burned L).
-pub fn check_max_borrow_for_liquidity(pool: &Pool, total_deposit_l: u128, new_borrow_l: u128) -> Result<(), DlexError> {
+/// `total_deposit_l` given explicitly (a burn passes DEPOSIT_L minus the burned L). Reserves
+/// and active liquidity are floored by the depth snapshot.
+pub fn check_max_borrow_for_liquidity(pool: &Pool, snapshot: &Depth, total_deposit_l: u128, new_borrow_l: u128) -> Result<(), DlexError> {
+    let depth = snapshot.floor(pool);
+    let borrowed_l = pool.assets[TokenKind::BorrowL as usize];
+    let floored_deposit_l = depth.active_liquidity.checked_add(borrowed_l).ok_or(DlexError::MathOverflow)?;
     verify_max_borrow_liquidity(
-        pool.reserve_x.0,
-        pool.reserve_y.0,
+        depth.reserve_x,
+        depth.reserve_y,
         pool.missing_x(),
         pool.missing_y(),
-        total_deposit_l,
-        pool.assets[TokenKind::BorrowL as usize],
+        total_deposit_l.min(floored_deposit_l),
+        borrowed_l,
         new_borrow_l,
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

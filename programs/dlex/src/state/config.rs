@@ -1,22 +1,36 @@
-//! The protocol-wide Config account: who administers dlex and who receives protocol fees.
+//! The protocol-wide Config account: who administers dlex, who receives protocol fees, the
+//! TWAP intervals new pairs get, and the global pause of new risk.
 
 use anchor_lang::prelude::*;
 
-/// Singleton at `["config"]`. No field here can move funds or loosen a live pair's risk
-/// (design §8): the admin can only redirect future protocol fees and pause new risk.
+/// Singleton at `["config"]`, created by `init_config` (only the program's upgrade authority
+/// may call it). No field here can move funds or loosen a live pair's risk (design §8). The
+/// admin can only:
+/// - redirect future protocol fees (`set_fee_recipient`);
+/// - set the TWAP intervals of pairs created later, within `validate_intervals`' bounds
+///   (`set_pair_defaults`); a live pair keeps the intervals it was created with;
+/// - pause new risk, globally or per pair (`set_new_risk_paused`, `set_pair_new_risk_paused`);
+///   repay, deposit, mint, swap and liquidate are never paused;
+/// - transfer the role in two steps (`propose_admin`, then `accept_admin` by the new admin).
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Config {
-    /// May change `fee_recipient` and the pause flag.
+    /// Signs every admin instruction but `accept_admin`.
     pub admin: Pubkey,
-    /// Owner whose Position in each pair receives protocol-fee deposit shares (lending issue).
+    /// Owner whose Position in each pair receives protocol-fee deposit shares
+    /// (`collect_protocol_fees`). Changing it redirects fees not yet collected.
     pub fee_recipient: Pubkey,
-    /// Suggested mid-term TWAP interval for new pairs, seconds (clients may override per pair).
+    /// Mid-term TWAP interval, seconds, of every pair created from now on (`create_pair` takes
+    /// no intervals: security review M-1).
     pub default_mid_term_interval: u32,
-    /// Suggested long-term TWAP interval for new pairs, seconds.
+    /// Long-term TWAP interval, seconds, of every pair created from now on.
     pub default_long_term_interval: u32,
-    /// When set, instructions that add risk (borrow, withdraw collateral) are refused.
-    /// Repay, deposit and liquidate are never paused.
+    /// When set, every pair refuses actions that add risk (borrow, borrow_liquidity, and
+    /// withdraw or burn from a position with debt). Repay, deposit, mint, swap and liquidate
+    /// are never paused.
     pub new_risk_paused: bool,
     pub bump: u8,
+    /// Proposed by `propose_admin`; becomes `admin` when it signs `accept_admin`. A new
+    /// proposal replaces the previous one.
+    pub pending_admin: Option<Pubkey>,
 }

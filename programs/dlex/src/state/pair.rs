@@ -2,7 +2,7 @@
 
 use anchor_lang::prelude::*;
 
-use super::{Pool, PodU128, ReferenceReserve, Reserve};
+use super::{Depth, Pool, PodU128, ReferenceReserve, Reserve};
 use crate::oracle::{Observations, PriceExtremes};
 
 /// Kinds of balance a pair keeps, in the reference's order (spec §2.1). The index is used for
@@ -74,8 +74,8 @@ pub struct Pair {
     /// `unix_timestamp mod 2^32` of the last interest accrual.
     pub last_lending_timestamp: u32,
     pub created_at: i64,
-    /// TWAP intervals chosen at creation, seconds (design §6); the buffers use them from the
-    /// first mint on.
+    /// TWAP intervals, seconds: the Config's defaults when the pair was created (design §6,
+    /// security review M-1); the buffers use them from the first mint on.
     pub mid_term_interval: u32,
     pub long_term_interval: u32,
     pub bump: u8,
@@ -85,15 +85,38 @@ pub struct Pair {
     pub decimals_y: u8,
     /// See `constants::PAIR_STATUS_*`.
     pub status: u8,
-    pub _padding: [u8; 2],
+    /// Bit 0: mint X has a freeze authority; bit 1: mint Y has one (see `FREEZABLE_*`). A
+    /// frozen vault halts every instruction that moves that token (README, trust assumptions).
+    pub freezable_mints: u8,
+    /// Nonzero while the admin pauses new risk on this pair (`set_pair_new_risk_paused`).
+    pub new_risk_paused: u8,
     pub observations: Observations,
     pub price_extremes: PriceExtremes,
-    pub reserved: [u8; 208],
+    /// Pool depth at the last TWAP observation: what risk limits may count on (H-1).
+    pub depth_at_observation: DepthSnapshot,
+    pub reserved: [u8; 160],
 }
+
+/// Pool depth as it stood at the start of the current observation interval. Risk limits that
+/// depend on depth use the smaller of this and the current value, so liquidity added and
+/// removed around a borrow inside one interval (one transaction) never counts.
+#[zero_copy]
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DepthSnapshot {
+    /// Depletion-adjusted active liquidity.
+    pub active_liquidity: PodU128,
+    pub reserve_x: PodU128,
+    pub reserve_y: PodU128,
+}
+
+/// `Pair::freezable_mints` bit for mint X.
+pub const FREEZABLE_X: u8 = 1;
+/// `Pair::freezable_mints` bit for mint Y.
+pub const FREEZABLE_Y: u8 = 2;
 
 /// 6 keys (192) + 4 reserves (64) + assets and shares (192) + fragile (16) + protocol fee
 /// shares (48) + timestamps, creation time, intervals (24) + 8 status bytes + observations
-/// (744) + price extremes (32) + reserved (208).
+/// (744) + price extremes (32) + depth snapshot (48) + reserved (160).
 pub const PAIR_SIZE: usize = 1528;
 const _: () = assert!(core::mem::size_of::<Pair>() == PAIR_SIZE);
 const _: () = assert!(PAIR_SIZE + 8 <= 2048);
@@ -122,6 +145,23 @@ impl Pair {
             assets,
             shares,
         }
+    }
+
+    /// The depth snapshot as risk reads it.
+    pub fn depth(&self) -> Depth {
+        Depth {
+            active_liquidity: self.depth_at_observation.active_liquidity.get(),
+            reserve_x: self.depth_at_observation.reserve_x.get(),
+            reserve_y: self.depth_at_observation.reserve_y.get(),
+        }
+    }
+
+    /// Records `pool`'s depth as the snapshot for the interval that starts now.
+    pub fn record_depth(&mut self, pool: &Pool) {
+        let depth = Depth::of(pool);
+        self.depth_at_observation.active_liquidity.set(depth.active_liquidity);
+        self.depth_at_observation.reserve_x.set(depth.reserve_x);
+        self.depth_at_observation.reserve_y.set(depth.reserve_y);
     }
 
     /// Writes back a pool that passed `risk::check`.

@@ -38,6 +38,34 @@ impl Rounding {
     }
 }
 
+/// Pool depth that risk limits may count on (security review H-1): depletion-adjusted active
+/// liquidity and the two reserves. [`Depth::floor`] takes, per field, the smaller of the pool
+/// now and the snapshot at the last observation, which liquidity added inside the current
+/// interval cannot raise.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Depth {
+    pub active_liquidity: u128,
+    pub reserve_x: u128,
+    pub reserve_y: u128,
+}
+
+impl Depth {
+    /// The depth of `pool` as it stands.
+    pub fn of(pool: &Pool) -> Self {
+        Depth { active_liquidity: pool.active_liquidity(), reserve_x: pool.reserve_x.0, reserve_y: pool.reserve_y.0 }
+    }
+
+    /// Per field, the smaller of `pool`'s depth now and this snapshot.
+    pub fn floor(&self, pool: &Pool) -> Self {
+        let now = Depth::of(pool);
+        Depth {
+            active_liquidity: now.active_liquidity.min(self.active_liquidity),
+            reserve_x: now.reserve_x.min(self.reserve_x),
+            reserve_y: now.reserve_y.min(self.reserve_y),
+        }
+    }
+}
+
 /// The accounting state of one pair (spec §2.1, §2.3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Pool {

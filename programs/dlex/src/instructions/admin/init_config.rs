@@ -1,10 +1,13 @@
-//! `init_config`: create the protocol Config once, at deployment.
+//! `init_config`: create the protocol Config once, at deployment, signed by the program's
+//! upgrade authority (security review L-4: otherwise anyone could front-run it and own the
+//! admin role and the protocol fees).
 
 use anchor_lang::prelude::*;
+use anchor_lang::solana_program::bpf_loader_upgradeable::{self, UpgradeableLoaderState};
 use solana_instructions_sysvar as ix_sysvar;
 
 use crate::constants::{CONFIG_SEED, MAX_MID_TERM_INTERVAL_SECONDS, MIN_LONG_TERM_INTERVAL_FACTOR, MIN_MID_TERM_INTERVAL_SECONDS};
-use super::create_accounts::create_pda_account;
+use crate::instructions::create_accounts::create_pda_account;
 use crate::errors::DlexError;
 use crate::events::ConfigInitialized;
 use crate::state::Config;
@@ -12,13 +15,16 @@ use crate::state::Config;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct InitConfig<'info> {
-    /// Becomes the admin; pays for the account.
+    /// The program's upgrade authority; becomes the admin and pays for the account.
     #[account(mut)]
     pub admin: Signer<'info>,
     /// CHECK: created by the handler at this PDA (see `create_accounts`: robust to lamports
     /// sent to the predictable address before deployment).
     #[account(mut, seeds = [CONFIG_SEED], bump)]
     pub config: UncheckedAccount<'info>,
+    /// CHECK: this program's ProgramData account (upgradeable loader), checked by the handler
+    /// ([`check_upgrade_authority`]): address, owner, state and upgrade authority.
+    pub program_data: UncheckedAccount<'info>,
     /// CHECK: the instructions sysvar, checked by address; read to refuse durable nonces.
     #[account(address = ix_sysvar::ID)]
     pub instructions_sysvar: UncheckedAccount<'info>,
@@ -36,7 +42,26 @@ pub fn refuse_durable_nonce(instructions_sysvar: &AccountInfo) -> Result<()> {
     Ok(())
 }
 
-/// 1. Refuse durable nonces; validate the default TWAP intervals (design §6).
+/// Requires `program_data` to be this program's ProgramData account, i.e. the upgradeable
+/// loader's PDA of `[program_id]`, owned by that loader and holding ProgramData state
+/// (`InvalidProgramData` otherwise), whose upgrade authority is `signer`
+/// (`NotUpgradeAuthority` otherwise, also when the program is immutable).
+pub fn check_upgrade_authority(program_data: &AccountInfo, signer: &Pubkey) -> Result<()> {
+    let expected = bpf_loader_upgradeable::get_program_data_address(&crate::ID);
+    require_keys_eq!(program_data.key(), expected, DlexError::InvalidProgramData);
+    require_keys_eq!(*program_data.owner, bpf_loader_upgradeable::ID, DlexError::InvalidProgramData);
+    let data = program_data.try_borrow_data()?;
+    let header = data.get(..UpgradeableLoaderState::size_of_programdata_metadata()).ok_or(DlexError::InvalidProgramData)?;
+    let Ok(UpgradeableLoaderState::ProgramData { upgrade_authority_address, .. }) = UpgradeableLoaderState::try_deserialize_unchecked(&mut &header[..])
+    else {
+        return err!(DlexError::InvalidProgramData);
+    };
+    require!(upgrade_authority_address == Some(*signer), DlexError::NotUpgradeAuthority);
+    Ok(())
+}
+
+/// 1. Refuse durable nonces; require the program's upgrade authority as signer (L-4);
+///    validate the default TWAP intervals (design §6).
 /// 2. Create the Config account (robust to prefunding) and store admin, fee recipient and
 ///    defaults; emit `ConfigInitialized`.
 pub fn handler(
@@ -46,6 +71,7 @@ pub fn handler(
     default_long_term_interval: u32,
 ) -> Result<()> {
     refuse_durable_nonce(&ctx.accounts.instructions_sysvar)?;
+    check_upgrade_authority(&ctx.accounts.program_data, &ctx.accounts.admin.key())?;
     validate_intervals(default_mid_term_interval, default_long_term_interval)?;
     let accounts = &ctx.accounts;
     let config_info = accounts.config.to_account_info();
@@ -65,6 +91,7 @@ pub fn handler(
         default_long_term_interval,
         new_risk_paused: false,
         bump,
+        pending_admin: None,
     };
     {
         let mut data = config_info.try_borrow_mut_data()?;
