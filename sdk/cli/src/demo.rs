@@ -319,6 +319,7 @@ async fn report(bank: &mut Bank, keys: &PairKeys, pair: &Pair, accounts: &[Accou
     let current_tick = math::tick_at_reserves(rx, ry).map_err(|e| format!("{e:?}"))?;
     let observations = &pair.observations;
     println!("\n== report ==");
+    println!("mints             {}", dlex_sdk::health::describe_freeze_authorities(pair));
     println!("reserves          {} X / {} Y", fmt_tokens(rx), fmt_tokens(ry));
     println!("fee anchors       {} X / {} Y (reference reserves of this interval)", fmt_tokens(pool.reference_x.0), fmt_tokens(pool.reference_y.0));
     println!("price             {} X per Y (tick {current_tick})", fmt_price(rx, ry));

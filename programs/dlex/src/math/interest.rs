@@ -385,16 +385,7 @@ mod tests {
 
     const E: u128 = WAD;
 
-    /// `cases` unless `PROPTEST_CASES` is set (so CI can run more and mutation runs fewer);
-    /// failures are not persisted into the source tree.
-    fn config(cases: u32) -> ProptestConfig {
-        let mut config = ProptestConfig::default();
-        if std::env::var_os("PROPTEST_CASES").is_none() {
-            config.cases = cases;
-        }
-        config.failure_persistence = None;
-        config
-    }
+    use crate::math::proptest_config as config;
 
     #[test]
     fn d1_lending_fee() {

@@ -99,3 +99,15 @@ pub enum MathError {
     /// (`AmmalgamCannotBorrowAgainstSameCollateral`).
     SameAssetCollateral,
 }
+
+/// Proptest settings of the math unit tests: `cases` unless `PROPTEST_CASES` is set (so CI can
+/// run more and mutation runs fewer); failures are not persisted into the source tree.
+#[cfg(test)]
+pub(crate) fn proptest_config(cases: u32) -> proptest::prelude::ProptestConfig {
+    let mut config = proptest::prelude::ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = cases;
+    }
+    config.failure_persistence = None;
+    config
+}

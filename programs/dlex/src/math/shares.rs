@@ -59,16 +59,7 @@ mod tests {
     use proptest::prelude::*;
     use ruint::aliases::U256;
 
-    /// `cases` unless `PROPTEST_CASES` is set (so CI can run more and mutation runs fewer);
-    /// failures are not persisted into the source tree.
-    fn config(cases: u32) -> ProptestConfig {
-        let mut config = ProptestConfig::default();
-        if std::env::var_os("PROPTEST_CASES").is_none() {
-            config.cases = cases;
-        }
-        config.failure_persistence = None;
-        config
-    }
+    use crate::math::proptest_config as config;
 
     /// `a·b/c` rounded as asked, on 256 bits (the exact result the conversions must give).
     fn exact(a: u128, b: u128, c: u128, up: bool) -> U256 {

@@ -553,7 +553,6 @@ mod tests {
     use proptest::prelude::*;
 
     const E: u128 = 1_000_000_000_000_000_000;
-    const MAX_AMOUNT_IN_TEST: u128 = super::super::MAX_AMOUNT;
 
     std::thread_local! {
         /// Number of K probes made by `min_amount_in` (compute-cost check).
@@ -793,16 +792,7 @@ mod tests {
         Ok(())
     }
 
-    /// `cases` unless `PROPTEST_CASES` is set (so CI can run more and mutation runs fewer);
-    /// failures are not persisted into the source tree.
-    fn config(cases: u32) -> ProptestConfig {
-        let mut config = ProptestConfig::default();
-        if std::env::var_os("PROPTEST_CASES").is_none() {
-            config.cases = cases;
-        }
-        config.failure_persistence = None;
-        config
-    }
+    use crate::math::proptest_config as config;
 
     proptest! {
         #![proptest_config(config(1000))]
@@ -825,7 +815,7 @@ mod tests {
             if ri <= mi {
                 // Nothing can be swapped in against a fully lent-out input reserve.
                 prop_assert_eq!(ai, Err(MathError::InsufficientLiquidity));
-                prop_assert_eq!(check_k_one_way(MAX_AMOUNT_IN_TEST, out, ri, ro, refi, mi, mo), Err(MathError::InsufficientLiquidity));
+                prop_assert_eq!(check_k_one_way(super::super::MAX_AMOUNT, out, ri, ro, refi, mi, mo), Err(MathError::InsufficientLiquidity));
                 return Ok(());
             }
             prop_assert!(ai.is_ok(), "{:?}", ai);

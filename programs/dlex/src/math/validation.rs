@@ -123,6 +123,8 @@ pub fn check_ltv(params: &NetLtvParams, liquidity: u128) -> Result<(), MathError
 pub fn check_leverage(params: &NetLtvParams) -> Result<(), MathError> {
     let dep = u256(params.net_deposited_x) + u256(params.net_deposited_y);
     let debt = u256(params.net_borrowed_x) + u256(params.net_borrowed_y);
+    // `dep < debt` vs `dep <= debt` is equivalent: at dep == debt > 0 the second test,
+    // 0·100 < dep, fails the position anyway (a cargo-mutants survivor that cannot be killed).
     if !debt.is_zero()
         && (dep < debt || (dep - debt) * u256(ALLOWED_LIQUIDITY_LEVERAGE) < dep)
     {
@@ -227,6 +229,7 @@ pub fn ltv_premium_bips(ltv_bips: u128) -> u128 {
     if ltv_bips <= 6000 {
         0
     } else if ltv_bips < 7500 {
+        // Both branches give 10_000 at exactly 7500 (continuous), so `<` vs `<=` is equivalent.
         // ltv > 6000 gives 66_667·ltv/1e4 ≥ 40_000.
         66_667 * ltv_bips / BIPS - 40_000
     } else {
@@ -243,16 +246,7 @@ mod tests {
 
     const E: u128 = 1_000_000_000_000_000_000;
 
-    /// `cases` unless `PROPTEST_CASES` is set (so CI can run more and mutation runs fewer);
-    /// failures are not persisted into the source tree.
-    fn config(cases: u32) -> ProptestConfig {
-        let mut config = ProptestConfig::default();
-        if std::env::var_os("PROPTEST_CASES").is_none() {
-            config.cases = cases;
-        }
-        config.failure_persistence = None;
-        config
-    }
+    use crate::math::proptest_config as config;
 
     #[test]
     fn f1_slippage() {
