@@ -1,6 +1,6 @@
 //! Lending on the same pool, through real transactions: borrowing X against Y, the price
 //! window gate, the LTV limit, interest over a warped year split between lenders, LPs and the
-//! protocol, repayment with overpayment, and collection of protocol fees.
+//! protocol, repayment of more than the debt (only the debt is pulled), and collection of protocol fees.
 
 use dlex::actions::{Asset, SwapDirection};
 use dlex::events::{Borrowed, Repaid};

@@ -1,5 +1,5 @@
 //! `collect_protocol_fees`: the fee recipient moves the protocol's pending deposit shares
-//! (lending fees, 10% of interest, overpayments) into its own position in the pair.
+//! (lending fees and 10% of interest) into its own position in the pair.
 //!
 //! On Solana the fee recipient's position is not an account of every instruction, so fee
 //! shares are minted into the pair's pending balance and collected here.

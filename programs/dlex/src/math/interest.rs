@@ -858,7 +858,7 @@ mod tests {
                 Ok(g) => prop_assert_eq!(w_taylor_compounded_u256(rate, d), Some(u256(g))),
                 Err(e) => {
                     prop_assert_eq!(e, MathError::Overflow);
-                    prop_assert!(w_taylor_compounded_u256(rate, d).map_or(true, |g| g > u256(u128::MAX)));
+                    prop_assert!(w_taylor_compounded_u256(rate, d).is_none_or(|g| g > u256(u128::MAX)));
                 }
             }
         }

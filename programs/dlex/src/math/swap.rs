@@ -769,6 +769,12 @@ mod tests {
         assert_eq!(min_amount_in(0, r, r, r, 0, 0), Err(MathError::InsufficientOutputAmount));
         assert_eq!(min_amount_in(r, r, r, r, 0, 0), Err(MathError::InsufficientLiquidity));
         assert_eq!(min_amount_in(r - 1, r, r, r, 0, 0), Err(MathError::Overflow));
+        // Either bound alone refuses: an output beyond reserve − missing (60 ≥ 100 − 50, which
+        // would otherwise underflow the adjusted output balance), or a fully lent-out input.
+        assert_eq!(min_amount_in(60, 1000, 100, 1000, 0, 50), Err(MathError::InsufficientLiquidity));
+        assert_eq!(min_amount_in(1, 1000, 100, 1000, 1000, 0), Err(MathError::InsufficientLiquidity));
+        assert_eq!(check_k_one_way(10_000, 1, 1000, 100, 1000, 1000, 0), Err(MathError::InsufficientLiquidity));
+        assert_eq!(min_amount_in(1, 1000, 100, 1000, 999, 0).map(|a| a > 0), Ok(true));
         // A huge input still leaves the output below reserve − missing.
         let out = max_amount_out(super::super::MAX_AMOUNT, r, r, r, 0, 0).unwrap();
         assert!(out < r);
