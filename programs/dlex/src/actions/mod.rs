@@ -42,3 +42,6 @@ pub(crate) fn add(a: u128, b: u128) -> Result<u128, DlexError> {
 pub(crate) fn sub(a: u128, b: u128) -> Result<u128, DlexError> {
     a.checked_sub(b).ok_or(DlexError::MathOverflow)
 }
+
+#[cfg(test)]
+mod tests;
