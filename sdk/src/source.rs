@@ -2,7 +2,9 @@
 //! over JSON-RPC ([`Cluster`]). Off-chain reports work the same on both.
 
 use anchor_lang::prelude::Pubkey;
+use solana_rpc_client::api::client_error::{Error as ClientError, ErrorKind};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_sdk::account::Account;
 
 /// Read access to account data and the cluster's clock.
 pub trait AccountSource {
@@ -22,6 +24,83 @@ impl AccountSource for crate::bank::Bank {
     }
 }
 
+/// Why a read over JSON-RPC failed. A missing account is not a failure: reads return `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RpcFailure {
+    /// Nothing answered at the URL (connection refused, unknown host, timeout, TLS failure):
+    /// no node is reachable there.
+    Unreachable { url: String, cause: String },
+    /// The URL cannot be used for a request at all.
+    InvalidUrl { url: String, cause: String },
+    /// Something answered, but not with a usable JSON-RPC result: an HTTP error status, a body
+    /// that is not JSON-RPC, or an error the node returned.
+    Failed { url: String, request: String, cause: String },
+}
+
+impl std::fmt::Display for RpcFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unreachable { url, cause } => {
+                write!(f, "cannot reach the RPC endpoint {url} ({cause}): no Solana JSON-RPC node answers there")
+            }
+            Self::InvalidUrl { url, cause } => write!(f, "`{url}` is not a usable RPC URL ({cause})"),
+            Self::Failed { url, request, cause } => write!(f, "the RPC endpoint {url} failed {request}: {cause}"),
+        }
+    }
+}
+
+impl std::error::Error for RpcFailure {}
+
+/// The innermost cause of a transport error, in words (`connection refused`, `timed out`, ...).
+fn transport_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut innermost = error;
+    let mut io = error.downcast_ref::<std::io::Error>();
+    while let Some(source) = innermost.source() {
+        innermost = source;
+        if let Some(e) = source.downcast_ref::<std::io::Error>() {
+            io = Some(e);
+        }
+    }
+    use std::io::ErrorKind::*;
+    match io.map(std::io::Error::kind) {
+        Some(ConnectionRefused) => "connection refused".into(),
+        Some(TimedOut) => "timed out".into(),
+        Some(ConnectionReset) => "connection reset".into(),
+        Some(ConnectionAborted) => "connection aborted".into(),
+        Some(HostUnreachable) => "host unreachable".into(),
+        Some(NetworkUnreachable) => "network unreachable".into(),
+        Some(AddrNotAvailable) => "address not available".into(),
+        _ => innermost.to_string(),
+    }
+}
+
+/// Sorts a client error into a transport failure (nothing answered) or a failed request.
+fn classify(url: &str, request: &str, error: &ClientError) -> RpcFailure {
+    let url = url.to_string();
+    match error.kind() {
+        ErrorKind::Io(e) => RpcFailure::Unreachable { url, cause: transport_cause(e) },
+        ErrorKind::Reqwest(e) if e.is_builder() => RpcFailure::InvalidUrl { url, cause: transport_cause(e) },
+        ErrorKind::Reqwest(e) if e.is_timeout() => RpcFailure::Unreachable { url, cause: "timed out".into() },
+        ErrorKind::Reqwest(e) if e.is_connect() || (e.is_request() && e.status().is_none()) => {
+            RpcFailure::Unreachable { url, cause: transport_cause(e) }
+        }
+        ErrorKind::Reqwest(e) => match e.status() {
+            Some(status) => RpcFailure::Failed {
+                url,
+                request: request.into(),
+                cause: format!("HTTP status {status} (is this a Solana JSON-RPC URL?)"),
+            },
+            None if e.is_decode() => RpcFailure::Failed {
+                url,
+                request: request.into(),
+                cause: format!("the answer is not JSON-RPC (is this a Solana JSON-RPC URL?): {}", transport_cause(e)),
+            },
+            None => RpcFailure::Failed { url, request: request.into(), cause: transport_cause(e) },
+        },
+        _ => RpcFailure::Failed { url, request: request.into(), cause: error.to_string() },
+    }
+}
+
 /// A cluster reached over JSON-RPC (a local validator, devnet, mainnet).
 pub struct Cluster {
     client: RpcClient,
@@ -31,6 +110,23 @@ impl Cluster {
     pub fn new(url: &str) -> Self {
         Self { client: RpcClient::new(url.to_string()) }
     }
+
+    /// The JSON-RPC URL, as given to [`Cluster::new`].
+    pub fn url(&self) -> String {
+        self.client.url()
+    }
+
+    /// The account at `address`, or `None` if there is none. Unlike `RpcClient::get_account`
+    /// (and `get_account_with_commitment`, which rewrites every failure into an
+    /// `AccountNotFound` string), transport failures stay apart from a missing account.
+    pub async fn account(&self, address: Pubkey) -> Result<Option<Account>, RpcFailure> {
+        let response = self
+            .client
+            .get_multiple_accounts_with_commitment(&[address], self.client.commitment())
+            .await
+            .map_err(|e| classify(&self.url(), &format!("getMultipleAccounts [{address}]"), &e))?;
+        Ok(response.value.into_iter().next().flatten())
+    }
 }
 
 /// Byte offset of `unix_timestamp` in the Clock sysvar (slot, epoch start, epoch, leader
@@ -39,12 +135,7 @@ const CLOCK_UNIX_TIMESTAMP_OFFSET: usize = 32;
 
 impl AccountSource for Cluster {
     async fn account_data(&mut self, address: Pubkey) -> Result<Option<Vec<u8>>, String> {
-        let response = self
-            .client
-            .get_account_with_commitment(&address, self.client.commitment())
-            .await
-            .map_err(|e| format!("RPC getAccountInfo {address}: {e}"))?;
-        Ok(response.value.map(|account| account.data))
+        Ok(self.account(address).await.map_err(|e| e.to_string())?.map(|account| account.data))
     }
 
     async fn unix_timestamp(&mut self) -> Result<i64, String> {

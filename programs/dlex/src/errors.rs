@@ -135,6 +135,8 @@ pub enum DlexError {
     NotUpgradeAuthority,
     #[msg("Not this program's ProgramData account (upgradeable loader)")]
     InvalidProgramData,
+    #[msg("Liquidation refused: it would pay the liquidator no premium (e.g. leverage at or below the 99% threshold)")]
+    LiquidationZeroPremium,
 }
 
 impl From<MathError> for DlexError {
@@ -154,6 +156,7 @@ impl From<MathError> for DlexError {
             MathError::LtvExceeded => DlexError::LtvTooHigh,
             MathError::TooMuchLeverage => DlexError::TooMuchLeverage,
             MathError::SameAssetCollateral => DlexError::CannotBorrowAgainstSameCollateral,
+            MathError::LiquidationZeroPremium => DlexError::LiquidationZeroPremium,
         }
     }
 }

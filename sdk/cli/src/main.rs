@@ -6,37 +6,83 @@
 
 mod demo;
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use anchor_lang::prelude::Pubkey;
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use dlex_sdk::source::{AccountSource, Cluster, RpcFailure};
+use solana_sdk::account::Account;
 
-const USAGE: &str = "\
-dlex — one Solana pool that is both an exchange and a money market
+/// The URL `dlex position` reads from unless `--url` says otherwise: a local validator.
+const DEFAULT_URL: &str = "http://127.0.0.1:8899";
 
-USAGE:
-    dlex demo
-        run a full scenario on an in-process bank and print a report
-    dlex position --pair <PAIR> --owner <OWNER> [--url <RPC_URL>]
-        print a position's health and limits, read from a cluster
-        (default URL http://127.0.0.1:8899, a local validator)
-    dlex help
-        show this message
-";
+/// dlex — one Solana pool that is both an exchange and a money market
+#[derive(Parser)]
+#[command(name = "dlex", version, arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a full scenario on an in-process bank (no validator needed) and print a report
+    Demo,
+    /// Print a position's health and limits, read from a cluster over JSON-RPC
+    Position(PositionArgs),
+    /// Print a shell completion script for dlex (e.g. `dlex completions bash > dlex.bash`)
+    Completions {
+        /// The shell to write the script for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args)]
+struct PositionArgs {
+    /// Address of the pair (base58): the pair account `create_pair` made for two mints
+    #[arg(long, value_name = "PAIR", value_parser = parse_pubkey)]
+    pair: Pubkey,
+    /// Owner of the position (base58): the wallet that opened it with `open_position`
+    #[arg(long, value_name = "OWNER", value_parser = parse_pubkey)]
+    owner: Pubkey,
+    /// JSON-RPC URL of the cluster to read from (the default is a local validator)
+    #[arg(long, value_name = "RPC_URL", default_value = DEFAULT_URL, value_parser = parse_url)]
+    url: String,
+}
+
+const BASE58_ALPHABET: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/// A public key in base58, with a reason when the text is not one.
+fn parse_pubkey(value: &str) -> Result<Pubkey, String> {
+    if let Some(c) = value.chars().find(|c| !BASE58_ALPHABET.contains(*c)) {
+        return Err(format!(
+            "`{c}` is not a base58 character, so this is not a public key (base58 has no 0, O, I or l)"
+        ));
+    }
+    Pubkey::from_str(value)
+        .map_err(|_| format!("not a public key: a public key is 32 bytes, 32 to 44 base58 characters (this is {})", value.len()))
+}
+
+/// An http(s) URL.
+fn parse_url(value: &str) -> Result<String, String> {
+    let rest = value.strip_prefix("http://").or_else(|| value.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(value.to_string()),
+        _ => Err(format!("an RPC URL starts with http:// or https:// and names a host, e.g. {DEFAULT_URL}")),
+    }
+}
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
-    let result = match args.first().map(String::as_str) {
-        Some("demo") => runtime.block_on(demo::run()),
-        Some("position") => runtime.block_on(position(&args[1..])),
-        None | Some("help") | Some("--help") | Some("-h") => {
-            print!("{USAGE}");
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "dlex", &mut std::io::stdout());
             Ok(())
         }
-        Some(other) => {
-            eprintln!("unknown command `{other}`\n\n{USAGE}");
-            std::process::exit(2);
-        }
+        Command::Demo => runtime().block_on(demo::run()),
+        Command::Position(args) => runtime().block_on(position(args)),
     };
     if let Err(error) = result {
         eprintln!("error: {error}");
@@ -44,22 +90,111 @@ fn main() {
     }
 }
 
-/// The value after `--name`, if present.
-fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().expect("tokio runtime")
 }
 
-fn pubkey_flag(args: &[String], name: &str) -> Result<Pubkey, String> {
-    let value = flag(args, name).ok_or(format!("missing {name} <PUBKEY>\n\n{USAGE}"))?;
-    Pubkey::from_str(value).map_err(|_| format!("{name}: `{value}` is not a base58 public key"))
+/// What to tell a user whose RPC read failed.
+fn rpc_error(failure: RpcFailure) -> String {
+    match &failure {
+        RpcFailure::Unreachable { .. } => format!(
+            "{failure}.\n\
+             To read from a local validator, start one: `solana-test-validator` (then deploy dlex with `anchor deploy`), or\n\
+             `anchor localnet` (builds and deploys dlex) or `anchor test --detach`; it listens on {DEFAULT_URL}, the default --url.\n\
+             To read from another cluster, pass its JSON-RPC URL: --url <RPC_URL>."
+        ),
+        RpcFailure::InvalidUrl { .. } => format!("{failure}: pass a JSON-RPC URL with --url, e.g. --url {DEFAULT_URL}"),
+        RpcFailure::Failed { .. } => format!("{failure}\nCheck that --url is the JSON-RPC URL of a Solana cluster."),
+    }
 }
 
-async fn position(args: &[String]) -> Result<(), String> {
-    let pair = pubkey_flag(args, "--pair")?;
-    let owner = pubkey_flag(args, "--owner")?;
-    let url = flag(args, "--url").unwrap_or("http://127.0.0.1:8899");
-    let mut cluster = dlex_sdk::source::Cluster::new(url);
-    let health = dlex_sdk::health::fetch(&mut cluster, pair, owner).await?;
+/// A few words on what an account is, from the program that owns it.
+fn account_kind(account: &Account) -> String {
+    let owner = account.owner;
+    let what = if owner == anchor_lang::solana_program::system_program::ID {
+        "a wallet or other System Program account".to_string()
+    } else if owner == dlex_sdk::bank::TOKEN_PROGRAM || owner == dlex_sdk::bank::TOKEN_2022_PROGRAM {
+        "a token account or mint".to_string()
+    } else if owner == dlex::ID {
+        "a dlex account of another type".to_string()
+    } else if account.executable {
+        "a program".to_string()
+    } else {
+        format!("an account of program {owner}")
+    };
+    format!("{what}, {} bytes, owned by {owner}", account.data.len())
+}
+
+/// The cluster, with the pair and position accounts read once up front (so that each missing or
+/// mistyped account gets its own message) and served from memory to `health::fetch`.
+struct Prefetched {
+    cluster: Cluster,
+    accounts: HashMap<Pubkey, Option<Vec<u8>>>,
+}
+
+impl Prefetched {
+    async fn read(&mut self, address: Pubkey) -> Result<Option<Account>, String> {
+        let account = self.cluster.account(address).await.map_err(rpc_error)?;
+        self.accounts.insert(address, account.as_ref().map(|a| a.data.clone()));
+        Ok(account)
+    }
+}
+
+impl AccountSource for Prefetched {
+    async fn account_data(&mut self, address: Pubkey) -> Result<Option<Vec<u8>>, String> {
+        match self.accounts.get(&address) {
+            Some(data) => Ok(data.clone()),
+            None => Ok(self.cluster.account(address).await.map_err(rpc_error)?.map(|a| a.data)),
+        }
+    }
+
+    async fn unix_timestamp(&mut self) -> Result<i64, String> {
+        self.cluster.unix_timestamp().await
+    }
+}
+
+async fn position(args: PositionArgs) -> Result<(), String> {
+    let PositionArgs { pair, owner, url } = args;
+    let mut source = Prefetched { cluster: Cluster::new(&url), accounts: HashMap::new() };
+
+    match source.read(pair).await? {
+        None => {
+            let mut message = format!("no account at {pair}: is this the pair address on this cluster ({url})?");
+            if source.read(dlex::ID).await?.is_none() {
+                message.push_str(&format!("\nThe dlex program ({}) is not deployed on this cluster either.", dlex::ID));
+            }
+            return Err(message);
+        }
+        Some(account) if dlex_sdk::decode::pair(&account.data).is_err() => {
+            let hint = if dlex_sdk::decode::position(&account.data).is_ok() { " (it is a dlex position)" } else { "" };
+            return Err(format!(
+                "{pair} is not a dlex pair{hint}: it is {}.\n--pair takes the pair's address (the account `create_pair` made for two mints).",
+                account_kind(&account)
+            ));
+        }
+        Some(_) => {}
+    }
+
+    let position_address = dlex_sdk::pda::position(pair, owner);
+    match source.read(position_address).await? {
+        None => {
+            return Err(format!(
+                "{owner} has no position in pair {pair} (nothing at its position address {position_address}).\n\
+                 Check --owner (the wallet that owns the position). To open one, the owner signs the program's \
+                 `open_position` instruction for this pair\n(`dlex_sdk::ix::open_position(owner, pair)` in Rust, \
+                 `openPosition` in a client generated from app-idl/dlex.json), then deposits."
+            ))
+        }
+        Some(account) if dlex_sdk::decode::position(&account.data).is_err() => {
+            return Err(format!(
+                "{position_address}, the position address of {owner} in pair {pair}, holds an account that is not a dlex position: it is {}",
+                account_kind(&account)
+            ));
+        }
+        Some(_) => {}
+    }
+
+    let health = dlex_sdk::health::fetch(&mut source, pair, owner).await?;
     println!("position of {owner} in pair {pair} ({url})");
     print!("{}", dlex_sdk::health::describe(&health));
     Ok(())

@@ -201,6 +201,8 @@ pub fn repay_liquidity(pool: &mut Pool, balances: &mut [u128; 6], liquidity: u12
     }
     let (repaid, shares) = super::lending::repaid_debt(pool, balances, TokenKind::BorrowL, Assets(liquidity))?;
     let (reserve_x, reserve_y) = (pool.reserve_x.0, pool.reserve_y.0);
+    // Reserves are both zero (no liquidity yet) or both positive (burns never empty them),
+    // so `||` and `&&` agree here; the guard names the state instead of a division by zero.
     if reserve_x == 0 || reserve_y == 0 {
         return Err(DlexError::PairNotInitialized);
     }

@@ -141,6 +141,31 @@ fn dust_l_is_forfeited_and_redeemable_l_is_not() {
     assert_eq!(error_of(forfeit_dust(&mut pool, &mut position)), "PositionNotEmpty");
 }
 
+/// The mirror image: in a pool of 4e6 X / 1e6 Y one L share pays floor(1·4e6/2e6) = 2 X but
+/// floor(1·1e6/2e6) = 0 Y. A burn would be refused, so the share is dust.
+#[test]
+fn l_share_paying_nothing_on_one_side_is_dust() {
+    let mut pool = Pool::default();
+    let mut lp = [0u128; 6];
+    mint_liquidity(&mut pool, &mut lp, 4_000_000, 1_000_000).unwrap();
+    let mut position = [0u128; 6];
+    position[DL] = 1;
+    assert_eq!(forfeit_dust(&mut pool, &mut position).unwrap(), [1, 0, 0]);
+}
+
+/// A position holding only X dust closes even in a pair without liquidity: no L share is
+/// valued, so nothing divides by the zero active liquidity.
+#[test]
+fn deposit_dust_closes_in_a_pair_without_liquidity() {
+    let mut pool = Pool::default();
+    pool.assets[DXK] = 1;
+    pool.shares[DXK] = 3;
+    let mut position = [0u128; 6];
+    position[DXK] = 1;
+    assert_eq!(forfeit_dust(&mut pool, &mut position).unwrap(), [0, 1, 0]);
+    assert_eq!((pool.assets[DXK], pool.shares[DXK]), (1, 2));
+}
+
 /// X deposit shares worth half a token each: one share redeems to floor(0.5) = 0 (dust), two
 /// redeem to 1 X (not dust). A position with debt never closes.
 #[test]

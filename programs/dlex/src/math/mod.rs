@@ -8,6 +8,7 @@ pub mod full_math;
 pub mod interest;
 pub mod liquidation;
 pub mod liquidity;
+pub mod saturation;
 pub mod shares;
 pub mod swap;
 pub mod tick_math;
@@ -22,10 +23,24 @@ pub use interest::{
     InterestAccrualInput, InterestAccrualOutput, BORROW_L, BORROW_X, BORROW_Y, DEPOSIT_L,
     DEPOSIT_X, DEPOSIT_Y,
 };
-pub use liquidation::liquidation_sqrt_prices_q72;
+pub use liquidation::{
+    hard_max_premium_bips, hard_premium_bips, leverage_liquidation_amounts,
+    liquidation_sqrt_prices_q72, ltv_to_premium_bips, saturation_reset_premium_bips,
+    LeverageLiquidation, LEVERAGE_LIQUIDATION_FACTOR, MAX_SAT_RESET_FOR_STRADDLE_PREMIUM_BIPS,
+    SAT_RESET_FOR_STRADDLE_SLOPE_BIPS,
+};
 pub use liquidity::{
     borrow_liquidity_amounts, first_mint_liquidity, mint_liquidity_assets, repay_liquidity_amount, repay_liquidity_token_amounts,
     rescale_reference, reserves_at_tick,
+};
+pub use saturation::{
+    calculate_saturation, min_sqrt_price_span_q72, sat_percentage_wad, sat_to_leaf,
+    tranche_saturation_available, usable_ticks_and_last_tranche,
+    EXPECTED_SATURATION_LTV_MAG2_TIMES_SAT_BUFFER_SQUARED, LEAFS, LOWEST_POSSIBLE_IN_PENALTY,
+    MAX_TRANCHE, MIN_LIQ_TO_REACH_PENALTY, MIN_TRANCHE, SATURATION_TIME_BUFFER_IN_MAG2,
+    SAT_CHANGE_OF_BASE_Q128, SAT_CHANGE_OF_BASE_TIMES_SHIFT, SAT_PERCENTAGE_DELTA_4_WAD,
+    SAT_PERCENTAGE_DELTA_5_WAD, SAT_PERCENTAGE_DELTA_6_WAD, SAT_PERCENTAGE_DELTA_7_WAD,
+    TICKS_PER_TRANCHE, TICKS_PER_TRANCHE_MAG2, TICK_OFFSET,
 };
 pub use shares::{to_assets, to_liquidity_assets, to_shares};
 pub use swap::{
@@ -98,6 +113,9 @@ pub enum MathError {
     /// The same asset is both deposited and borrowed
     /// (`AmmalgamCannotBorrowAgainstSameCollateral`).
     SameAssetCollateral,
+    /// A liquidation would pay the liquidator no premium, e.g. a leverage liquidation of a
+    /// position at or below the 99% leverage threshold (`LiquidationZeroPremium`).
+    LiquidationZeroPremium,
 }
 
 /// Proptest settings of the math unit tests: `cases` unless `PROPTEST_CASES` is set (so CI can

@@ -209,6 +209,9 @@ fn check_swap(before: &Pool, direction: SwapDirection, flows: TokenFlows) -> Res
 
 pub use crate::math::{validate_solvency, verify_max_borrow, verify_max_borrow_liquidity};
 
+mod liquidation;
+pub use liquidation::{leverage_liquidation, LeverageLiquidation};
+
 /// The L-borrow limit for both assets (spec §6, `checkMaxBorrowForLiquidity`) on `pool`, with
 /// `total_deposit_l` given explicitly (a burn passes DEPOSIT_L minus the burned L). Reserves
 /// and active liquidity are floored by the depth snapshot.

@@ -33,4 +33,6 @@ pub struct Config {
     /// Proposed by `propose_admin`; becomes `admin` when it signs `accept_admin`. A new
     /// proposal replaces the previous one.
     pub pending_admin: Option<Pubkey>,
+    /// Room for later protocol-wide settings without a migration; zero.
+    pub reserved: [u8; 64],
 }

@@ -92,6 +92,7 @@ pub fn handler(
         new_risk_paused: false,
         bump,
         pending_admin: None,
+        reserved: [0; 64],
     };
     {
         let mut data = config_info.try_borrow_mut_data()?;
