@@ -163,7 +163,8 @@ pub fn hard_premium_bips(repaid_l: u128, seized_l: u128) -> u128 {
     to_u128((u256(seized_l) * u256(BIPS)).div_ceil(u256(repaid_l))).unwrap_or(u128::MAX)
 }
 
-/// §9.2 netting and `calcDebtAndCollateral` on 256 bits: `(debt_l, collateral_l)`. The
+/// §9.2 netting and `calcDebtAndCollateral` on 256 bits: `(debt_l, collateral_l)`, rounded
+/// as §9.2 (debt legs up, deposit legs down; the selection is exact). The
 /// reference nets in `uint256`; [`check_ltv_params`] stores u128 amounts and reports
 /// `Overflow` for a netted amount above that (a large X deposit at a very low range price can
 /// do it), so [`hard_max_premium_bips`] falls back on this. `None` if a sqrt price is 0.
