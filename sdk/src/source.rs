@@ -88,12 +88,12 @@ fn classify(url: &str, request: &str, error: &ClientError) -> RpcFailure {
             Some(status) => RpcFailure::Failed {
                 url,
                 request: request.into(),
-                cause: format!("HTTP status {status} (is this a Solana JSON-RPC URL?)"),
+                cause: format!("HTTP status {status}"),
             },
             None if e.is_decode() => RpcFailure::Failed {
                 url,
                 request: request.into(),
-                cause: format!("the answer is not JSON-RPC (is this a Solana JSON-RPC URL?): {}", transport_cause(e)),
+                cause: format!("the answer is not JSON-RPC: {}", transport_cause(e)),
             },
             None => RpcFailure::Failed { url, request: request.into(), cause: transport_cause(e) },
         },

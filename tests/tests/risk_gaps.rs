@@ -215,10 +215,13 @@ async fn fragile_bound_is_reached_exactly_by_a_liquidity_borrow() {
 
     // This file's view of the two borrows: the program's leg on a copy, fragile vs active.
     let position = f.position(&b).await;
+    // The active liquidity the bound counts for the acting position: the pool after the borrow,
+    // floored by the snapshot lowered by what the borrow itself took (H-1).
+    let counted_active = |before: &Pool, after: &Pool| pair.depth().less_taken(before, after).floor(after).active_liquidity;
     let leave = |liquidity: u128| {
         let (mut after, mut balances) = (pool, position.balances());
         actions::borrow_liquidity(&mut after, &mut balances, liquidity).unwrap();
-        (after.fragile_liquidity_assets().unwrap(), floored_active(&pair, &after))
+        (after.fragile_liquidity_assets().unwrap(), counted_active(&pool, &after))
     };
     let (fragile_at_max, active_at_max) = leave(max);
     let (fragile_over, active_over) = leave(max + 1);
@@ -228,9 +231,10 @@ async fn fragile_bound_is_reached_exactly_by_a_liquidity_borrow() {
 
     assert_refused(&mut f, &b, &[&f1, &f2], ix::borrow_liquidity(&keys, &b.tokens, max + 1, 0, 0), DlexError::FragileLiquidityExceeded).await;
     send(&mut f, &b, ix::borrow_liquidity(&keys, &b.tokens, max, 0, 0)).await.unwrap();
-    let (pair, pool) = accrued(&mut f).await;
-    assert_eq!(pool.fragile_liquidity_assets().unwrap(), floored_active(&pair, &pool));
-    assert_eq!(pair.total_assets[BL].get(), max + math::lending_fee(max));
+    let (pair_after, pool_after) = accrued(&mut f).await;
+    assert_eq!(pair_after.depth(), pair.depth(), "same interval: the snapshot is unchanged");
+    assert_eq!(pool_after.fragile_liquidity_assets().unwrap(), counted_active(&pool, &pool_after));
+    assert_eq!(pair_after.total_assets[BL].get(), max + math::lending_fee(max));
     f.assert_conservation().await;
 }
 

@@ -72,6 +72,38 @@ async fn jit_liquidity_around_a_borrow_does_not_raise_the_depth_limit() {
     f.assert_conservation().await;
 }
 
+/// H-1, the L-borrow form: a borrow of L removes depth itself. With JIT liquidity around it,
+/// the pool during the borrow is deep enough to absorb that, but after the JIT burn it is not;
+/// the acting position's solvency therefore counts the snapshot lowered by what its own
+/// borrow takes. Exactly the non-JIT maximum passes with the JIT legs, one L more does not.
+#[tokio::test]
+async fn jit_liquidity_cannot_absorb_the_depth_an_l_borrow_removes() {
+    let (mut f, trader) = thin_pool_with_lenders().await;
+    let keys = f.keys;
+    f.fill_price_window(&trader).await;
+    let a = f.user().await;
+    let b = f.user().await;
+    f.bank.send(&[ix::deposit(&keys, &a.tokens, Asset::Y, 100_000_000_000, 0)], &[&a.keypair]).await.unwrap();
+    let limits = health::position_limits(&f.pair().await, &f.position(&a).await, f.bank.now(), false).unwrap();
+    let non_jit_max = limits.max_borrow_l;
+    assert!(non_jit_max > 0, "A may borrow some L");
+    let minted = quote::mint(&f.pair().await, f.bank.now(), 2_000_000_000, 8_000_000_000).unwrap();
+    let jit = |liquidity: u128| {
+        [
+            ix::mint(&keys, &b.tokens, 2_000_000_000, 8_000_000_000, 0),
+            ix::borrow_liquidity(&keys, &a.tokens, liquidity, 0, 0),
+            ix::burn(&keys, &b.tokens, minted.shares.0, 0, 0),
+        ]
+    };
+    let before = f.snapshot(&[&a, &b]).await;
+    let over = f.bank.send(&jit(non_jit_max + 1), &[&a.keypair, &b.keypair]).await;
+    // One L beyond the non-JIT maximum breaks the LTV with the JIT legs too.
+    assert_dlex_error(over, DlexError::LtvTooHigh);
+    assert_eq!(f.snapshot(&[&a, &b]).await, before);
+    f.bank.send(&jit(non_jit_max), &[&a.keypair, &b.keypair]).await.unwrap();
+    f.assert_conservation().await;
+}
+
 /// H-1 / F5b: the attacker steers the thin pool's price (Y up about tenfold) for ~27 minutes,
 /// then tries the JIT borrow of 3e8 X against 4e8 Y (worth 1e8 X before the steering). The
 /// JIT liquidity cannot lift the borrow above what the steered pool alone allows, which is

@@ -62,7 +62,7 @@ fn parse_pubkey(value: &str) -> Result<Pubkey, String> {
         ));
     }
     Pubkey::from_str(value)
-        .map_err(|_| format!("not a public key: a public key is 32 bytes, 32 to 44 base58 characters (this is {})", value.len()))
+        .map_err(|_| format!("not a public key: a public key is 32 bytes, written as 32 to 44 base58 characters (got {})", value.len()))
 }
 
 /// An http(s) URL.
@@ -99,9 +99,9 @@ fn rpc_error(failure: RpcFailure) -> String {
     match &failure {
         RpcFailure::Unreachable { .. } => format!(
             "{failure}.\n\
-             To read from a local validator, start one: `solana-test-validator` (then deploy dlex with `anchor deploy`), or\n\
-             `anchor localnet` (builds and deploys dlex) or `anchor test --detach`; it listens on {DEFAULT_URL}, the default --url.\n\
-             To read from another cluster, pass its JSON-RPC URL: --url <RPC_URL>."
+             Start a local validator, which listens on {DEFAULT_URL} (the default --url): `solana-test-validator`\n\
+             then `anchor deploy`, or `anchor localnet` (builds and deploys dlex), or `anchor test --detach`.\n\
+             Or pass the JSON-RPC URL of another cluster with --url <RPC_URL>."
         ),
         RpcFailure::InvalidUrl { .. } => format!("{failure}: pass a JSON-RPC URL with --url, e.g. --url {DEFAULT_URL}"),
         RpcFailure::Failed { .. } => format!("{failure}\nCheck that --url is the JSON-RPC URL of a Solana cluster."),
@@ -180,9 +180,8 @@ async fn position(args: PositionArgs) -> Result<(), String> {
         None => {
             return Err(format!(
                 "{owner} has no position in pair {pair} (nothing at its position address {position_address}).\n\
-                 Check --owner (the wallet that owns the position). To open one, the owner signs the program's \
-                 `open_position` instruction for this pair\n(`dlex_sdk::ix::open_position(owner, pair)` in Rust, \
-                 `openPosition` in a client generated from app-idl/dlex.json), then deposits."
+                 Check --owner (the wallet that owns the position). To open one, the owner signs the program's\n\
+                 `open_position` instruction for this pair (in Rust: `dlex_sdk::ix::open_position(owner, pair)`), then deposits."
             ))
         }
         Some(account) if dlex_sdk::decode::position(&account.data).is_err() => {

@@ -23,8 +23,10 @@
 //!
 //! Depth (security review H-1): the slippage add-on, the minimum-liquidity rule, the fragile
 //! bound and the lending limits count the smaller of the pool's depth now and its depth at
-//! the start of the observation interval ([`RiskContext::depth_snapshot`]). Liquidity minted
-//! and burned around a borrow in one transaction therefore never raises a limit.
+//! the start of the observation interval ([`RiskContext::depth_snapshot`]). For the acting
+//! position's own solvency and the fragile bound, the snapshot is first lowered by the depth
+//! the action itself removes ([`Depth::less_taken`]). Liquidity minted and burned around a
+//! borrow in one transaction therefore never raises a limit.
 //!
 //! Solvency (spec §9.5) nets the position's X, Y and L at the worst prices of the range that
 //! includes the long-term TWAP, the current tick and the recent extremes (spec §8.5): debts
@@ -112,30 +114,34 @@ pub fn check(
         return Err(DlexError::NewRiskPaused);
     }
     let snapshot = &context.depth_snapshot;
+    // The acting position is judged once, now, so the depth its own action removes comes out
+    // of the snapshot too (JIT liquidity cannot absorb it). The pool-wide limits are checked
+    // on every action that lowers depth, so the plain snapshot suffices for them.
+    let position_snapshot = &snapshot.less_taken(before, after);
     match *action {
         Action::Mint | Action::Deposit { .. } | Action::Repay { .. } | Action::RepayLiquidity | Action::ForfeitDust => Ok(()),
         Action::Swap { direction, flows } => check_swap(before, direction, flows),
         Action::Burn { deposit_l_after } => {
             check_max_borrow_for_liquidity(after, snapshot, deposit_l_after.0, 0)?;
-            check_solvency_if_indebted(after, snapshot, position_balances, context.price_range)
+            check_solvency_if_indebted(after, position_snapshot, position_balances, context.price_range)
         }
         Action::Withdraw { asset } => {
             check_lending_limit(after, after, snapshot, asset)?;
-            check_solvency_if_indebted(after, snapshot, position_balances, context.price_range)
+            check_solvency_if_indebted(after, position_snapshot, position_balances, context.price_range)
         }
         Action::Borrow { asset } => {
             let range = context.price_range.ok_or(DlexError::PriceWindowNotReady)?;
             // Spec §4.6: deposits and reserve as they were, borrows including the new debt.
             check_lending_limit(before, after, snapshot, asset)?;
-            check_fragile_liquidity(after, snapshot)?;
-            check_solvency(after, snapshot, position_balances, range)
+            check_fragile_liquidity(after, position_snapshot)?;
+            check_solvency(after, position_snapshot, position_balances, range)
         }
         Action::BorrowLiquidity { debt } => {
             let range = context.price_range.ok_or(DlexError::PriceWindowNotReady)?;
             // Spec §4.7: the L-borrow limit on the reserves and totals before the borrow.
             check_max_borrow_for_liquidity(before, snapshot, before.deposit_l_assets()?.0, debt.0)?;
-            check_fragile_liquidity(after, snapshot)?;
-            check_solvency(after, snapshot, position_balances, range)
+            check_fragile_liquidity(after, position_snapshot)?;
+            check_solvency(after, position_snapshot, position_balances, range)
         }
     }
 }

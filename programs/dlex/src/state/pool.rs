@@ -55,6 +55,21 @@ impl Depth {
         Depth { active_liquidity: pool.active_liquidity(), reserve_x: pool.reserve_x.0, reserve_y: pool.reserve_y.0 }
     }
 
+    /// This snapshot lowered, per field, by what an action took out of the pool (`before` →
+    /// `after`). Judging a position on the pool after an action against this (through
+    /// [`Depth::floor`]) makes the action's own withdrawal of depth (the L a borrow removes, the
+    /// depletion an X or Y borrow causes, a burn) come out of the snapshot as well, so depth
+    /// added earlier in the same interval cannot absorb it.
+    pub fn less_taken(&self, before: &Pool, after: &Pool) -> Self {
+        let (was, now) = (Depth::of(before), Depth::of(after));
+        let lowered = |snapshot: u128, was: u128, now: u128| snapshot.saturating_sub(was.saturating_sub(now));
+        Depth {
+            active_liquidity: lowered(self.active_liquidity, was.active_liquidity, now.active_liquidity),
+            reserve_x: lowered(self.reserve_x, was.reserve_x, now.reserve_x),
+            reserve_y: lowered(self.reserve_y, was.reserve_y, now.reserve_y),
+        }
+    }
+
     /// Per field, the smaller of `pool`'s depth now and this snapshot.
     pub fn floor(&self, pool: &Pool) -> Self {
         let now = Depth::of(pool);

@@ -1,0 +1,167 @@
+//! The `dlex` binary as a user runs it: help, flag errors, and the messages of `dlex position`
+//! when the endpoint, the pair or the position is not what it should be. No validator: the
+//! unreachable case uses a closed loopback port, the others a tiny canned JSON-RPC server on
+//! loopback.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::process::{Command, Output};
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::Discriminator;
+
+const SYSTEM_PROGRAM: &str = "11111111111111111111111111111111";
+
+fn dlex(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dlex")).args(args).output().expect("run dlex")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let output = dlex(&["--help"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    for subcommand in ["demo", "position", "completions"] {
+        assert!(text.contains(subcommand), "`{subcommand}` missing from --help:\n{text}");
+    }
+}
+
+#[test]
+fn position_help_lists_its_flags() {
+    let output = dlex(&["position", "--help"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    for flag in ["--pair <PAIR>", "--owner <OWNER>", "--url <RPC_URL>", "http://127.0.0.1:8899"] {
+        assert!(text.contains(flag), "`{flag}` missing from position --help:\n{text}");
+    }
+}
+
+#[test]
+fn version_and_completions() {
+    let output = dlex(&["--version"]);
+    assert!(output.status.success());
+    assert_eq!(stdout(&output).trim(), format!("dlex {}", env!("CARGO_PKG_VERSION")));
+    let output = dlex(&["completions", "bash"]);
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("dlex"));
+}
+
+#[test]
+fn a_bad_pair_names_the_flag() {
+    let output = dlex(&["position", "--pair", "not-a-key", "--owner", SYSTEM_PROGRAM]);
+    assert!(!output.status.success());
+    let text = stderr(&output);
+    assert!(text.contains("--pair") && text.contains("base58"), "{text}");
+    assert!(stdout(&output).is_empty());
+}
+
+#[test]
+fn an_unreachable_endpoint_says_so_and_suggests_a_validator() {
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    let url = "http://127.0.0.1:9";
+    let output = dlex(&["position", "--pair", SYSTEM_PROGRAM, "--owner", SYSTEM_PROGRAM, "--url", url]);
+    assert!(!output.status.success());
+    let text = stderr(&output);
+    assert!(text.contains(&format!("cannot reach the RPC endpoint {url}")), "{text}");
+    assert!(text.contains("solana-test-validator") && text.contains("--url"), "{text}");
+    assert!(!text.contains("AccountNotFound"), "{text}");
+    assert!(stdout(&output).is_empty());
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() { TABLE[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out
+}
+
+/// A JSON-RPC server on a free loopback port that answers every `getMultipleAccounts` with
+/// `accounts` (address → (owner, data)) and `null` for any other address. Returns its URL.
+fn canned_rpc(accounts: Vec<(Pubkey, Pubkey, Vec<u8>)>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let mut reader = BufReader::new(stream);
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':') {
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let body = String::from_utf8_lossy(&body);
+            let value = match accounts.iter().find(|(address, ..)| body.contains(&address.to_string())) {
+                Some((_, owner, data)) => format!(
+                    r#"{{"lamports":1000000,"data":["{}","base64"],"owner":"{owner}","executable":false,"rentEpoch":0,"space":{}}}"#,
+                    base64(data),
+                    data.len()
+                ),
+                None => "null".into(),
+            };
+            let json = format!(r#"{{"jsonrpc":"2.0","result":{{"context":{{"slot":1}},"value":[{value}]}},"id":1}}"#);
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{json}",
+                json.len()
+            );
+            let _ = reader.get_mut().write_all(response.as_bytes());
+        }
+    });
+    url
+}
+
+fn position_at(url: &str, pair: Pubkey, owner: Pubkey) -> (bool, String) {
+    let output = dlex(&["position", "--pair", &pair.to_string(), "--owner", &owner.to_string(), "--url", url]);
+    assert!(stdout(&output).is_empty());
+    (output.status.success(), stderr(&output))
+}
+
+#[test]
+fn a_pair_address_without_an_account() {
+    let (pair, owner) = (Pubkey::new_unique(), Pubkey::new_unique());
+    let url = canned_rpc(vec![]);
+    let (ok, text) = position_at(&url, pair, owner);
+    assert!(!ok);
+    assert!(text.contains(&format!("no account at {pair}: is this the pair address on this cluster")), "{text}");
+}
+
+#[test]
+fn an_account_that_is_not_a_pair() {
+    let (pair, owner) = (Pubkey::new_unique(), Pubkey::new_unique());
+    let url = canned_rpc(vec![(pair, Pubkey::default(), vec![])]);
+    let (ok, text) = position_at(&url, pair, owner);
+    assert!(!ok);
+    assert!(text.contains(&format!("{pair} is not a dlex pair")) && text.contains("System Program"), "{text}");
+}
+
+#[test]
+fn an_owner_without_a_position() {
+    let (pair, owner) = (Pubkey::new_unique(), Pubkey::new_unique());
+    let mut data = dlex::state::Pair::DISCRIMINATOR.to_vec();
+    data.resize(8 + std::mem::size_of::<dlex::state::Pair>(), 0);
+    let url = canned_rpc(vec![(pair, dlex::ID, data)]);
+    let (ok, text) = position_at(&url, pair, owner);
+    assert!(!ok);
+    assert!(text.contains(&format!("{owner} has no position in pair {pair}")) && text.contains("open_position"), "{text}");
+}
