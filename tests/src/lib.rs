@@ -69,6 +69,16 @@ impl Fixture {
         Self { bank, keys, flavor }
     }
 
+    /// A fixture whose pair holds 1e9 X / 4e9 Y from one LP, with a trader to keep the oracle
+    /// ticking: `(fixture, lp, trader)`.
+    pub async fn with_pool(flavor: Flavor) -> (Self, User, User) {
+        let mut f = Self::new(flavor).await;
+        let lp = f.user().await;
+        let trader = f.user().await;
+        f.bank.send(&[ix::mint(&f.keys, &lp.tokens, 1_000_000_000, 4_000_000_000, 0)], &[&lp.keypair]).await.expect("first mint");
+        (f, lp, trader)
+    }
+
     /// A funded user with X and Y token accounts holding [`USER_FUNDS`] each, and an open position.
     pub async fn user(&mut self) -> User {
         let keypair = self.bank.new_funded_keypair(10_000_000_000).await;

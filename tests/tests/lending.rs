@@ -10,18 +10,9 @@ use dlex_sdk::bank::decode_event;
 use dlex_sdk::{ix, pda};
 use dlex_tests::*;
 
-/// A pair with 1e9 X / 4e9 Y from one LP, and a trader who keeps the oracle ticking.
-async fn pool(flavor: Flavor) -> (Fixture, User, User) {
-    let mut f = Fixture::new(flavor).await;
-    let lp = f.user().await;
-    let trader = f.user().await;
-    f.bank.send(&[ix::mint(&f.keys, &lp.tokens, 1_000_000_000, 4_000_000_000, 0)], &[&lp.keypair]).await.unwrap();
-    (f, lp, trader)
-}
-
 
 async fn borrow_x_against_y(flavor: Flavor) {
-    let (mut f, _lp, trader) = pool(flavor).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(flavor).await;
     let borrower = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 400_000_000, 0)], &[&borrower.keypair]).await.unwrap();
@@ -104,7 +95,7 @@ async fn borrow_x_against_y_token_2022() {
 /// the LPs (as X reserve) and the protocol (10%, as pending deposit shares).
 #[tokio::test]
 async fn a_year_of_interest_is_split_between_lenders_lps_and_protocol() {
-    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
     let lender = f.user().await;
     let borrower = f.user().await;
     let keys = f.keys;
@@ -175,7 +166,7 @@ async fn a_year_of_interest_is_split_between_lenders_lps_and_protocol() {
 /// borrower is short liquidity and gains what LPs lose to impermanent loss.
 #[tokio::test]
 async fn borrow_liquidity_and_repay_after_the_price_moved() {
-    let (mut f, _lp, trader) = pool(Flavor::Token2022).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::Token2022).await;
     let borrower = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 2_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
@@ -238,7 +229,7 @@ async fn borrow_liquidity_and_repay_after_the_price_moved() {
 /// the same numbers, and its limits are exact: borrowing `max_borrow_x` passes, one more fails.
 #[tokio::test]
 async fn health_query_matches_the_sdk_and_its_limits_are_exact() {
-    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
     let borrower = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 400_000_000, 0)], &[&borrower.keypair]).await.unwrap();
@@ -275,7 +266,7 @@ async fn health_query_matches_the_sdk_and_its_limits_are_exact() {
 /// position is netted (spec §9.2), and it becomes fragile liquidity (spec §4.12).
 #[tokio::test]
 async fn borrow_x_against_liquidity() {
-    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
     let lp2 = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::mint(&keys, &lp2.tokens, 200_000_000, 800_000_000, 0)], &[&lp2.keypair]).await.unwrap();
@@ -305,7 +296,7 @@ async fn borrow_x_against_liquidity() {
 /// Y, borrows X and L; everything nets in one solvency check and unwinds cleanly.
 #[tokio::test]
 async fn cross_margined_x_y_l_position() {
-    let (mut f, _lp, trader) = pool(Flavor::Token2022).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::Token2022).await;
     let user = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::mint(&keys, &user.tokens, 100_000_000, 400_000_000, 0)], &[&user.keypair]).await.unwrap();
@@ -347,7 +338,7 @@ async fn cross_margined_x_y_l_position() {
 /// bought out entirely.
 #[tokio::test]
 async fn a_depleted_asset_is_priced_per_the_depleted_invariant_and_never_emptied() {
-    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
     let borrower = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 40_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
@@ -399,7 +390,7 @@ async fn a_depleted_asset_is_priced_per_the_depleted_invariant_and_never_emptied
 /// (the CLI runs the same path against a cluster over RPC).
 #[tokio::test]
 async fn position_description_reads_the_accounts_and_reports_health() {
-    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
     let borrower = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 400_000_000, 0)], &[&borrower.keypair]).await.unwrap();
@@ -427,7 +418,7 @@ async fn position_description_reads_the_accounts_and_reports_health() {
 /// interest has made the debt an odd amount.
 #[tokio::test]
 async fn repay_all_quotes_clear_the_debt_without_overpaying() {
-    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
     let borrower = f.user().await;
     let keys = f.keys;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 2_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();

@@ -12,15 +12,6 @@ use dlex_sdk::{health, ix, pda, quote};
 use dlex_tests::*;
 use solana_sdk::signer::Signer;
 
-/// A pool of 1e9 X / 4e9 Y (L = 2e9) with an LP and a trader.
-async fn pool(flavor: Flavor) -> (Fixture, User, User) {
-    let mut f = Fixture::new(flavor).await;
-    let lp = f.user().await;
-    let trader = f.user().await;
-    f.bank.send(&[ix::mint(&f.keys, &lp.tokens, 1_000_000_000, 4_000_000_000, 0)], &[&lp.keypair]).await.unwrap();
-    (f, lp, trader)
-}
-
 /// A thin pool (1e6 X / 4e6 Y) with 5e8 X from lenders and a filled price window: the
 /// setting of F5 and F5b.
 async fn thin_pool_with_lenders() -> (Fixture, User) {
@@ -159,7 +150,7 @@ async fn steering_plus_jit_liquidity_cannot_borrow_beyond_the_non_jit_depth() {
 /// never an arithmetic failure.
 #[tokio::test]
 async fn thirty_years_of_unpaid_l_debt_never_freeze_the_pair() {
-    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
     let keys = f.keys;
     let borrower = f.user().await;
     let lender = f.user().await;
@@ -209,7 +200,7 @@ async fn thirty_years_of_unpaid_l_debt_never_freeze_the_pair() {
 /// what is owed); the X debt total is then zero.
 #[tokio::test]
 async fn sole_borrower_offering_debt_plus_one_repays_exactly_the_debt() {
-    let (mut f, _lp, trader) = pool(Flavor::Token2022).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::Token2022).await;
     let keys = f.keys;
     let borrower = f.user().await;
     f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 400_000_000, 0)], &[&borrower.keypair]).await.unwrap();
@@ -237,7 +228,7 @@ async fn sole_borrower_offering_debt_plus_one_repays_exactly_the_debt() {
 /// pulls exactly the quoted amounts.
 #[tokio::test]
 async fn front_run_swap_cannot_take_a_liquidity_repayers_tokens() {
-    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
     let keys = f.keys;
     let borrower = f.user().await;
     let attacker = f.user().await;
@@ -305,7 +296,7 @@ async fn freezable_mints_are_recorded_and_reported() {
 /// became fragile liquidity (it borrows X), is counted in the pair's fragile total at once.
 #[tokio::test]
 async fn collecting_fees_never_deposits_an_asset_the_recipient_borrows() {
-    let (mut f, _lp, trader) = pool(Flavor::SplToken).await;
+    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
     let keys = f.keys;
     let recipient = f.bank.payer().insecure_clone();
     let program = f.flavor.program();
@@ -348,7 +339,7 @@ async fn collecting_fees_never_deposits_an_asset_the_recipient_borrows() {
 /// whose L still redeems to tokens cannot.
 #[tokio::test]
 async fn a_position_holding_only_dust_can_close() {
-    let (mut f, _lp, _trader) = pool(Flavor::SplToken).await;
+    let (mut f, _lp, _trader) = Fixture::with_pool(Flavor::SplToken).await;
     let keys = f.keys;
     let user = f.user().await;
     f.bank.send(&[ix::mint(&keys, &user.tokens, 1_000_000, 4_000_000, 0)], &[&user.keypair]).await.unwrap();
