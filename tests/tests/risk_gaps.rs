@@ -50,7 +50,7 @@ fn floored_active(pair: &Pair, pool: &Pool) -> u128 {
 }
 
 fn div_ceil(a: u128, b: u128) -> u128 {
-    a / b + u128::from(a % b != 0)
+    a.div_ceil(b)
 }
 
 // --- spec §9.2–§9.5 written out independently of dlex::math::validation -------------------
