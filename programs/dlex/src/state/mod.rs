@@ -9,6 +9,7 @@ pub mod pair;
 pub mod pod;
 pub mod pool;
 pub mod position;
+pub mod saturation_index;
 pub mod tranche;
 
 pub use config::*;
@@ -16,4 +17,5 @@ pub use pair::*;
 pub use pod::*;
 pub use pool::*;
 pub use position::*;
+pub use saturation_index::*;
 pub use tranche::*;
