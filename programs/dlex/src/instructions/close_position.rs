@@ -4,6 +4,7 @@
 use anchor_lang::prelude::*;
 
 use super::common::now_u32;
+use super::position_tokens::run_position_leg;
 use crate::actions;
 use crate::errors::DlexError;
 use crate::events::{DustForfeited, PositionClosed};
@@ -37,18 +38,10 @@ pub fn handler(ctx: Context<ClosePosition>) -> Result<()> {
     let is_empty = ctx.accounts.position.load()?.is_empty();
     if !is_empty {
         let now = now_u32()?;
-        let forfeited = {
-            let mut pair = ctx.accounts.pair.load_mut()?;
-            let mut position = ctx.accounts.position.load_mut()?;
-            let mut balances = position.balances();
-            let mut fragile = position.fragile_shares.get();
-            let (forfeited, _) = actions::run_leg(&mut pair, &mut balances, &mut fragile, now, false, |pool, balances| {
-                Ok((Action::ForfeitDust, actions::forfeit_dust(pool, balances)?))
-            })?;
-            position.set_balances(&balances);
-            position.fragile_shares.set(fragile);
-            forfeited
-        };
+        // Forfeiting dust adds no risk, so the global pause is irrelevant here.
+        let (forfeited, _) = run_position_leg(&ctx.accounts.pair, &ctx.accounts.position, now, false, |pool, balances| {
+            Ok((Action::ForfeitDust, actions::forfeit_dust(pool, balances)?))
+        })?;
         emit_cpi!(DustForfeited {
             pair: ctx.accounts.pair.key(),
             owner: ctx.accounts.owner.key(),

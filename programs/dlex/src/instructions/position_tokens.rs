@@ -11,7 +11,7 @@ use crate::actions;
 use crate::constants::CONFIG_SEED;
 use crate::errors::DlexError;
 use crate::risk::Action;
-use crate::state::{Config, Pool, Position};
+use crate::state::{Config, Pair, Pool, Position};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -35,13 +35,26 @@ impl<'info> PositionTokens<'info> {
     /// oracle start) on the loaded pair and position, which are written only if it succeeds.
     /// Returns the leg's value and the pool after it.
     pub fn apply_position_leg<T>(&self, now: u32, leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>) -> Result<(T, Pool)> {
-        let mut pair = self.tokens.pair.load_mut()?;
-        let mut position = self.position.load_mut()?;
-        let mut balances = position.balances();
-        let mut fragile = position.fragile_shares.get();
-        let result = actions::run_leg(&mut pair, &mut balances, &mut fragile, now, self.config.new_risk_paused, leg)?;
-        position.set_balances(&balances);
-        position.fragile_shares.set(fragile);
-        Ok(result)
+        run_position_leg(&self.tokens.pair, &self.position, now, self.config.new_risk_paused, leg)
     }
+}
+
+/// [`actions::run_leg`] on loaded pair and position accounts: the position's balances and
+/// fragile shares are read, and written back only if the leg passes. Instructions without the
+/// full token account set (`close_position`) use it directly.
+pub fn run_position_leg<T>(
+    pair: &AccountLoader<Pair>,
+    position: &AccountLoader<Position>,
+    now: u32,
+    globally_paused: bool,
+    leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
+) -> Result<(T, Pool)> {
+    let mut pair = pair.load_mut()?;
+    let mut position = position.load_mut()?;
+    let mut balances = position.balances();
+    let mut fragile = position.fragile_shares.get();
+    let result = actions::run_leg(&mut pair, &mut balances, &mut fragile, now, globally_paused, leg)?;
+    position.set_balances(&balances);
+    position.fragile_shares.set(fragile);
+    Ok(result)
 }

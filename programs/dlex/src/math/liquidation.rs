@@ -13,8 +13,10 @@ use ruint::aliases::{U256, U512};
 
 use super::full_math::{mul_div_u256, sqrt_u256, to_u128, u256};
 use super::interest::{BORROW_L, BORROW_X, BORROW_Y, DEPOSIT_L, DEPOSIT_X, DEPOSIT_Y};
-use super::tick_math::{MAX_SQRT_PRICE_Q72, MIN_SQRT_PRICE_Q72, Q72};
-use super::validation::{check_ltv_params, debt_and_collateral, increase_for_slippage, ltv_premium_bips};
+use super::tick_math::{MAX_SQRT_PRICE_Q72, MIN_SQRT_PRICE_Q72};
+use super::validation::{
+    check_ltv_params, debt_and_collateral, increase_for_slippage, ltv_premium_bips, net_legs_u256, select_debt_and_collateral,
+};
 use super::{MathError, BIPS};
 
 /// Slope of the straddle saturation-reset premium (§11.2): 10 bips of premium per bip by which
@@ -163,33 +165,6 @@ pub fn hard_premium_bips(repaid_l: u128, seized_l: u128) -> u128 {
     to_u128((u256(seized_l) * u256(BIPS)).div_ceil(u256(repaid_l))).unwrap_or(u128::MAX)
 }
 
-/// §9.2 netting and `calcDebtAndCollateral` on 256 bits: `(debt_l, collateral_l)`, rounded
-/// as §9.2 (debt legs up, deposit legs down; the selection is exact). The
-/// reference nets in `uint256`; [`check_ltv_params`] stores u128 amounts and reports
-/// `Overflow` for a netted amount above that (a large X deposit at a very low range price can
-/// do it), so [`hard_max_premium_bips`] falls back on this. `None` if a sqrt price is 0.
-fn debt_and_collateral_u256(
-    user_assets: [u128; 6],
-    sqrt_price_min_q72: u128,
-    sqrt_price_max_q72: u128,
-) -> Option<(U256, U256)> {
-    let leg = |amount: u128, numerator: u128, denominator: u128, round_up: bool| {
-        mul_div_u256(u256(amount), u256(numerator), u256(denominator), round_up).ok()
-    };
-    let (dl, bl) = (u256(user_assets[DEPOSIT_L]), u256(user_assets[BORROW_L]));
-    // Each leg is below 2^128·2^72, so the sums cannot overflow.
-    let borrowed_x = bl + leg(user_assets[BORROW_X], Q72, sqrt_price_min_q72, true)?;
-    let borrowed_y = bl + leg(user_assets[BORROW_Y], sqrt_price_max_q72, Q72, true)?;
-    let deposited_x = dl + leg(user_assets[DEPOSIT_X], Q72, sqrt_price_max_q72, false)?;
-    let deposited_y = dl + leg(user_assets[DEPOSIT_Y], sqrt_price_min_q72, Q72, false)?;
-    Some(match (deposited_x > borrowed_x, deposited_y > borrowed_y) {
-        (false, false) => ((borrowed_x - deposited_x) + (borrowed_y - deposited_y), U256::ZERO),
-        (false, true) => (borrowed_x - deposited_x, deposited_y - borrowed_y),
-        (true, false) => (borrowed_y - deposited_y, deposited_x - borrowed_x),
-        (true, true) => (U256::ZERO, U256::ZERO),
-    })
-}
-
 /// The maximum premium of a hard liquidation of the whole position (§11.1 step 2c):
 /// net with the range prices **swapped**, `check_ltv_params(u, sMax, sMin)` (debts valued low,
 /// deposits high: in the borrower's favour), take `(netDebtL, netCollL) =
@@ -221,12 +196,15 @@ pub fn hard_max_premium_bips(
                 let (debt, collateral, _) = debt_and_collateral(&params);
                 (u256(debt), u256(collateral))
             }
-            Err(_) => {
-                match debt_and_collateral_u256(user_assets, sqrt_price_max_q72, sqrt_price_min_q72) {
-                    Some(netted) => netted,
-                    None => return u128::MAX,
+            // A netted amount above u128 (a large X deposit at a very low range price): the
+            // reference nets in uint256, so do the same.
+            Err(_) => match net_legs_u256(user_assets, sqrt_price_max_q72, sqrt_price_min_q72) {
+                Ok(legs) => {
+                    let (debt, collateral, _) = select_debt_and_collateral(legs, U256::ZERO, U256::saturating_add);
+                    (debt, collateral)
                 }
-            }
+                Err(_) => return u128::MAX,
+            },
         };
     if debt.is_zero() {
         return 0;
@@ -350,6 +328,7 @@ pub fn leverage_liquidation_amounts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::math::tick_math::Q72;
 
     #[test]
     fn no_debt_has_no_liquidation_price() {
@@ -688,15 +667,17 @@ mod tests {
             proptest::prop_assert!(small <= large);
         }
 
-        /// The 256-bit fallback netting agrees with `check_ltv_params` + `debt_and_collateral`
-        /// wherever those succeed.
+        /// The 256-bit fallback (netting and selection at U256 width) agrees with
+        /// `check_ltv_params` + `debt_and_collateral` wherever those succeed.
         #[test]
         fn fallback_netting_matches(u in proptest::prelude::any::<[u64; 6]>(), t in -19855i32..19854, w in 0i32..500) {
             let u = u.map(|v| v as u128 * 1_000_000_000);
             let (lo, hi) = (sqrt_at(t), sqrt_at((t + w).min(19854)));
             if let Ok(params) = check_ltv_params(u, lo, hi) {
                 let (debt, collateral, _) = debt_and_collateral(&params);
-                proptest::prop_assert_eq!(debt_and_collateral_u256(u, lo, hi), Some((u256(debt), u256(collateral))));
+                let legs = net_legs_u256(u, lo, hi).unwrap();
+                let (debt_256, collateral_256, _) = select_debt_and_collateral(legs, U256::ZERO, U256::saturating_add);
+                proptest::prop_assert_eq!((debt_256, collateral_256), (u256(debt), u256(collateral)));
             }
         }
 

@@ -5,6 +5,7 @@
 use super::full_math::{ceil_div_u256, mul_div_u256, to_u128, u256};
 use super::interest::{BORROW_L, BORROW_X, BORROW_Y, DEPOSIT_L, DEPOSIT_X, DEPOSIT_Y};
 use super::tick_math::Q72;
+use ruint::aliases::U256;
 use super::{MathError, BIPS, MINIMUM_LIQUIDITY};
 
 /// Maximum LTV after slippage, in percent.
@@ -41,23 +42,40 @@ pub fn check_ltv_params(
     sqrt_price_min_q72: u128,
     sqrt_price_max_q72: u128,
 ) -> Result<NetLtvParams, MathError> {
-    let q72 = u256(Q72);
-    let dl = user_assets[DEPOSIT_L];
-    let bl = user_assets[BORROW_L];
-    let bx_l = mul_div_u256(u256(user_assets[BORROW_X]), q72, u256(sqrt_price_min_q72), true)?;
-    let by_l = mul_div_u256(u256(user_assets[BORROW_Y]), u256(sqrt_price_max_q72), q72, true)?;
-    let dx_l = mul_div_u256(u256(user_assets[DEPOSIT_X]), q72, u256(sqrt_price_max_q72), false)?;
-    let dy_l = mul_div_u256(u256(user_assets[DEPOSIT_Y]), u256(sqrt_price_min_q72), q72, false)?;
-    let add = |base: u128, extra| -> Result<u128, MathError> {
-        base.checked_add(to_u128(extra)?).ok_or(MathError::Overflow)
-    };
+    let [net_deposited_x, net_deposited_y, net_borrowed_x, net_borrowed_y] =
+        net_legs_u256(user_assets, sqrt_price_min_q72, sqrt_price_max_q72)?;
     Ok(NetLtvParams {
-        deposited_l: dl,
-        net_deposited_x: add(dl, dx_l)?,
-        net_deposited_y: add(dl, dy_l)?,
-        net_borrowed_x: add(bl, bx_l)?,
-        net_borrowed_y: add(bl, by_l)?,
+        deposited_l: user_assets[DEPOSIT_L],
+        net_deposited_x: to_u128(net_deposited_x)?,
+        net_deposited_y: to_u128(net_deposited_y)?,
+        net_borrowed_x: to_u128(net_borrowed_x)?,
+        net_borrowed_y: to_u128(net_borrowed_y)?,
     })
+}
+
+/// The §9.2 netting on 256 bits, as the reference computes it:
+/// `[DL + floor(DX·2^72/sMax), DL + floor(DY·sMin/2^72), BL + ceil(BX·2^72/sMin),
+/// BL + ceil(BY·sMax/2^72)]`. [`check_ltv_params`] is this stored in u128; the hard
+/// liquidation premium also needs the unbounded values. Errors: `DivisionByZero` if a sqrt
+/// price is 0.
+pub(crate) fn net_legs_u256(
+    user_assets: [u128; 6],
+    sqrt_price_min_q72: u128,
+    sqrt_price_max_q72: u128,
+) -> Result<[U256; 4], MathError> {
+    let q72 = u256(Q72);
+    let (dl, bl) = (u256(user_assets[DEPOSIT_L]), u256(user_assets[BORROW_L]));
+    let leg = |amount: u128, numerator: U256, denominator: U256, round_up: bool| {
+        mul_div_u256(u256(amount), numerator, denominator, round_up)
+    };
+    let (sqrt_min, sqrt_max) = (u256(sqrt_price_min_q72), u256(sqrt_price_max_q72));
+    // Each leg is below 2^128·2^72 and each base below 2^128, so no sum overflows 256 bits.
+    Ok([
+        dl + leg(user_assets[DEPOSIT_X], q72, sqrt_max, false)?,
+        dl + leg(user_assets[DEPOSIT_Y], sqrt_min, q72, false)?,
+        bl + leg(user_assets[BORROW_X], q72, sqrt_min, true)?,
+        bl + leg(user_assets[BORROW_Y], sqrt_max, q72, true)?,
+    ])
 }
 
 /// `calcDebtAndCollateral` (§9.2): returns `(debt_l, collateral_l, net_debt_x)`.
@@ -66,26 +84,25 @@ pub fn check_ltv_params(
 /// Exact; the two-sided debt sum saturates at `u128::MAX` (cannot be reached from
 /// [`check_ltv_params`] with 112-bit amounts).
 pub fn debt_and_collateral(params: &NetLtvParams) -> (u128, u128, bool) {
-    let x_big = params.net_deposited_x > params.net_borrowed_x;
-    let y_big = params.net_deposited_y > params.net_borrowed_y;
-    match (x_big, y_big) {
-        (false, false) => (
-            (params.net_borrowed_x - params.net_deposited_x)
-                .saturating_add(params.net_borrowed_y - params.net_deposited_y),
-            0,
-            false,
-        ),
-        (false, true) => (
-            params.net_borrowed_x - params.net_deposited_x,
-            params.net_deposited_y - params.net_borrowed_y,
-            true,
-        ),
-        (true, false) => (
-            params.net_borrowed_y - params.net_deposited_y,
-            params.net_deposited_x - params.net_borrowed_x,
-            false,
-        ),
-        (true, true) => (0, 0, false),
+    select_debt_and_collateral(
+        [params.net_deposited_x, params.net_deposited_y, params.net_borrowed_x, params.net_borrowed_y],
+        0,
+        u128::saturating_add,
+    )
+}
+
+/// The selection of `calcDebtAndCollateral` on netted `[depX, depY, borX, borY]` of any width
+/// (u128 here, U256 for the hard liquidation premium); `add` sums the two-sided debt.
+pub(crate) fn select_debt_and_collateral<T: Copy + PartialOrd + core::ops::Sub<Output = T>>(
+    [deposited_x, deposited_y, borrowed_x, borrowed_y]: [T; 4],
+    zero: T,
+    add: impl Fn(T, T) -> T,
+) -> (T, T, bool) {
+    match (deposited_x > borrowed_x, deposited_y > borrowed_y) {
+        (false, false) => (add(borrowed_x - deposited_x, borrowed_y - deposited_y), zero, false),
+        (false, true) => (borrowed_x - deposited_x, deposited_y - borrowed_y, true),
+        (true, false) => (borrowed_y - deposited_y, deposited_x - borrowed_x, false),
+        (true, true) => (zero, zero, false),
     }
 }
 
