@@ -4,7 +4,7 @@
 use anchor_lang::prelude::{AccountMeta, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
-use dlex::actions::{Asset, SwapDirection};
+use dlex::actions::{Asset, LiquidationRequest, SwapDirection};
 
 use crate::{pda, PairKeys};
 
@@ -264,4 +264,20 @@ pub fn repay_liquidity(keys: &PairKeys, user: &UserTokens, liquidity: u128, max_
 pub fn position_health(pair: Pubkey, owner: Pubkey) -> Instruction {
     let accounts = dlex::accounts::PositionHealth { pair, position: pda::position(pair, owner) };
     build(accounts.to_account_metas(None), dlex::instruction::PositionHealth {}.data())
+}
+
+/// Liquidates `borrower`'s position: `liquidator` pays from its token accounts (at most
+/// `max_amount_x` / `max_amount_y`) and receives the seized shares in its own position (see
+/// `liquidation::request_for` for the request and `liquidation::quote` for its amounts).
+pub fn liquidate(keys: &PairKeys, liquidator: &UserTokens, borrower: Pubkey, request: LiquidationRequest, max_amount_x: u64, max_amount_y: u64) -> Instruction {
+    let accounts = dlex::accounts::Liquidate {
+        liquidator: liquidator.owner,
+        tokens: pair_tokens_accounts(keys, liquidator),
+        borrower_position: pda::position(keys.pair, borrower),
+        liquidator_position: pda::position(keys.pair, liquidator.owner),
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    };
+    let data = dlex::instruction::Liquidate { request, max_amount_x, max_amount_y }.data();
+    build(accounts.to_account_metas(None), data)
 }

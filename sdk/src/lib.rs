@@ -4,6 +4,7 @@
 //! - [`ix`]: one builder per instruction, from the program's own generated account types;
 //! - [`decode`]: Pair, Position and Config decoders;
 //! - [`health`]: a position's health and limits, by the program's own query code;
+//! - [`liquidation`]: the liquidation a position allows now, as a request, and its quote;
 //! - [`quote`]: exact swap / mint / burn quotes computed by the program's own `actions` and
 //!   `math` (the `dlex` crate with `no-entrypoint`), never a second copy of a formula;
 //! - [`source`]: where accounts are read from: the in-process bank or a cluster over RPC;
@@ -14,6 +15,7 @@ pub mod bank;
 pub mod decode;
 pub mod health;
 pub mod ix;
+pub mod liquidation;
 pub mod pda;
 pub mod quote;
 pub mod source;

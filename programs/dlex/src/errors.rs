@@ -137,6 +137,22 @@ pub enum DlexError {
     InvalidProgramData,
     #[msg("Liquidation refused: it would pay the liquidator no premium (e.g. leverage at or below the 99% threshold)")]
     LiquidationZeroPremium,
+    #[msg("Position is not liquidatable: its maximum liquidation premium is 0 (LTV at most 60% at the borrower-favouring prices)")]
+    PositionNotLiquidatable,
+    #[msg("Liquidation seizes too much: its premium exceeds the position's maximum premium (or the leverage formula's amounts)")]
+    LiquidationPremiumTooHigh,
+    #[msg("Liquidation repays too little: the borrower's LTV would rise (or a leverage liquidation leaves a required repayment short)")]
+    NotEnoughRepaidForLiquidation,
+    #[msg("Liquidation repays and seizes nothing")]
+    EmptyLiquidation,
+    #[msg("Position has no debt: there is nothing to liquidate")]
+    NothingToLiquidate,
+    #[msg("A position cannot be liquidated by its own owner")]
+    SelfLiquidation,
+    #[msg("Liquidation seizes a deposit the borrower does not hold")]
+    NothingToSeize,
+    #[msg("Liquidation outcome does not match its verdict (internal consistency check)")]
+    LiquidationMutation,
 }
 
 impl From<MathError> for DlexError {

@@ -4,6 +4,7 @@
 use anchor_lang::prelude::*;
 
 use crate::actions::{Asset, SwapDirection};
+use crate::risk::LiquidationKind;
 
 #[event]
 pub struct ConfigInitialized {
@@ -219,4 +220,52 @@ pub struct PairNewRiskPausedSet {
     pub admin: Pubkey,
     pub pair: Pubkey,
     pub paused: bool,
+}
+
+/// A liquidation (spec §11). Amounts are assets; premiums in bips (`u128::MAX` = unbounded).
+#[event]
+pub struct Liquidated {
+    pub pair: Pubkey,
+    /// Owner of the liquidated position.
+    pub borrower: Pubkey,
+    /// Signer who repaid and received the seized deposit shares in its own position.
+    pub liquidator: Pubkey,
+    pub kind: LiquidationKind,
+    pub repaid_l: u128,
+    pub repaid_x: u128,
+    pub repaid_y: u128,
+    pub seized_l: u128,
+    pub seized_x: u128,
+    pub seized_y: u128,
+    /// Tokens the liquidator paid in.
+    pub paid_x: u64,
+    pub paid_y: u64,
+    /// `ceil(netSeizedL·1e4/netRepaidL)` with the borrower-favouring prices.
+    pub premium_bips: u128,
+    /// The borrower's maximum hard-liquidation premium before the liquidation.
+    pub max_premium_bips: u128,
+    /// The rest of the borrower's debt was burned against the pool (see `BadDebtBurned`).
+    pub bad_debt: bool,
+}
+
+/// Bad debt written off against the pool (spec §11.4): L debt is borne by L holders; X and Y
+/// debt is split between the reserve (L holders) and single-sided deposits (lenders).
+#[event]
+pub struct BadDebtBurned {
+    pub pair: Pubkey,
+    pub borrower: Pubkey,
+    /// Debt written off, assets: L, X, Y.
+    pub debt_l: u128,
+    pub debt_x: u128,
+    pub debt_y: u128,
+    /// Of the X and Y written off, the parts taken from the reserves.
+    pub from_reserve_x: u128,
+    pub from_reserve_y: u128,
+    /// … and from the lenders' deposits.
+    pub from_deposits_x: u128,
+    pub from_deposits_y: u128,
+    /// Deposit shares (L, X, Y) the borrower still held, burned into their classes.
+    pub forfeited_shares_l: u128,
+    pub forfeited_shares_x: u128,
+    pub forfeited_shares_y: u128,
 }

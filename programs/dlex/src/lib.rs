@@ -22,7 +22,7 @@ pub mod queries;
 pub mod risk;
 pub mod state;
 
-use actions::{Asset, SwapDirection};
+use actions::{Asset, LiquidationRequest, SwapDirection};
 use instructions::*;
 
 declare_id!("DLexQ4MZXhrJ1qxkB6Jd7oWQ7ujpXmAvt6MPNVRTqSBw");
@@ -146,6 +146,15 @@ pub mod dlex {
     /// with the proportional X and Y, refusing more than `max_amount_x` / `max_amount_y`.
     pub fn repay_liquidity(ctx: Context<PositionTokens>, liquidity: u128, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
         instructions::repay_liquidity::handler(ctx, liquidity, max_amount_x, max_amount_y)
+    }
+
+    /// Liquidates another owner's position in this pair (`Hard` with a proposal of debts to
+    /// repay and deposits to seize, or `Leverage` with the formula's amounts): the signer pays
+    /// the repaid debt (at most `max_amount_x` / `max_amount_y` tokens) and receives the
+    /// seized deposit shares in its own position. Bad debt is burned against the pool.
+    /// Never blocked by a pause.
+    pub fn liquidate(ctx: Context<Liquidate>, request: LiquidationRequest, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
+        instructions::liquidate::handler(ctx, request, max_amount_x, max_amount_y)
     }
 
     /// Read-only (simulate it): the position's health, price range, liquidation prices and

@@ -10,8 +10,8 @@ use anchor_lang::prelude::*;
 
 use crate::actions;
 use crate::math;
-use crate::risk;
-use crate::state::{has_debt, Pair, TokenKind};
+use crate::risk::{self, HardLiquidationPlan};
+use crate::state::{has_debt, Pair, Pool, TokenKind};
 
 /// What `position_health` returns.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,6 +38,22 @@ pub struct PositionReport {
     /// Sqrt prices (Q72) at which the netted LTV reaches 85% (spec §10.4); 0 = none.
     pub liquidation_sqrt_price_net_x_q72: u128,
     pub liquidation_sqrt_price_net_y_q72: u128,
+    /// The range liquidations are priced on (spec §8.5 without the long-term TWAP), ticks.
+    pub liquidation_min_tick: i32,
+    pub liquidation_max_tick: i32,
+    /// A hard liquidation is possible now: the maximum premium is positive (spec §11.1).
+    pub hard_liquidatable: bool,
+    /// The hard liquidation's maximum premium, bips (`u128::MAX`: no collateral left or debt
+    /// beyond the pool's depth).
+    pub hard_max_premium_bips: u128,
+    /// The whole hard liquidation a keeper would propose (`risk::plan_hard_liquidation`);
+    /// zeros when none.
+    pub hard_plan: HardLiquidationPlan,
+    /// A leverage liquidation is possible now (spec §11.3), with the formula's amounts
+    /// (seized DL, DX, DY, repaid BL, BX, BY) and whether it leaves bad debt.
+    pub leverage_liquidatable: bool,
+    pub leverage_amounts: [u128; 6],
+    pub leverage_bad_debt: bool,
 }
 
 /// The report for a position with `balances` and `fragile` shares, at unix time `now`
@@ -55,6 +71,9 @@ pub fn position_report(pair: &Pair, balances: &[u128; 6], now: u32) -> Result<Po
         solvent: true,
         ..PositionReport::default()
     };
+    if has_debt(&assets) {
+        describe_liquidations(&mut report, &pair, &pool, now)?;
+    }
     let Some(range) = actions::price_range_for_new_risk(&pair, &pool, now)? else {
         return Ok(report);
     };
@@ -77,4 +96,23 @@ pub fn position_report(pair: &Pair, balances: &[u128; 6], now: u32) -> Result<Po
     };
     report.solvent = !has_debt(&assets) || risk::check_solvency(&pool, &pair.depth(), balances, &range).is_ok();
     Ok(report)
+}
+
+/// The liquidation part of the report for an indebted position, with the same range, L and
+/// functions `liquidate` judges with.
+fn describe_liquidations(report: &mut PositionReport, pair: &Pair, pool: &Pool, now: u32) -> Result<()> {
+    let range = actions::liquidation_price_range(pair, pool, now)?;
+    report.liquidation_min_tick = range.min_tick;
+    report.liquidation_max_tick = range.max_tick;
+    let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(crate::errors::DlexError::from)?;
+    let liquidity = risk::liquidation_liquidity(pool, &pair.depth())?;
+    report.hard_max_premium_bips = math::hard_max_premium_bips(report.assets, liquidity, sqrt_min, sqrt_max);
+    report.hard_liquidatable = report.hard_max_premium_bips > 0;
+    report.hard_plan = risk::plan_hard_liquidation(report.assets, report.hard_max_premium_bips, sqrt_min, sqrt_max).unwrap_or_default();
+    if let Ok(leverage) = risk::leverage_liquidation(report.assets, sqrt_min, sqrt_max) {
+        report.leverage_liquidatable = true;
+        report.leverage_amounts = leverage.amounts;
+        report.leverage_bad_debt = leverage.bad_debt;
+    }
+    Ok(())
 }

@@ -200,6 +200,22 @@ pub fn repay_liquidity(pool: &mut Pool, balances: &mut [u128; 6], liquidity: u12
         return Err(DlexError::ZeroAmount);
     }
     let (repaid, shares) = super::lending::repaid_debt(pool, balances, TokenKind::BorrowL, Assets(liquidity))?;
+    let flows = pay_liquidity_debt(pool, balances, repaid, shares, max_x, max_y)?;
+    Ok(RepayLiquidityOutcome { flows, repaid, shares })
+}
+
+/// Extinguishes `repaid` L of debt (`shares` BORROW_L shares of `balances`) against the
+/// proportional tokens `ceil(repaid·rX/s)` X and `ceil(repaid·rY/s)` Y, which join the
+/// reserves; returns them as inflows. Refuses (`SlippageAmountIn`), before changing anything,
+/// amounts above `max_x` / `max_y`. Shared by `repay_liquidity` and liquidations.
+pub(crate) fn pay_liquidity_debt(
+    pool: &mut Pool,
+    balances: &mut [u128; 6],
+    repaid: Assets,
+    shares: Shares,
+    max_x: u64,
+    max_y: u64,
+) -> Result<TokenFlows, DlexError> {
     let (reserve_x, reserve_y) = (pool.reserve_x.0, pool.reserve_y.0);
     // Reserves are both zero (no liquidity yet) or both positive (burns never empty them),
     // so `||` and `&&` agree here; the guard names the state instead of a division by zero.
@@ -214,5 +230,5 @@ pub fn repay_liquidity(pool: &mut Pool, balances: &mut [u128; 6], liquidity: u12
     pool.remove_shares(TokenKind::BorrowL, repaid, shares)?;
     debit(balances, TokenKind::BorrowL, shares.0)?;
     pool.update_reserves_and_reference(Reserve(add(reserve_x, x)?), Reserve(add(reserve_y, y)?))?;
-    Ok(RepayLiquidityOutcome { flows: TokenFlows { x_in: amount_x, y_in: amount_y, ..Default::default() }, repaid, shares })
+    Ok(TokenFlows { x_in: amount_x, y_in: amount_y, ..Default::default() })
 }

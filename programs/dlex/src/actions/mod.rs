@@ -8,6 +8,7 @@
 pub mod accrue;
 pub mod bookkeeping;
 pub mod lending;
+pub mod liquidation;
 pub mod liquidity;
 pub mod pipeline;
 pub mod swap;
@@ -15,6 +16,7 @@ pub mod swap;
 pub use accrue::*;
 pub use bookkeeping::*;
 pub use lending::*;
+pub use liquidation::*;
 pub use liquidity::*;
 pub use pipeline::*;
 pub use swap::*;

@@ -57,7 +57,12 @@ pub fn apply_and_judge<T>(
 /// The pair-level inputs of `risk::check`: its depth snapshot and whether new risk is paused
 /// on it or globally.
 pub fn risk_context<'a>(pair: &Pair, price_range: Option<&'a PriceRange>, globally_paused: bool) -> RiskContext<'a> {
-    RiskContext { price_range, depth_snapshot: pair.depth(), new_risk_paused: globally_paused || pair.new_risk_paused != 0 }
+    RiskContext {
+        price_range,
+        depth_snapshot: pair.depth(),
+        new_risk_paused: globally_paused || pair.new_risk_paused != 0,
+        liquidation: None,
+    }
 }
 
 /// Runs `leg` on `pair`'s pool and a position's `balances` at time `now` (`globally_paused`:

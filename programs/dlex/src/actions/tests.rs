@@ -238,3 +238,42 @@ proptest! {
         prop_assert!(math::repay_liquidity_amount(x, y, rx, ry).unwrap() >= l);
     }
 }
+
+/// Bad debt (spec §11.4) on [`pool_with_x_debt`] plus an X lender of 300_000: the borrower's
+/// 100_050 shares are worth floor(100_050·150_075/100_050) = 150_075 X. The reserve holds
+/// 1e6 X, the lenders 300_000 + 50 (the fee): floor(150_075·1e6/1_300_050) = 115_437 comes out
+/// of the reserve and 34_638 out of the deposits; the vault's requirement is unchanged.
+#[test]
+fn bad_debt_is_split_between_the_reserve_and_the_lenders() {
+    let (mut pool, mut borrower) = pool_with_x_debt();
+    let mut lender = [0u128; 6];
+    deposit(&mut pool, &mut lender, Asset::X, 300_000).unwrap();
+    assert_eq!(pool.assets[DXK], 300_050);
+    let vault = pool.expected_vault_x().unwrap();
+    let burn = burn_bad_debt(&mut pool, &mut borrower).unwrap();
+    assert_eq!((burn.debt_assets, burn.debt_shares), ([0, 150_075, 0], [0, 100_050, 0]));
+    assert_eq!((burn.from_reserves, burn.from_deposits), ([115_437, 0], [34_638, 0]));
+    assert_eq!((pool.reserve_x.0, pool.assets[DXK], pool.assets[BX], pool.shares[BX]), (884_563, 265_412, 0, 0));
+    assert_eq!(pool.expected_vault_x().unwrap(), vault);
+    assert_eq!(borrower, [0; 6]);
+}
+
+/// L bad debt lowers BORROW_L and so DEPOSIT_L; leftover deposit shares are burned into their
+/// class (the assets stay).
+#[test]
+fn bad_l_debt_falls_on_l_holders_and_leftover_deposits_are_forfeited() {
+    let (mut pool, lp) = pool();
+    let mut borrower = [0u128; 6];
+    deposit(&mut pool, &mut borrower, Asset::Y, 1_000_000).unwrap();
+    borrow_liquidity(&mut pool, &mut borrower, 100_000).unwrap();
+    let deposit_l = pool.deposit_l_assets().unwrap().0;
+    let debt = pool.assets[BL];
+    let (y_assets, y_shares) = (pool.assets[DYK], pool.shares[DYK]);
+    let burn = burn_bad_debt(&mut pool, &mut borrower).unwrap();
+    assert_eq!(burn.debt_assets, [debt, 0, 0]);
+    assert_eq!(pool.deposit_l_assets().unwrap().0, deposit_l - debt);
+    assert_eq!(burn.forfeited_deposit_shares, [0, 0, y_shares]);
+    assert_eq!((pool.assets[DYK], pool.shares[DYK]), (y_assets, 0));
+    assert_eq!(borrower, [0; 6]);
+    assert_eq!(lp[DL], 1_999_000);
+}

@@ -190,22 +190,9 @@ pub fn hard_max_premium_bips(
     if user_assets[BORROW_L] == 0 && user_assets[BORROW_X] == 0 && user_assets[BORROW_Y] == 0 {
         return 0;
     }
-    let (debt, collateral) =
-        match check_ltv_params(user_assets, sqrt_price_max_q72, sqrt_price_min_q72) {
-            Ok(params) => {
-                let (debt, collateral, _) = debt_and_collateral(&params);
-                (u256(debt), u256(collateral))
-            }
-            // A netted amount above u128 (a large X deposit at a very low range price): the
-            // reference nets in uint256, so do the same.
-            Err(_) => match net_legs_u256(user_assets, sqrt_price_max_q72, sqrt_price_min_q72) {
-                Ok(legs) => {
-                    let (debt, collateral, _) = select_debt_and_collateral(legs, U256::ZERO, U256::saturating_add);
-                    (debt, collateral)
-                }
-                Err(_) => return u128::MAX,
-            },
-        };
+    let Some((debt, collateral)) = swapped_debt_and_collateral(user_assets, sqrt_price_min_q72, sqrt_price_max_q72) else {
+        return u128::MAX;
+    };
     if debt.is_zero() {
         return 0;
     }
@@ -220,6 +207,68 @@ pub fn hard_max_premium_bips(
     // then saturates (the curve saturates further up anyway).
     let ltv = u256(slipped) * u256(BIPS) / collateral;
     ltv_premium_bips(to_u128(ltv).unwrap_or(u128::MAX))
+}
+
+/// `calcDebtAndCollateral(getCheckLtvParams(u, sMax, sMin))` on 256 bits: `u` netted with the
+/// range prices **swapped** (debts valued low, deposits high, in the borrower's favour), as
+/// every hard-liquidation rule values positions and proposals (§11.1 step 2a). Computed in
+/// u128 like the reference when it fits, else exactly on 256 bits. `None` only for a zero
+/// sqrt price.
+fn swapped_debt_and_collateral(
+    user_assets: [u128; 6],
+    sqrt_price_min_q72: u128,
+    sqrt_price_max_q72: u128,
+) -> Option<(U256, U256)> {
+    match check_ltv_params(user_assets, sqrt_price_max_q72, sqrt_price_min_q72) {
+        Ok(params) => {
+            let (debt, collateral, _) = debt_and_collateral(&params);
+            Some((u256(debt), u256(collateral)))
+        }
+        Err(_) => {
+            let legs = net_legs_u256(user_assets, sqrt_price_max_q72, sqrt_price_min_q72).ok()?;
+            let (debt, collateral, _) = select_debt_and_collateral(legs, U256::ZERO, U256::saturating_add);
+            Some((debt, collateral))
+        }
+    }
+}
+
+/// The premium a hard-liquidation proposal takes (§11.1 steps 2a and 2e): the proposal
+/// `[seized DL, DX, DY, repaid BL, BX, BY]` (assets) is netted like a position with the
+/// prices swapped (seized amounts as deposits, repaid ones as debts), giving
+/// `(netRepaidL, netSeizedL)`, and the premium is [`hard_premium_bips`]`(netRepaidL,
+/// netSeizedL)`. `u128::MAX` when the proposal nets to no repayment (or a sqrt price is 0).
+/// Cannot fail.
+pub fn hard_proposal_premium_bips(proposal: [u128; 6], sqrt_price_min_q72: u128, sqrt_price_max_q72: u128) -> u128 {
+    match swapped_debt_and_collateral(proposal, sqrt_price_min_q72, sqrt_price_max_q72) {
+        Some((repaid, seized)) => match to_u128(repaid) {
+            Ok(repaid) => hard_premium_bips(repaid, to_u128(seized).unwrap_or(u128::MAX)),
+            // A repayment above u128 L: the ratio on 256 bits.
+            Err(_) => to_u128((seized * u256(BIPS)).div_ceil(repaid)).unwrap_or(u128::MAX),
+        },
+        None => u128::MAX,
+    }
+}
+
+/// The partial-liquidation rule of dlex's hard liquidation: true when the position `after`
+/// has an LTV, netted with the prices swapped as in [`hard_max_premium_bips`] but without
+/// the slippage add-on, no higher than `before`'s: `debt_after·coll_before ≤
+/// debt_before·coll_after` (exact, 512 bits). A position left without net debt always
+/// passes; one left with debt and no collateral passes only if `before` had none either.
+/// (The reference instead computes an exact-LTV slice over the account's tranches; this rule
+/// is what the liquidator can check in closed form and still forbids leaving the borrower
+/// worse off.) Cannot fail; a zero sqrt price gives false.
+pub fn liquidation_keeps_ltv(before: [u128; 6], after: [u128; 6], sqrt_price_min_q72: u128, sqrt_price_max_q72: u128) -> bool {
+    let (Some((debt_before, coll_before)), Some((debt_after, coll_after))) = (
+        swapped_debt_and_collateral(before, sqrt_price_min_q72, sqrt_price_max_q72),
+        swapped_debt_and_collateral(after, sqrt_price_min_q72, sqrt_price_max_q72),
+    ) else {
+        return false;
+    };
+    if debt_after.is_zero() {
+        return true;
+    }
+    let widen = |v: U256| U512::from(v);
+    widen(debt_after) * widen(coll_before) <= widen(debt_before) * widen(coll_after)
 }
 
 /// The saturation-reset premium of a straddle whose saturation went from zero to positive

@@ -4,6 +4,7 @@
 //! the spec (`/work/shared/spec/mechanisms.md`). Everything is re-exported here so callers use
 //! `crate::math::name`. No function panics: every fallible operation returns `MathError`.
 
+pub mod allocation;
 pub mod full_math;
 pub mod interest;
 pub mod liquidation;
@@ -15,6 +16,12 @@ pub mod tick_math;
 pub mod twap;
 pub mod validation;
 
+pub use allocation::{
+    allocate_saturation, liquidation_passes_range_edge, position_saturation, range_edge_tick,
+    restrict_usable_ticks, straddle_skips_range_check, AllocationError, PositionSaturation,
+    TrancheAllocation, B_SQUARED_Q72_MINUS_ONE, MAX_INITIAL_SATURATION_MAG2, MAX_WALK_TRANCHES,
+    START_SATURATION_PENALTY_RATIO_IN_MAG2,
+};
 pub use full_math::{ceil_div, ceil_div_u256, mul_div, mul_div_u256, sqrt_ceil, sqrt_u256};
 pub use interest::{
     accrue_interest, annual_interest_rate_wad, interest_for_duration,
@@ -24,7 +31,7 @@ pub use interest::{
     DEPOSIT_X, DEPOSIT_Y,
 };
 pub use liquidation::{
-    hard_max_premium_bips, hard_premium_bips, leverage_liquidation_amounts,
+    hard_max_premium_bips, hard_premium_bips, hard_proposal_premium_bips, leverage_liquidation_amounts, liquidation_keeps_ltv,
     liquidation_sqrt_prices_q72, ltv_to_premium_bips, saturation_reset_premium_bips,
     LeverageLiquidation, LEVERAGE_LIQUIDATION_FACTOR, MAX_SAT_RESET_FOR_STRADDLE_PREMIUM_BIPS,
     SAT_RESET_FOR_STRADDLE_SLOPE_BIPS,

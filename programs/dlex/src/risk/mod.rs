@@ -18,6 +18,9 @@
 //!   position has debt;
 //! - mint, deposit and repay only reduce risk and are never blocked by a position's health
 //!   (the first mint's MINIMUM_LIQUIDITY is enforced by the action itself);
+//! - liquidate: the rules of its kind ([`judge_liquidation`]: premium, no-worse LTV, the
+//!   leverage formula, bad debt) on the range without the long-term TWAP; never blocked by
+//!   a pause, tranche capacity, range edges or the price-window warm-up;
 //! - every action: each stored amount stays within the reference's uint112 bound;
 //! - while the admin pauses new risk, every action that adds risk ([`adds_risk`]) is refused.
 //!
@@ -67,6 +70,10 @@ pub enum Action {
     /// Closing a position that holds only dust: its deposit shares are forfeited (never
     /// blocked; it only gives value to the pool).
     ForfeitDust,
+    /// A liquidation of the acting (borrower's) position, described by
+    /// [`RiskContext::liquidation`]; judged by [`judge_liquidation`] on the range without the
+    /// long-term TWAP. Never blocked by a pause, capacity or range edges (design §8).
+    Liquidate,
 }
 
 /// Whether [`check`] needs the price range for `action`: anything that adds risk to a
@@ -98,6 +105,9 @@ pub struct RiskContext<'a> {
     pub depth_snapshot: Depth,
     /// The admin paused new risk on this pair or globally.
     pub new_risk_paused: bool,
+    /// For [`Action::Liquidate`]: what the liquidation did; `price_range` is then the range
+    /// without the long-term TWAP (spec §11 step 3).
+    pub liquidation: Option<&'a LiquidationFacts>,
 }
 
 /// Judges `action`, which turned `before` into `after`. `position_balances` are the acting
@@ -120,6 +130,7 @@ pub fn check(
     let position_snapshot = &snapshot.less_taken(before, after);
     match *action {
         Action::Mint | Action::Deposit { .. } | Action::Repay { .. } | Action::RepayLiquidity | Action::ForfeitDust => Ok(()),
+        Action::Liquidate => check_liquidation(before, snapshot, position_balances, context),
         Action::Swap { direction, flows } => check_swap(before, direction, flows),
         Action::Burn { deposit_l_after } => {
             check_max_borrow_for_liquidity(after, snapshot, deposit_l_after.0, 0)?;
@@ -144,6 +155,20 @@ pub fn check(
             check_solvency(after, position_snapshot, position_balances, range)
         }
     }
+}
+
+/// A liquidation must be the one [`judge_liquidation`] allows on the pool before it, and a
+/// bad-debt verdict must have cleared the borrower's debt (spec §11.4).
+fn check_liquidation(before: &Pool, snapshot: &Depth, borrower_balances: &[u128; 6], context: &RiskContext) -> Result<(), DlexError> {
+    let (Some(facts), Some(range)) = (context.liquidation, context.price_range) else {
+        return Err(DlexError::LiquidationMutation);
+    };
+    let (sqrt_price_min_q72, sqrt_price_max_q72) = range.sqrt_price_bounds()?;
+    let verdict = judge_liquidation(facts, liquidation_liquidity(before, snapshot)?, sqrt_price_min_q72, sqrt_price_max_q72)?;
+    if verdict.bad_debt != facts.bad_debt || (facts.bad_debt && has_debt(borrower_balances)) {
+        return Err(DlexError::LiquidationMutation);
+    }
+    Ok(())
 }
 
 /// The 90% lending limit of spec §6 for `asset`: deposits and reserve from `base`, borrows
@@ -216,7 +241,10 @@ fn check_swap(before: &Pool, direction: SwapDirection, flows: TokenFlows) -> Res
 pub use crate::math::{validate_solvency, verify_max_borrow, verify_max_borrow_liquidity};
 
 mod liquidation;
-pub use liquidation::{leverage_liquidation, LeverageLiquidation};
+pub use liquidation::{
+    judge_liquidation, leverage_liquidation, liquidation_liquidity, plan_hard_liquidation, HardLiquidationPlan, LeverageLiquidation, LiquidationFacts, LiquidationKind,
+    LiquidationVerdict,
+};
 
 /// The L-borrow limit for both assets (spec §6, `checkMaxBorrowForLiquidity`) on `pool`, with
 /// `total_deposit_l` given explicitly (a burn passes DEPOSIT_L minus the burned L). Reserves

@@ -1,0 +1,54 @@
+//! Liquidations for keepers and tests: which liquidation a position allows now, the request
+//! to send, and what it will do. Every number comes from the program's own code: the report
+//! is `dlex::queries` (the `position_health` query), the plan is `risk::plan_hard_liquidation`,
+//! and [`quote`] runs `actions::apply_and_judge_liquidation` (the instruction's legs and
+//! `risk::check`) on copies.
+
+use dlex::actions::{self, HardLiquidationProposal, LiquidationOutcome, LiquidationRequest, PositionBook};
+use dlex::queries::PositionReport;
+use dlex::state::{Pair, Position};
+
+type AnchorResult<T> = Result<T, anchor_lang::error::Error>;
+
+/// The request a keeper sends for the position `report` describes: the leverage kind when
+/// the position qualifies (its amounts are fixed by formula), else the whole hard
+/// liquidation of the report's plan, else `None` (healthy). Amounts that take a whole debt or
+/// deposit are sent as `MAX` so interest accrued before execution does not leave dust behind.
+pub fn request_for(report: &PositionReport) -> Option<LiquidationRequest> {
+    if report.leverage_liquidatable {
+        return Some(LiquidationRequest::Leverage);
+    }
+    if !report.hard_liquidatable {
+        return None;
+    }
+    Some(LiquidationRequest::Hard(hard_proposal(report)))
+}
+
+/// The report's hard-liquidation plan as a proposal.
+pub fn hard_proposal(report: &PositionReport) -> HardLiquidationProposal {
+    let plan = &report.hard_plan;
+    let assets = &report.assets;
+    // Whole legs become MAX (the program caps them); partial legs are sent as planned.
+    let leg = |planned: u128, held: u128, whole: u128| if held > 0 && planned >= held { whole } else { planned };
+    let repay_token = |planned: u128, held: u128| u64::try_from(leg(planned, held, u128::from(u64::MAX))).unwrap_or(u64::MAX);
+    HardLiquidationProposal {
+        repay_l: leg(plan.repaid[0], assets[3], u128::MAX),
+        repay_x: repay_token(plan.repaid[1], assets[4]),
+        repay_y: repay_token(plan.repaid[2], assets[5]),
+        seize_l: leg(plan.seized[0], assets[0], u128::MAX),
+        seize_x: leg(plan.seized[1], assets[1], u128::MAX),
+        seize_y: leg(plan.seized[2], assets[2], u128::MAX),
+    }
+}
+
+/// What `liquidate(request)` by the owner of `liquidator` would do to `borrower` at unix time
+/// `now`, or the error it would fail with (before token transfers: the liquidator's token
+/// balances are not checked here).
+pub fn quote(pair: &Pair, borrower: &Position, liquidator: &Position, now: i64, request: LiquidationRequest) -> AnchorResult<LiquidationOutcome> {
+    let now = now as u32;
+    let mut pair = Box::new(*pair);
+    let mut pool = pair.pool();
+    actions::accrue(&mut pair, &mut pool, now)?;
+    let book = |position: &Position| PositionBook { balances: position.balances(), fragile: position.fragile_shares.get() };
+    Ok(actions::apply_and_judge_liquidation(&pair, &pool, &book(borrower), &book(liquidator), now, request)?.outcome)
+}
