@@ -61,6 +61,8 @@ pub fn create_pair_unsorted(payer: Pubkey, keys: &PairKeys) -> Instruction {
         pair: keys.pair,
         vault_x: keys.vault_x,
         vault_y: keys.vault_y,
+        saturation_net_x: pda::saturation(keys.pair, 0),
+        saturation_net_y: pda::saturation(keys.pair, 1),
         token_program_x: keys.token_program_x,
         token_program_y: keys.token_program_y,
         system_program: system_program::ID,

@@ -30,6 +30,16 @@ pub fn position(pair: Pubkey, owner: Pubkey) -> Pubkey {
     Pubkey::find_program_address(&[POSITION_SEED, pair.as_ref(), owner.as_ref()], &dlex::ID).0
 }
 
+/// The saturation index of `pair`'s `side` (0 = net-X debt, 1 = net-Y debt).
+pub fn saturation(pair: Pubkey, side: u8) -> Pubkey {
+    Pubkey::find_program_address(&[dlex::constants::SATURATION_SEED, pair.as_ref(), &[side]], &dlex::ID).0
+}
+
+/// The tranche account of `pair`'s `side` at tranche `index` (a 25-tick band).
+pub fn tranche(pair: Pubkey, side: u8, index: i16) -> Pubkey {
+    Pubkey::find_program_address(&[dlex::constants::TRANCHE_SEED, pair.as_ref(), &[side], &index.to_le_bytes()], &dlex::ID).0
+}
+
 /// The program's ProgramData account under the upgradeable loader (its upgrade authority is
 /// the only key that may call `init_config`).
 pub fn program_data() -> Pubkey {

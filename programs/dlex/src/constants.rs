@@ -13,6 +13,8 @@ pub const VAULT_SEED: &[u8] = b"vault";
 pub const POSITION_SEED: &[u8] = b"position";
 /// Seed prefix of a [`crate::state::Tranche`] PDA: `["tranche", pair, side, index]`.
 pub const TRANCHE_SEED: &[u8] = b"tranche";
+/// Seed prefix of a [`crate::state::SaturationTree`] PDA: `["saturation", pair, side]`.
+pub const SATURATION_SEED: &[u8] = b"saturation";
 /// Seed of Anchor's event-CPI authority (fixed by `#[event_cpi]`).
 pub const EVENT_AUTHORITY_SEED: &[u8] = b"__event_authority";
 

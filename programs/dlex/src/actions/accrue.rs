@@ -99,9 +99,8 @@ fn accrue_interest(pair: &mut Pair, pool: &mut Pool, now: u32, min_period: u32) 
         reserve_y: pool.reserve_y.0,
         duration: u64::from(elapsed),
         lending_tick,
-        // Saturation (tranche) tracking arrives with liquidations; until then the L
-        // utilization is not raised for saturation (spec §7.2 with s = 0 returns u).
-        sat_percentage_wad: 0,
+        // Spec §7.2: L utilization rises with the pair's saturation (§10.8).
+        sat_percentage_wad: pair.saturation_percentage_wad(),
     })?;
     pool.assets = accrued.assets;
     pool.assets[TokenKind::DepositL as usize] = 0;

@@ -10,10 +10,10 @@ use anchor_spl::token_interface::{Mint, TokenInterface};
 
 use super::create_accounts::{create_vault, create_zero_copy_account, fill_zero_copy_account};
 use super::admin::init_config::validate_intervals;
-use crate::constants::{CONFIG_SEED, PAIR_SEED, PAIR_STATUS_ACTIVE, VAULT_SEED};
+use crate::constants::{CONFIG_SEED, PAIR_SEED, PAIR_STATUS_ACTIVE, SATURATION_SEED, VAULT_SEED};
 use crate::errors::DlexError;
 use crate::events::PairCreated;
-use crate::state::{Config, Pair, FREEZABLE_X, FREEZABLE_Y, PAIR_SIZE};
+use crate::state::{Config, Pair, SaturationTree, FREEZABLE_X, FREEZABLE_Y, PAIR_SIZE, SATURATION_TREE_SIZE};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -48,6 +48,12 @@ pub struct CreatePair<'info> {
     /// CHECK: the pair's Y vault, created by the handler at this PDA.
     #[account(mut, seeds = [VAULT_SEED, pair.key().as_ref(), mint_y.key().as_ref()], bump)]
     pub vault_y: UncheckedAccount<'info>,
+    /// CHECK: the pair's net-X-debt saturation index, created by the handler at this PDA.
+    #[account(mut, seeds = [SATURATION_SEED, pair.key().as_ref(), &[0]], bump)]
+    pub saturation_net_x: UncheckedAccount<'info>,
+    /// CHECK: the pair's net-Y-debt saturation index, created by the handler at this PDA.
+    #[account(mut, seeds = [SATURATION_SEED, pair.key().as_ref(), &[1]], bump)]
+    pub saturation_net_y: UncheckedAccount<'info>,
     pub token_program_x: Interface<'info, TokenInterface>,
     pub token_program_y: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
@@ -85,7 +91,8 @@ pub fn mint_is_supported(mint: &AccountInfo) -> bool {
 /// 1. Accounts: canonical mint order, supported mints, PDA addresses (constraints above).
 /// 2. Take the TWAP intervals from the Config's defaults (set by the admin, M-1) and validate
 ///    them again (design §6).
-/// 3. Create the pair account and both vaults (owned by the pair PDA), robust to prefunding.
+/// 3. Create the pair account, both vaults (owned by the pair PDA) and the two saturation
+///    index accounts (one per side, spec §10.2), robust to prefunding.
 /// 4. Store the mints, vaults, token programs, decimals and which mints can be frozen; the
 ///    pair is empty until its first `mint`, which also starts the TWAP buffers. Emit
 ///    `PairCreated`.
@@ -118,6 +125,18 @@ pub fn handler(ctx: Context<CreatePair>) -> Result<()> {
         system_program,
         &[VAULT_SEED, pair_key.as_ref(), mint_y.as_ref(), &[bumps.vault_y]],
     )?;
+    for (side, info, bump) in [
+        (0u8, accounts.saturation_net_x.to_account_info(), bumps.saturation_net_x),
+        (1u8, accounts.saturation_net_y.to_account_info(), bumps.saturation_net_y),
+    ] {
+        create_zero_copy_account::<SaturationTree>(&payer, &info, system_program, SATURATION_TREE_SIZE, &[SATURATION_SEED, pair_key.as_ref(), &[side], &[bump]])?;
+        fill_zero_copy_account::<SaturationTree>(&info, |tree| {
+            tree.pair = pair_key;
+            tree.side = side;
+            tree.bump = bump;
+            Ok(())
+        })?;
+    }
     let created_at = Clock::get()?.unix_timestamp;
     // Mints with a freeze authority (USDC and most fiat-backed stablecoins) are accepted; the
     // pair records them so clients can show the trust assumption (README, security).

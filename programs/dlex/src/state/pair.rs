@@ -94,7 +94,15 @@ pub struct Pair {
     pub price_extremes: PriceExtremes,
     /// Pool depth at the last TWAP observation: what risk limits may count on (H-1).
     pub depth_at_observation: DepthSnapshot,
-    pub reserved: [u8; 160],
+    /// The saturation summary of spec §10.8, refreshed whenever a position's tranche
+    /// allocation changes: the highest occupied leaf of each side (0 = net-X debt, 1 = net-Y
+    /// debt; 0 when empty, as the reference's `highestSetLeaf`) and `maxLeaf =
+    /// satToLeaf(activeL − fragile)`. Interest accrual reads them (spec §7.2), so no
+    /// instruction needs the index accounts just to accrue.
+    pub highest_set_leaf: [u16; 2],
+    pub max_leaf: u16,
+    pub _saturation_padding: u16,
+    pub reserved: [u8; 152],
 }
 
 /// Pool depth as it stood at the start of the current observation interval. Risk limits that
@@ -116,7 +124,7 @@ pub const FREEZABLE_Y: u8 = 2;
 
 /// 6 keys (192) + 4 reserves (64) + assets and shares (192) + fragile (16) + protocol fee
 /// shares (48) + timestamps, creation time, intervals (24) + 8 status bytes + observations
-/// (744) + price extremes (32) + depth snapshot (48) + reserved (160).
+/// (744) + price extremes (32) + depth snapshot (48) + saturation summary (8) + reserved (152).
 pub const PAIR_SIZE: usize = 1528;
 const _: () = assert!(core::mem::size_of::<Pair>() == PAIR_SIZE);
 const _: () = assert!(PAIR_SIZE + 8 <= 2048);
@@ -145,6 +153,12 @@ impl Pair {
             assets,
             shares,
         }
+    }
+
+    /// The pair's saturation percentage (spec §10.8) from its stored summary.
+    pub fn saturation_percentage_wad(&self) -> u128 {
+        let highest = self.highest_set_leaf[0].max(self.highest_set_leaf[1]);
+        crate::math::sat_percentage_wad(u32::from(self.max_leaf), u32::from(highest))
     }
 
     /// The depth snapshot as risk reads it.
@@ -178,5 +192,27 @@ impl Pair {
             stored.set(*value);
         }
         self.fragile_liquidity_shares.set(pool.fragile_liquidity_shares);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::math::{SAT_PERCENTAGE_DELTA_5_WAD, SAT_PERCENTAGE_DELTA_7_WAD};
+
+    /// Spec §10.8 on the stored summary: the higher side's leaf counts.
+    #[test]
+    fn saturation_percentage_reads_the_summary() {
+        let mut pair: Box<Pair> = Box::new(bytemuck::Zeroable::zeroed());
+        assert_eq!(pair.saturation_percentage_wad(), 0, "no tranche, no saturation");
+        pair.max_leaf = 1800;
+        pair.highest_set_leaf = [1795, 1700];
+        assert_eq!(pair.saturation_percentage_wad(), SAT_PERCENTAGE_DELTA_5_WAD);
+        pair.highest_set_leaf = [1700, 1793];
+        assert_eq!(pair.saturation_percentage_wad(), SAT_PERCENTAGE_DELTA_7_WAD);
+        pair.highest_set_leaf = [1797, 0];
+        assert_eq!(pair.saturation_percentage_wad(), 950_000_000_000_000_000);
+        pair.highest_set_leaf = [1792, 0];
+        assert_eq!(pair.saturation_percentage_wad(), 0, "more than 7 leaves of headroom");
     }
 }

@@ -5,8 +5,8 @@
 //! query does bounded work, however many tranches or positions the pair has, so no
 //! instruction ever scans an unbounded set of accounts (issue 7).
 //!
-//! Groundwork for the tranche accounts: the type is zero-copy and sized to live in a per-pair,
-//! per-side account (8,744 bytes, under the 10 KiB an instruction may create).
+//! Each pair has one [`SaturationTree`] account per side at `["saturation", pair, side]`,
+//! created with the pair (8,784 bytes, under the 10 KiB an instruction may create).
 
 use anchor_lang::prelude::*;
 
@@ -38,6 +38,23 @@ pub const SATURATION_INDEX_SIZE: usize = 2 * SATURATION_LEAVES + 2 * LEAF_WORDS 
 const _: () = assert!(core::mem::size_of::<SaturationIndex>() == SATURATION_INDEX_SIZE);
 const _: () = assert!(SATURATION_INDEX_SIZE + 8 <= 10_240);
 const _: () = assert!(core::mem::align_of::<SaturationIndex>() <= 8);
+
+/// One side's index of a pair, at `["saturation", pair, side]` (side 0 = net-X debt, 1 =
+/// net-Y debt). Created by `create_pair`; written by every instruction that moves a
+/// position's tranche allocation.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct SaturationTree {
+    pub pair: Pubkey,
+    pub side: u8,
+    pub bump: u8,
+    pub _padding: [u8; 6],
+    pub index: SaturationIndex,
+}
+
+pub const SATURATION_TREE_SIZE: usize = 32 + 8 + SATURATION_INDEX_SIZE;
+const _: () = assert!(core::mem::size_of::<SaturationTree>() == SATURATION_TREE_SIZE);
+const _: () = assert!(SATURATION_TREE_SIZE + 8 <= 10_240);
 
 fn highest_bit(word: u16) -> Option<usize> {
     (word != 0).then(|| WORD_BITS - 1 - word.leading_zeros() as usize)
