@@ -5,6 +5,7 @@
 //! - [`decode`]: Pair, Position and Config decoders;
 //! - [`health`]: a position's health and limits, by the program's own query code;
 //! - [`liquidation`]: the liquidation a position allows now, as a request, and its quote;
+//! - [`saturation`]: the saturation (tranche) accounts an instruction needs, appended for you;
 //! - [`quote`]: exact swap / mint / burn quotes computed by the program's own `actions` and
 //!   `math` (the `dlex` crate with `no-entrypoint`), never a second copy of a formula;
 //! - [`source`]: where accounts are read from: the in-process bank or a cluster over RPC;
@@ -18,6 +19,7 @@ pub mod ix;
 pub mod liquidation;
 pub mod pda;
 pub mod quote;
+pub mod saturation;
 pub mod source;
 
 pub use dlex;

@@ -49,6 +49,7 @@ pub fn quote(pair: &Pair, borrower: &Position, liquidator: &Position, now: i64, 
     let mut pair = Box::new(*pair);
     let mut pool = pair.pool();
     actions::accrue(&mut pair, &mut pool, now)?;
-    let book = |position: &Position| PositionBook { balances: position.balances(), fragile: position.fragile_shares.get() };
-    Ok(actions::apply_and_judge_liquidation(&pair, &pool, &book(borrower), &book(liquidator), now, request)?.outcome)
+    // Tranche accounts only receive the borrower's new allocation; they never change what a
+    // liquidation repays or seizes, so the quote runs without them.
+    Ok(actions::apply_and_judge_liquidation(&pair, &pool, &PositionBook::of(borrower), &PositionBook::of(liquidator), None, now, request)?.outcome)
 }

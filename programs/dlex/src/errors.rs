@@ -153,6 +153,18 @@ pub enum DlexError {
     NothingToSeize,
     #[msg("Liquidation outcome does not match its verdict (internal consistency check)")]
     LiquidationMutation,
+    #[msg("The position's liquidation would need more consecutive tranches than a position may occupy (6): the bands near its liquidation price are full, or the position is too large for the pool")]
+    TooManyTranches,
+    #[msg("Saturation would be placed past the edge of the price range (SaturationReachesMinOrMaxTick)")]
+    SaturationReachesMinOrMaxTick,
+    #[msg("The position's liquidation would start on the wrong side of the price range (LiquidationPassesMinOrMaxTick)")]
+    LiquidationPassesMinOrMaxTick,
+    #[msg("The pair's most saturated tranche is within 3 leaves of what its active liquidity can absorb (MaxTrancheOverSaturated)")]
+    MaxTrancheOverSaturated,
+    #[msg("A tranche account the instruction needs was not passed (the SDK computes them)")]
+    MissingTrancheAccount,
+    #[msg("The pair's saturation index accounts were not passed, or are not this pair's")]
+    MissingSaturationAccount,
 }
 
 impl From<MathError> for DlexError {

@@ -6,7 +6,8 @@
 use anchor_lang::prelude::{AnchorDeserialize, AnchorSerialize, Result};
 
 use super::liquidity::{credit, debit, pay_liquidity_debt};
-use super::{accrue, add, sub, to_token_amount, TokenFlows};
+use super::saturation::{SaturationStore, SideAllocation};
+use super::{accrue, add, sub, to_token_amount, update_saturation, SaturationContext, TokenFlows};
 use crate::errors::DlexError;
 use crate::math;
 use crate::oracle::{self, PriceRange};
@@ -49,11 +50,33 @@ impl LiquidationRequest {
     }
 }
 
-/// The parts of a position a liquidation changes: its share balances and its fragile shares.
+/// The parts of a position a liquidation changes: its share balances, its fragile shares,
+/// and (the borrower's) tranche allocation and saturation ratio.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PositionBook {
     pub balances: [u128; 6],
     pub fragile: u128,
+    pub allocations: [SideAllocation; 2],
+    pub ratio_mag2: u128,
+}
+
+impl PositionBook {
+    /// The book of a stored position.
+    pub fn of(position: &crate::state::Position) -> Self {
+        Self {
+            balances: position.balances(),
+            fragile: position.fragile_shares.get(),
+            allocations: position.allocations(),
+            ratio_mag2: position.saturation_ratio(),
+        }
+    }
+
+    /// Writes the book back into `position`.
+    pub fn store(&self, position: &mut crate::state::Position) {
+        position.set_balances(&self.balances);
+        position.fragile_shares.set(self.fragile);
+        position.set_allocations(&self.allocations);
+    }
 }
 
 /// The bad debt written off against the pool (spec §11.4).
@@ -92,6 +115,8 @@ pub struct JudgedLiquidation {
     pub pool: Pool,
     pub borrower: PositionBook,
     pub liquidator: PositionBook,
+    /// The pair's saturation summary after the borrower's re-allocation, if it was re-walked.
+    pub summary: Option<crate::actions::saturation::SaturationSummary>,
 }
 
 /// The range liquidations are priced on: spec §8.5 without the long-term TWAP, so neither the
@@ -115,10 +140,12 @@ pub fn liquidation_price_range(pair: &Pair, pool: &Pool, now: u32) -> core::resu
 ///
 /// On error nothing but the pair's oracle fields has changed (and the transaction reverts
 /// those).
+#[allow(clippy::too_many_arguments)]
 pub fn run_liquidation(
     pair: &mut Pair,
     borrower: &mut PositionBook,
     liquidator: &mut PositionBook,
+    store: Option<&mut dyn SaturationStore>,
     now: u32,
     request: LiquidationRequest,
     max_amount_x: u64,
@@ -126,12 +153,15 @@ pub fn run_liquidation(
 ) -> Result<LiquidationOutcome> {
     let mut before = pair.pool();
     accrue(pair, &mut before, now)?;
-    let judged = apply_and_judge_liquidation(pair, &before, borrower, liquidator, now, request)?;
+    let judged = apply_and_judge_liquidation(pair, &before, borrower, liquidator, store, now, request)?;
     let flows = judged.outcome.flows;
     if flows.x_in > max_amount_x || flows.y_in > max_amount_y {
         return Err(DlexError::SlippageAmountIn.into());
     }
     pair.store_pool(&judged.pool);
+    if let Some(summary) = judged.summary {
+        pair.store_saturation_summary(&summary);
+    }
     *borrower = judged.borrower;
     *liquidator = judged.liquidator;
     Ok(judged.outcome)
@@ -146,12 +176,18 @@ pub fn run_liquidation(
 /// 4. move the seized deposit shares to the liquidator;
 /// 5. judge (`risk::judge_liquidation`); on bad debt, burn the borrower's remaining debt
 ///    and deposits (§11.4);
-/// 6. re-derive both positions' fragile liquidity and run `risk::check`.
+/// 6. re-derive both positions' fragile liquidity; re-walk the borrower's saturation into its
+///    tranches when `store` is given (never refused: a liquidation only releases capacity);
+///    run `risk::check`.
+///
+/// The liquidator's allocation is not re-walked: it only gained collateral, so its recorded
+/// saturation can only overstate its risk until its next instruction re-walks it.
 pub fn apply_and_judge_liquidation(
     pair: &Pair,
     before: &Pool,
     borrower: &PositionBook,
     liquidator: &PositionBook,
+    store: Option<&mut dyn SaturationStore>,
     now: u32,
     request: LiquidationRequest,
 ) -> Result<JudgedLiquidation> {
@@ -161,6 +197,7 @@ pub fn apply_and_judge_liquidation(
     let range = liquidation_price_range(pair, before, now)?;
     let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(DlexError::from)?;
     let borrower_before = before.user_assets(&borrower.balances)?;
+    let capacity_liquidity = pair.depth().floor(before).active_liquidity;
     let planned: [u128; 6] = match request {
         LiquidationRequest::Hard(p) => [p.seize_l, p.seize_x, p.seize_y, p.repay_l, u128::from(p.repay_x), u128::from(p.repay_y)],
         LiquidationRequest::Leverage => risk::leverage_liquidation(borrower_before, sqrt_min, sqrt_max)?.amounts,
@@ -212,6 +249,9 @@ pub fn apply_and_judge_liquidation(
         borrower_after: pool.user_assets(&borrower.balances)?,
         amounts: [seized[0], seized[1], seized[2], repaid[0], repaid[1], repaid[2]],
         bad_debt: false,
+        allocations: borrower.allocations,
+        ratio_mag2: borrower.ratio_mag2,
+        capacity_liquidity,
     };
     let liquidity = risk::liquidation_liquidity(before, &pair.depth())?;
     let verdict = risk::judge_liquidation(&facts, liquidity, sqrt_min, sqrt_max)?;
@@ -219,13 +259,21 @@ pub fn apply_and_judge_liquidation(
     let bad_debt = if verdict.bad_debt { Some(burn_bad_debt(&mut pool, &mut borrower.balances)?) } else { None };
     pool.update_fragile(&borrower.balances, &mut borrower.fragile)?;
     pool.update_fragile(&liquidator.balances, &mut liquidator.fragile)?;
-    let context = RiskContext { price_range: Some(&range), depth_snapshot: pair.depth(), new_risk_paused: false, liquidation: Some(&facts) };
+    let mut summary = None;
+    if let Some(store) = store {
+        let mut saturation = SaturationContext { store, allocations: borrower.allocations, ratio_mag2: borrower.ratio_mag2 };
+        let (allocations, new_summary, _) = update_saturation(pair, &pool, &borrower.balances, &mut saturation, None)?;
+        borrower.allocations = allocations;
+        summary = new_summary;
+    }
+    let context = RiskContext { price_range: Some(&range), depth_snapshot: pair.depth(), liquidation: Some(&facts), ..RiskContext::default() };
     risk::check(&Action::Liquidate, before, &pool, &borrower.balances, &context)?;
     Ok(JudgedLiquidation {
         outcome: LiquidationOutcome { kind: request.kind(), flows, repaid, repaid_shares, seized, seized_shares, verdict, bad_debt },
         pool,
         borrower,
         liquidator,
+        summary,
     })
 }
 

@@ -11,6 +11,7 @@ pub mod lending;
 pub mod liquidation;
 pub mod liquidity;
 pub mod pipeline;
+pub mod saturation;
 pub mod swap;
 
 pub use accrue::*;

@@ -4,12 +4,13 @@
 
 use anchor_lang::prelude::Result;
 
+use super::saturation::{self, SaturationInputs, SaturationStore, SaturationSummary, SideAllocation};
 use super::{accrue, start_oracle};
 use crate::errors::DlexError;
 use crate::math;
 use crate::oracle::{self, PriceRange};
 use crate::risk::{self, Action, RiskContext};
-use crate::state::{Pair, Pool, TokenKind};
+use crate::state::{has_debt, Pair, Pool, TokenKind};
 
 /// The range for new risk (spec §8.5 with the long-term TWAP and the price extremes) around
 /// the pool's current tick, or `None` while the mid-term window is still filling.
@@ -27,6 +28,59 @@ pub struct JudgedLeg<T> {
     pub pool: Pool,
     pub balances: [u128; 6],
     pub fragile: u128,
+    /// The position's new tranche allocation and the pair's new saturation summary, when the
+    /// leg ran with a [`SaturationContext`] (`summary` is `None` when nothing was re-walked).
+    pub allocations: Option<[SideAllocation; 2]>,
+    pub summary: Option<SaturationSummary>,
+}
+
+/// The saturation side of a leg (spec §10.4–§10.6): where the tranches are, and the acting
+/// position's allocation and ratio before the leg.
+pub struct SaturationContext<'s> {
+    pub store: &'s mut dyn SaturationStore,
+    pub allocations: [SideAllocation; 2],
+    pub ratio_mag2: u128,
+}
+
+/// What the saturation walk counts on after a leg: the depth floor (H-1), the same less
+/// fragile liquidity for `maxLeaf`, and the range edges when the action adds risk.
+fn saturation_inputs(pair: &Pair, pool: &Pool, balances: &[u128; 6], ratio_mag2: u128, edges: Option<&PriceRange>) -> Result<SaturationInputs> {
+    let active_liquidity = pair.depth().floor(pool).active_liquidity;
+    let range = match edges {
+        Some(range) => {
+            let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(DlexError::from)?;
+            Some((range.min_tick, range.max_tick, sqrt_min, sqrt_max))
+        }
+        None => None,
+    };
+    Ok(SaturationInputs {
+        user_assets: pool.user_assets(balances)?,
+        active_liquidity,
+        liquidity_less_fragile: active_liquidity.saturating_sub(pool.fragile_liquidity_assets()?),
+        ratio_mag2,
+        range,
+    })
+}
+
+/// Re-walks the position's saturation after a leg when it holds or owes any (spec §10.6):
+/// `(allocations, summary, verdict)`. A position that neither owes nor occupies a tranche
+/// needs no accounts; one whose debt is gone but that never occupied a tranche just forgets
+/// its recorded saturation.
+pub fn update_saturation(
+    pair: &Pair,
+    pool: &Pool,
+    balances: &[u128; 6],
+    context: &mut SaturationContext,
+    edges: Option<&PriceRange>,
+) -> Result<([SideAllocation; 2], Option<SaturationSummary>, Option<saturation::SaturationVerdict>)> {
+    let occupies = context.allocations.iter().any(|a| a.count > 0);
+    if !occupies && !has_debt(balances) {
+        return Ok(([SideAllocation::default(); 2], None, None));
+    }
+    let inputs = saturation_inputs(pair, pool, balances, context.ratio_mag2, edges)?;
+    let mut allocations = context.allocations;
+    let (verdict, summary) = saturation::reallocate(context.store, &mut allocations, &inputs)?;
+    Ok((allocations, Some(summary), Some(verdict)))
 }
 
 /// Steps 2-4 of [`run_leg`] on a pair whose pool has already accrued: apply `leg` to copies
@@ -43,15 +97,41 @@ pub fn apply_and_judge<T>(
     now: u32,
     leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
 ) -> Result<JudgedLeg<T>> {
+    apply_and_judge_with_saturation(pair, before, balances, fragile, globally_paused, now, None, leg)
+}
+
+/// [`apply_and_judge`] with the position's tranche allocation: after the leg, the position's
+/// saturation is re-walked into its tranches ([`update_saturation`], on the range for new
+/// risk when the action adds risk) and `risk::check` also judges the allocation. Without a
+/// [`SaturationContext`] (off-chain searches that hold no tranche accounts) tranche capacity is
+/// not judged.
+#[allow(clippy::too_many_arguments)]
+pub fn apply_and_judge_with_saturation<T>(
+    pair: &Pair,
+    before: &Pool,
+    balances: &[u128; 6],
+    fragile: u128,
+    globally_paused: bool,
+    now: u32,
+    saturation: Option<&mut SaturationContext>,
+    leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
+) -> Result<JudgedLeg<T>> {
     let mut pool = *before;
     let mut next_balances = *balances;
     let (action, value) = leg(&mut pool, &mut next_balances)?;
     let mut next_fragile = fragile;
     pool.update_fragile(&next_balances, &mut next_fragile)?;
     let range = if risk::needs_price_range(&action, &next_balances) { price_range_for_new_risk(pair, &pool, now)? } else { None };
-    let context = risk_context(pair, range.as_ref(), globally_paused);
+    let mut context = risk_context(pair, range.as_ref(), globally_paused);
+    let (mut allocations, mut summary) = (None, None);
+    if let Some(saturation) = saturation {
+        let edges = if risk::adds_risk(&action, &next_balances) { range.as_ref() } else { None };
+        let (placed, new_summary, verdict) = update_saturation(pair, &pool, &next_balances, saturation, edges)?;
+        (allocations, summary) = (Some(placed), new_summary);
+        context.saturation = verdict;
+    }
     risk::check(&action, before, &pool, &next_balances, &context)?;
-    Ok(JudgedLeg { value, pool, balances: next_balances, fragile: next_fragile })
+    Ok(JudgedLeg { value, pool, balances: next_balances, fragile: next_fragile, allocations, summary })
 }
 
 /// The pair-level inputs of `risk::check`: its depth snapshot and whether new risk is paused
@@ -61,7 +141,7 @@ pub fn risk_context<'a>(pair: &Pair, price_range: Option<&'a PriceRange>, global
         price_range,
         depth_snapshot: pair.depth(),
         new_risk_paused: globally_paused || pair.new_risk_paused != 0,
-        liquidation: None,
+        ..RiskContext::default()
     }
 }
 
@@ -85,14 +165,34 @@ pub fn run_leg<T>(
     globally_paused: bool,
     leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
 ) -> Result<(T, Pool)> {
+    let (value, pool, _) = run_leg_with_saturation(pair, balances, position_fragile, now, globally_paused, None, leg)?;
+    Ok((value, pool))
+}
+
+/// [`run_leg`] with the position's tranche allocation (see [`apply_and_judge_with_saturation`]):
+/// also stores the pair's new saturation summary, and returns the position's new allocation
+/// for the caller to store.
+#[allow(clippy::too_many_arguments)]
+pub fn run_leg_with_saturation<T>(
+    pair: &mut Pair,
+    balances: &mut [u128; 6],
+    position_fragile: &mut u128,
+    now: u32,
+    globally_paused: bool,
+    saturation: Option<&mut SaturationContext>,
+    leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
+) -> Result<(T, Pool, Option<[SideAllocation; 2]>)> {
     let mut before = pair.pool();
     accrue(pair, &mut before, now)?;
-    let judged = apply_and_judge(pair, &before, balances, *position_fragile, globally_paused, now, leg)?;
+    let judged = apply_and_judge_with_saturation(pair, &before, balances, *position_fragile, globally_paused, now, saturation, leg)?;
     if before.total_shares(TokenKind::DepositL).0 == 0 && judged.pool.total_shares(TokenKind::DepositL).0 > 0 {
         start_oracle(pair, &judged.pool, now)?;
     }
     pair.store_pool(&judged.pool);
+    if let Some(summary) = judged.summary {
+        pair.store_saturation_summary(&summary);
+    }
     *balances = judged.balances;
     *position_fragile = judged.fragile;
-    Ok((judged.value, judged.pool))
+    Ok((judged.value, judged.pool, judged.allocations))
 }

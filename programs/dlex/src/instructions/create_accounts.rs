@@ -22,7 +22,7 @@ use crate::errors::DlexError;
 pub fn create_pda_account<'info>(
     payer: &AccountInfo<'info>,
     target: &AccountInfo<'info>,
-    system_program: &Program<'info, System>,
+    system_program: Pubkey,
     space: usize,
     owner: &Pubkey,
     signer_seeds: &[&[u8]],
@@ -49,7 +49,7 @@ pub fn create_pda_account<'info>(
 pub fn create_zero_copy_account<'info, T: Discriminator>(
     payer: &AccountInfo<'info>,
     target: &AccountInfo<'info>,
-    system_program: &Program<'info, System>,
+    system_program: Pubkey,
     size: usize,
     signer_seeds: &[&[u8]],
 ) -> Result<()> {
@@ -66,7 +66,7 @@ pub fn create_vault<'info>(
     mint: &InterfaceAccount<'info, Mint>,
     authority: &AccountInfo<'info>,
     token_program: &Interface<'info, TokenInterface>,
-    system_program: &Program<'info, System>,
+    system_program: Pubkey,
     signer_seeds: &[&[u8]],
 ) -> Result<()> {
     let space = {

@@ -104,7 +104,7 @@ pub fn handler(ctx: Context<CreatePair>) -> Result<()> {
     let pair_key = accounts.pair.key();
     let payer = accounts.payer.to_account_info();
     let pair_info = accounts.pair.to_account_info();
-    let system_program = &accounts.system_program;
+    let system_program = accounts.system_program.key();
     let bumps = &ctx.bumps;
     create_zero_copy_account::<Pair>(&payer, &pair_info, system_program, PAIR_SIZE, &[PAIR_SEED, mint_x.as_ref(), mint_y.as_ref(), &[bumps.pair]])?;
     create_vault(

@@ -46,13 +46,12 @@ pub fn handler(mut ctx: Context<Liquidate>, request: LiquidationRequest, max_amo
         let mut pair = accounts.tokens.pair.load_mut()?;
         let mut borrower_position = accounts.borrower_position.load_mut()?;
         let mut liquidator_position = accounts.liquidator_position.load_mut()?;
-        let mut borrower = PositionBook { balances: borrower_position.balances(), fragile: borrower_position.fragile_shares.get() };
-        let mut liquidator = PositionBook { balances: liquidator_position.balances(), fragile: liquidator_position.fragile_shares.get() };
-        let outcome = actions::run_liquidation(&mut pair, &mut borrower, &mut liquidator, now, request, max_amount_x, max_amount_y)?;
-        for (position, book) in [(&mut *borrower_position, &borrower), (&mut *liquidator_position, &liquidator)] {
-            position.set_balances(&book.balances);
-            position.fragile_shares.set(book.fragile);
-        }
+        let mut borrower = PositionBook::of(&borrower_position);
+        let mut liquidator = PositionBook::of(&liquidator_position);
+        // Tranche accounts are not wired into the instructions yet (issue 7, next step).
+        let outcome = actions::run_liquidation(&mut pair, &mut borrower, &mut liquidator, None, now, request, max_amount_x, max_amount_y)?;
+        borrower.store(&mut borrower_position);
+        liquidator.store(&mut liquidator_position);
         (outcome, borrower_position.owner)
     };
     accounts.tokens.settle(&accounts.liquidator, outcome.flows)?;

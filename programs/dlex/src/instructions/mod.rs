@@ -18,6 +18,7 @@ pub mod mint;
 pub mod open_position;
 pub mod repay;
 pub mod repay_liquidity;
+pub mod saturation_accounts;
 pub mod pair_tokens;
 pub mod position_health;
 pub mod position_tokens;

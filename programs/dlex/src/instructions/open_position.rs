@@ -29,7 +29,7 @@ pub fn handler(ctx: Context<OpenPosition>) -> Result<()> {
     create_zero_copy_account::<Position>(
         &accounts.owner.to_account_info(),
         &position_info,
-        &accounts.system_program,
+        accounts.system_program.key(),
         POSITION_SIZE,
         &[POSITION_SEED, pair_key.as_ref(), owner_key.as_ref(), &[ctx.bumps.position]],
     )?;
@@ -38,6 +38,7 @@ pub fn handler(ctx: Context<OpenPosition>) -> Result<()> {
         position.owner = owner_key;
         position.pair = pair_key;
         position.bump = ctx.bumps.position;
+        position.saturation_ratio_mag2 = crate::state::DEFAULT_SATURATION_RATIO_MAG2;
         position.opened_at = opened_at;
         Ok(())
     })?;

@@ -43,8 +43,8 @@ use super::tick_math::{
 use super::validation::{net_legs_u256, select_debt_and_collateral};
 use super::MathError;
 
-/// Most consecutive tranches one position's saturation may occupy (the program's
-/// `MAX_POSITION_TRANCHES`); the reference's walk is unbounded.
+/// Default bound of the walk in tests and tools; the program's bound is
+/// `actions::saturation::MAX_POSITION_TRANCHES`. The reference's walk is unbounded.
 pub const MAX_WALK_TRANCHES: usize = 4;
 /// Default saturation ratio in percent (`START_SATURATION_PENALTY_RATIO_IN_MAG2`): the
 /// reference's `desiredSaturationInMAG2` when the account has not set its own. That one value

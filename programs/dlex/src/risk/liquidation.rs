@@ -26,8 +26,11 @@ pub fn leverage_liquidation(
 }
 
 
-/// Which liquidation a `liquidate` instruction runs (spec §11: HARD = 0, LEVERAGE = 2; the
-/// debt-cap kind of §11.2 comes with tranche accounts).
+/// Which liquidation a `liquidate` instruction runs (spec §11: HARD = 0, LEVERAGE = 2). The
+/// debt-cap kind (SATURATION = 1, §11.2; `debt_cap_seizure` and
+/// `actions::saturation::debt_cap_premium_bips`) is enabled once the instructions keep tranche
+/// allocations: before that every allocation reads as empty, which the straddle rule would
+/// misprice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub enum LiquidationKind {
     /// LTV-based, with the premium curve (§11.1); partial liquidations allowed.
@@ -49,6 +52,11 @@ pub struct LiquidationFacts {
     pub amounts: [u128; 6],
     /// Whether the action burned the borrower's remaining debt (§11.4).
     pub bad_debt: bool,
+    /// The borrower's tranche allocation and saturation ratio before (for the debt-cap kind).
+    pub allocations: [crate::actions::saturation::SideAllocation; 2],
+    pub ratio_mag2: u128,
+    /// Active liquidity tranche capacity counts on (the depth floor of the pool before).
+    pub capacity_liquidity: u128,
 }
 
 /// The verdict on a liquidation: its premiums and whether it is bad debt.
@@ -127,6 +135,20 @@ pub fn judge_liquidation(
         }
     };
     Ok(LiquidationVerdict { max_premium_bips, premium_bips, bad_debt })
+}
+
+/// What the debt-cap liquidation (spec §11.2) seizes at `premium_bips`: `floor(deposit·premium/1e4)`
+/// of each deposit, and no repayment. `LiquidationZeroPremium` when the premium is 0 (the
+/// position's saturation did not outgrow its allocation).
+pub fn debt_cap_seizure(user_assets: [u128; 6], premium_bips: u128) -> Result<[u128; 6], DlexError> {
+    if premium_bips == 0 {
+        return Err(DlexError::LiquidationZeroPremium);
+    }
+    let mut amounts = [0u128; 6];
+    for i in 0..3 {
+        amounts[i] = math::mul_div(user_assets[i], premium_bips, math::BIPS, false)?;
+    }
+    Ok(amounts)
 }
 
 /// A whole hard liquidation of a position, in assets: what a keeper proposes.
@@ -230,7 +252,16 @@ mod tests {
     const DEEP: u128 = 1_000_000_000_000_000_000_000_000_000_000;
 
     fn hard(before: [u128; 6], after: [u128; 6], amounts: [u128; 6]) -> LiquidationFacts {
-        LiquidationFacts { kind: LiquidationKind::Hard, borrower_before: before, borrower_after: after, amounts, bad_debt: false }
+        LiquidationFacts {
+            kind: LiquidationKind::Hard,
+            borrower_before: before,
+            borrower_after: after,
+            amounts,
+            bad_debt: false,
+            allocations: Default::default(),
+            ratio_mag2: 85,
+            capacity_liquidity: DEEP,
+        }
     }
 
     fn judged(facts: &LiquidationFacts) -> Result<LiquidationVerdict, String> {
@@ -299,6 +330,7 @@ mod tests {
             borrower_after: [0; 6],
             amounts: [0, 0, 2000, 0, 1998, 0],
             bad_debt: true,
+            ..hard(before, [0; 6], [0; 6])
         };
         assert!(judged(&exact).unwrap().bad_debt);
         let short = LiquidationFacts { amounts: [0, 0, 2000, 0, 1997, 0], ..exact };

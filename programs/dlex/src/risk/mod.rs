@@ -21,6 +21,9 @@
 //! - liquidate: the rules of its kind ([`judge_liquidation`]: premium, no-worse LTV, the
 //!   leverage formula, bad debt) on the range without the long-term TWAP; never blocked by
 //!   a pause, tranche capacity, range edges or the price-window warm-up;
+//! - every action that adds risk and re-walked the position's saturation: no tranche past
+//!   capacity or more tranches than a position may hold, nothing on the wrong side of the
+//!   price range, and the pair's most saturated leaf 3 below `maxLeaf` (spec §10.5-§10.6);
 //! - every action: each stored amount stays within the reference's uint112 bound;
 //! - while the admin pauses new risk, every action that adds risk ([`adds_risk`]) is refused.
 //!
@@ -108,6 +111,9 @@ pub struct RiskContext<'a> {
     /// For [`Action::Liquidate`]: what the liquidation did; `price_range` is then the range
     /// without the long-term TWAP (spec §11 step 3).
     pub liquidation: Option<&'a LiquidationFacts>,
+    /// The saturation rules the acting position's new tranche allocation broke (spec §10.5
+    /// step 8, §10.6), when the action re-walked it. Refused only for actions that add risk.
+    pub saturation: Option<crate::actions::saturation::SaturationVerdict>,
 }
 
 /// Judges `action`, which turned `before` into `after`. `position_balances` are the acting
@@ -128,6 +134,26 @@ pub fn check(
     // of the snapshot too (JIT liquidity cannot absorb it). The pool-wide limits are checked
     // on every action that lowers depth, so the plain snapshot suffices for them.
     let position_snapshot = &snapshot.less_taken(before, after);
+    check_action(action, before, after, position_balances, context, snapshot, position_snapshot)?;
+    // Tranche capacity, the tranche bound and the range edges (spec §10.5-§10.6) refuse only
+    // new risk: repay, deposit, mint and liquidations never fail on them (design §8).
+    if adds_risk(action, position_balances) {
+        if let Some(refusal) = context.saturation.and_then(|verdict| verdict.refusal()) {
+            return Err(refusal);
+        }
+    }
+    Ok(())
+}
+
+fn check_action(
+    action: &Action,
+    before: &Pool,
+    after: &Pool,
+    position_balances: &[u128; 6],
+    context: &RiskContext,
+    snapshot: &Depth,
+    position_snapshot: &Depth,
+) -> Result<(), DlexError> {
     match *action {
         Action::Mint | Action::Deposit { .. } | Action::Repay { .. } | Action::RepayLiquidity | Action::ForfeitDust => Ok(()),
         Action::Liquidate => check_liquidation(before, snapshot, position_balances, context),
@@ -242,7 +268,7 @@ pub use crate::math::{validate_solvency, verify_max_borrow, verify_max_borrow_li
 
 mod liquidation;
 pub use liquidation::{
-    judge_liquidation, leverage_liquidation, liquidation_liquidity, plan_hard_liquidation, HardLiquidationPlan, LeverageLiquidation, LiquidationFacts, LiquidationKind,
+    debt_cap_seizure, judge_liquidation, leverage_liquidation, liquidation_liquidity, plan_hard_liquidation, HardLiquidationPlan, LeverageLiquidation, LiquidationFacts, LiquidationKind,
     LiquidationVerdict,
 };
 

@@ -69,7 +69,7 @@ impl Market {
     fn judge_with(&self, who: usize, leg: Leg, range: Option<&PriceRange>, snapshot: Option<Depth>, paused: bool) -> Verdict {
         let (action, before, after, balances, _) = self.apply(who, leg);
         let depth_snapshot = snapshot.unwrap_or_else(|| Depth::of(&before));
-        verdict(check(&action, &before, &after, &balances, &RiskContext { price_range: range, depth_snapshot, new_risk_paused: paused, liquidation: None }))
+        verdict(check(&action, &before, &after, &balances, &RiskContext { price_range: range, depth_snapshot, new_risk_paused: paused, liquidation: None, saturation: None }))
     }
 
     /// `check` of `leg` with [`RANGE`], the pool's own depth as snapshot, not paused.
@@ -164,7 +164,7 @@ fn swap_flows_that_break_k_or_the_direction_are_refused() {
         assert_eq!(honest, expected);
         // Roughly 1e9 out of a 1e12 pool, less the quadratic fee (0.2% at 1% of the reference).
         assert!(quote.amount_out > 990_000_000 && quote.amount_out < 999_000_999, "{}", quote.amount_out);
-        let ctx = RiskContext { price_range: Some(&RANGE), depth_snapshot: Depth::of(&before), new_risk_paused: false, liquidation: None };
+        let ctx = RiskContext { price_range: Some(&RANGE), depth_snapshot: Depth::of(&before), new_risk_paused: false, liquidation: None, saturation: None };
         let judge = |direction, flows| verdict(check(&Action::Swap { direction, flows }, &before, &after, &[0; 6], &ctx));
         let k_alone = |f: TokenFlows| {
             math::check_k(
@@ -343,7 +343,7 @@ fn fragile_liquidity_equal_to_active_passes_one_more_is_refused() {
             continue; // floor(·95/100) skipped this value; try the next borrow size
         }
         found = true;
-        let ctx = RiskContext { price_range: Some(&RANGE), depth_snapshot: Depth::of(&before), new_risk_paused: false, liquidation: None };
+        let ctx = RiskContext { price_range: Some(&RANGE), depth_snapshot: Depth::of(&before), new_risk_paused: false, liquidation: None, saturation: None };
         assert_eq!(verdict(check(&action, &before, &at, &balances, &ctx)), Ok(()), "fragile == active passes");
         let mut over = hi + 1;
         while with_fragile(over).fragile_liquidity_assets().unwrap() == active {
@@ -469,7 +469,7 @@ fn paused_new_risk_refuses_only_risk_adding_actions() {
 fn amounts_above_2_pow_112_are_refused() {
     let m = Market::new();
     let before = m.pool;
-    let ctx = RiskContext { price_range: Some(&RANGE), depth_snapshot: Depth::of(&before), new_risk_paused: false, liquidation: None };
+    let ctx = RiskContext { price_range: Some(&RANGE), depth_snapshot: Depth::of(&before), new_risk_paused: false, liquidation: None, saturation: None };
     let setters: [fn(&mut Pool, u128); 6] = [
         |p, v| p.reserve_x = Reserve(v),
         |p, v| p.reserve_y = Reserve(v),

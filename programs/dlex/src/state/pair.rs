@@ -155,6 +155,12 @@ impl Pair {
         }
     }
 
+    /// Stores the saturation summary an allocation update produced.
+    pub fn store_saturation_summary(&mut self, summary: &crate::actions::saturation::SaturationSummary) {
+        self.highest_set_leaf = summary.highest_set_leaf;
+        self.max_leaf = summary.max_leaf;
+    }
+
     /// The pair's saturation percentage (spec §10.8) from its stored summary.
     pub fn saturation_percentage_wad(&self) -> u128 {
         let highest = self.highest_set_leaf[0].max(self.highest_set_leaf[1]);

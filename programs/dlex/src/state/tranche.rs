@@ -1,12 +1,13 @@
-//! Tranche accounts: the saturation of one 25-tick band on one side (used by the lending issue).
+//! Tranche accounts: the saturation of one 25-tick band on one side (spec §10.1, §10.6).
 
 use anchor_lang::prelude::*;
 
 use super::PodU128;
 
 /// Saturation totals of one 25-tick band for one side (net-X or net-Y debt), at
-/// `["tranche", pair, side, index]`. Created lazily when a borrower's liquidation first lands
-/// in the band (spec §10.5-10.6, design §6).
+/// `["tranche", pair, side, index as i16 little-endian]`. Created by the first instruction
+/// that places saturation in the band (its signer pays the rent); its leaf in the side's
+/// [`super::SaturationTree`] follows from `sat_relative_to_l` (spec §10.3).
 #[account(zero_copy)]
 #[derive(Debug)]
 pub struct Tranche {
@@ -20,7 +21,7 @@ pub struct Tranche {
     /// 0 = net-X debt tree, 1 = net-Y debt tree.
     pub side: u8,
     pub bump: u8,
-    pub position_count: u32,
+    pub _padding: [u8; 4],
     pub reserved: [u8; 64],
 }
 

@@ -79,7 +79,7 @@ pub fn handler(
     create_pda_account(
         &accounts.admin.to_account_info(),
         &config_info,
-        &accounts.system_program,
+        accounts.system_program.key(),
         8 + Config::INIT_SPACE,
         &crate::ID,
         &[CONFIG_SEED, &[bump]],

@@ -1,0 +1,316 @@
+//! The saturation accounts a dlex instruction needs, computed so users never list them.
+//!
+//! Every instruction that changes an indebted position (and `liquidate`) takes, after its named
+//! accounts, the pair's two saturation indices, the system program, the signer as rent payer
+//! and the tranche accounts its position's old and new allocation touch (see the program's
+//! `instructions::saturation_accounts`). [`complete`] finds them by running the program's own
+//! action and `actions::saturation` code on copies of the accounts, with a store that records
+//! every tranche it is asked for; tranches are fetched from the source as the walk reaches
+//! them. Instructions of one transaction are simulated in order, so a later one sees what an
+//! earlier one did to the pair and its positions. The set is exact for the state read: an
+//! instruction that lands after another one moved the pool far enough to shift the position's
+//! liquidation into another band fails with `MissingTrancheAccount`, and is rebuilt.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anchor_lang::prelude::{AccountMeta, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{AnchorDeserialize, Discriminator};
+use dlex::actions::saturation::{SaturationStore, TrancheTotals};
+use dlex::actions::{self, PositionBook, SaturationContext};
+use dlex::errors::DlexError;
+use dlex::state::{Pair, Position, SaturationIndex};
+
+use crate::source::AccountSource;
+use crate::{decode, pda};
+
+/// Tranche totals and the two indices held off-chain, as a store (empty by default: every
+/// tranche fresh). Position limits search with it.
+#[derive(Clone)]
+pub struct TrancheBook {
+    pub tranches: BTreeMap<(usize, i32), TrancheTotals>,
+    pub indices: [Box<SaturationIndex>; 2],
+}
+
+impl Default for TrancheBook {
+    fn default() -> Self {
+        Self { tranches: BTreeMap::new(), indices: [Box::new(bytemuck::Zeroable::zeroed()), Box::new(bytemuck::Zeroable::zeroed())] }
+    }
+}
+
+impl SaturationStore for TrancheBook {
+    fn tranche(&mut self, side: usize, index: i32) -> Result<&mut TrancheTotals, DlexError> {
+        Ok(self.tranches.entry((side, index)).or_default())
+    }
+
+    fn index(&mut self, side: usize) -> Result<&mut SaturationIndex, DlexError> {
+        Ok(&mut self.indices[side])
+    }
+}
+
+/// Tranche totals as fetched, and those the simulation changed; requests are recorded.
+struct RecordingStore<'a> {
+    fetched: &'a BTreeMap<(usize, i32), TrancheTotals>,
+    changed: BTreeMap<(usize, i32), TrancheTotals>,
+    requested: BTreeSet<(usize, i32)>,
+    indices: [Box<SaturationIndex>; 2],
+    used_index: bool,
+}
+
+impl SaturationStore for RecordingStore<'_> {
+    fn tranche(&mut self, side: usize, index: i32) -> Result<&mut TrancheTotals, DlexError> {
+        self.requested.insert((side, index));
+        let fetched = self.fetched.get(&(side, index)).copied().unwrap_or_default();
+        Ok(self.changed.entry((side, index)).or_insert(fetched))
+    }
+
+    fn index(&mut self, side: usize) -> Result<&mut SaturationIndex, DlexError> {
+        self.used_index = true;
+        Ok(&mut self.indices[side])
+    }
+}
+
+/// The state the simulation of one transaction carries from instruction to instruction.
+struct Model {
+    pair_address: Pubkey,
+    pair: Pair,
+    positions: BTreeMap<Pubkey, Position>,
+    tranches: BTreeMap<(usize, i32), TrancheTotals>,
+    fetched: BTreeSet<(usize, i32)>,
+    indices: [Box<SaturationIndex>; 2],
+    now: u32,
+}
+
+/// What one instruction does to a position, as the program's handlers apply it (slippage
+/// bounds are left out: they cannot change which accounts are needed).
+enum Leg {
+    Position { position: Pubkey, apply: Box<dyn Fn(&mut dlex::state::Pool, &mut [u128; 6]) -> anchor_lang::Result<()>> },
+    Liquidate { borrower: Pubkey, liquidator: Pubkey, request: actions::LiquidationRequest },
+}
+
+fn decode_args<T: AnchorDeserialize>(data: &[u8]) -> Option<T> {
+    T::try_from_slice(&data[8..]).ok()
+}
+
+/// The leg of a dlex instruction that moves a position, or `None` for any other instruction.
+fn leg_of(instruction: &Instruction) -> Option<(Pubkey, Leg)> {
+    use dlex::instruction as ix;
+    let data = &instruction.data;
+    if instruction.program_id != dlex::ID || data.len() < 8 {
+        return None;
+    }
+    let key = |i: usize| instruction.accounts.get(i).map(|m| m.pubkey);
+    let disc = &data[..8];
+    // PositionTokens: [owner, pair, mints, vaults, user tokens, token programs, position, …].
+    let position_leg = |apply: Box<dyn Fn(&mut dlex::state::Pool, &mut [u128; 6]) -> anchor_lang::Result<()>>| {
+        Some((key(1)?, Leg::Position { position: key(10)?, apply }))
+    };
+    if disc == ix::Mint::DISCRIMINATOR {
+        let a: ix::Mint = decode_args(data)?;
+        position_leg(Box::new(move |p, b| actions::mint_liquidity(p, b, a.max_amount_x, a.max_amount_y).map(|_| ()).map_err(Into::into)))
+    } else if disc == ix::Burn::DISCRIMINATOR {
+        let a: ix::Burn = decode_args(data)?;
+        position_leg(Box::new(move |p, b| actions::burn_liquidity(p, b, a.shares).map(|_| ()).map_err(Into::into)))
+    } else if disc == ix::Deposit::DISCRIMINATOR {
+        let a: ix::Deposit = decode_args(data)?;
+        position_leg(Box::new(move |p, b| actions::deposit(p, b, a.asset, a.amount).map(|_| ()).map_err(Into::into)))
+    } else if disc == ix::Withdraw::DISCRIMINATOR {
+        let a: ix::Withdraw = decode_args(data)?;
+        position_leg(Box::new(move |p, b| actions::withdraw(p, b, a.asset, a.shares).map(|_| ()).map_err(Into::into)))
+    } else if disc == ix::Borrow::DISCRIMINATOR {
+        let a: ix::Borrow = decode_args(data)?;
+        position_leg(Box::new(move |p, b| actions::borrow(p, b, a.asset, a.amount).map(|_| ()).map_err(Into::into)))
+    } else if disc == ix::Repay::DISCRIMINATOR {
+        let a: ix::Repay = decode_args(data)?;
+        position_leg(Box::new(move |p, b| actions::repay(p, b, a.asset, a.amount).map(|_| ()).map_err(Into::into)))
+    } else if disc == ix::BorrowLiquidity::DISCRIMINATOR {
+        let a: ix::BorrowLiquidity = decode_args(data)?;
+        position_leg(Box::new(move |p, b| actions::borrow_liquidity(p, b, a.liquidity).map(|_| ()).map_err(Into::into)))
+    } else if disc == ix::RepayLiquidity::DISCRIMINATOR {
+        let a: ix::RepayLiquidity = decode_args(data)?;
+        position_leg(Box::new(move |p, b| actions::repay_liquidity(p, b, a.liquidity, u64::MAX, u64::MAX).map(|_| ()).map_err(Into::into)))
+    } else if disc == ix::ClosePosition::DISCRIMINATOR {
+        // ClosePosition: [owner, pair, position, …].
+        Some((key(1)?, Leg::Position { position: key(2)?, apply: Box::new(|p, b| actions::forfeit_dust(p, b).map(|_| ()).map_err(Into::into)) }))
+    } else if disc == ix::Liquidate::DISCRIMINATOR {
+        let a: ix::Liquidate = decode_args(data)?;
+        // Liquidate: [liquidator, pair, …, borrower position (10), liquidator position (11), …].
+        Some((key(1)?, Leg::Liquidate { borrower: key(10)?, liquidator: key(11)?, request: a.request }))
+    } else {
+        None
+    }
+}
+
+impl Model {
+    async fn load<S: AccountSource>(source: &mut S, pair_address: Pubkey) -> Result<Self, String> {
+        let data = source.account_data(pair_address).await?.ok_or("no pair account")?;
+        let pair = decode::pair(&data).map_err(|_| "not a pair")?;
+        let mut indices: [Box<SaturationIndex>; 2] = [Box::new(bytemuck::Zeroable::zeroed()), Box::new(bytemuck::Zeroable::zeroed())];
+        for side in 0..2u8 {
+            if let Some(data) = source.account_data(pda::saturation(pair_address, side)).await? {
+                indices[side as usize] = Box::new(decode::saturation_tree(&data).map_err(|_| "not a saturation index")?.index);
+            }
+        }
+        let now = source.unix_timestamp().await? as u32;
+        Ok(Self { pair_address, pair, positions: BTreeMap::new(), tranches: BTreeMap::new(), fetched: BTreeSet::new(), indices, now })
+    }
+
+    async fn position<S: AccountSource>(&mut self, source: &mut S, address: Pubkey) -> Result<Option<Position>, String> {
+        if let Some(position) = self.positions.get(&address) {
+            return Ok(Some(*position));
+        }
+        let Some(data) = source.account_data(address).await? else { return Ok(None) };
+        let Ok(position) = decode::position(&data) else { return Ok(None) };
+        self.positions.insert(address, position);
+        Ok(Some(position))
+    }
+
+    async fn fetch<S: AccountSource>(&mut self, source: &mut S, keys: &BTreeSet<(usize, i32)>) -> Result<bool, String> {
+        let mut found = false;
+        for &(side, index) in keys {
+            if !self.fetched.insert((side, index)) {
+                continue;
+            }
+            let Ok(index16) = i16::try_from(index) else { continue };
+            if let Some(data) = source.account_data(pda::tranche(self.pair_address, side as u8, index16)).await? {
+                if let Ok(tranche) = decode::tranche(&data) {
+                    let totals = TrancheTotals { sat_in_l_assets: tranche.sat_in_l_assets.get(), sat_relative_to_l: tranche.sat_relative_to_l.get() };
+                    found |= totals != TrancheTotals::default();
+                    self.tranches.insert((side, index), totals);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Simulates `leg`; returns the tranches it touched (`None`: no saturation accounts needed)
+    /// after committing its effect to the model.
+    fn simulate(&mut self, leg: &Leg) -> Option<(BTreeSet<(usize, i32)>, bool)> {
+        let mut store = RecordingStore {
+            fetched: &self.tranches,
+            changed: BTreeMap::new(),
+            requested: BTreeSet::new(),
+            indices: [self.indices[0].clone(), self.indices[1].clone()],
+            used_index: false,
+        };
+        let mut pair = self.pair;
+        let mut pool = pair.pool();
+        actions::accrue(&mut pair, &mut pool, self.now).ok()?;
+        let mut writes: Vec<(Pubkey, PositionBook)> = Vec::new();
+        let mut summary = None;
+        match leg {
+            Leg::Position { position, apply } => {
+                let stored = self.positions.get(position)?;
+                let mut book = PositionBook::of(stored);
+                let simulated = (|| -> anchor_lang::Result<()> {
+                    apply(&mut pool, &mut book.balances)?;
+                    pool.update_fragile(&book.balances, &mut book.fragile)?;
+                    let mut context = SaturationContext { store: &mut store, allocations: book.allocations, ratio_mag2: book.ratio_mag2 };
+                    let (allocations, new_summary, _) = actions::update_saturation(&pair, &pool, &book.balances, &mut context, None)?;
+                    book.allocations = allocations;
+                    summary = new_summary;
+                    Ok(())
+                })();
+                simulated.ok()?;
+                writes.push((*position, book));
+            }
+            Leg::Liquidate { borrower, liquidator, request } => {
+                let borrower_book = PositionBook::of(self.positions.get(borrower)?);
+                let liquidator_book = PositionBook::of(self.positions.get(liquidator)?);
+                let judged = actions::apply_and_judge_liquidation(&pair, &pool, &borrower_book, &liquidator_book, Some(&mut store), self.now, *request).ok()?;
+                pool = judged.pool;
+                summary = judged.summary;
+                writes.push((*borrower, judged.borrower));
+                writes.push((*liquidator, judged.liquidator));
+            }
+        }
+        let RecordingStore { changed, requested, indices, used_index, .. } = store;
+        // Commit the instruction's effect for the instructions after it.
+        for (key, totals) in changed {
+            self.tranches.insert(key, totals);
+        }
+        self.indices = indices;
+        pair.store_pool(&pool);
+        if let Some(summary) = summary {
+            pair.store_saturation_summary(&summary);
+        }
+        self.pair = pair;
+        for (address, book) in writes {
+            if let Some(position) = self.positions.get_mut(&address) {
+                book.store(position);
+            }
+        }
+        Some((requested, used_index))
+    }
+}
+
+/// `instructions` with the saturation accounts each needs appended (see the module doc).
+/// Instructions that need none are returned unchanged; so are those whose simulation fails
+/// (the program will refuse them for the same reason before it reads saturation accounts).
+pub async fn complete<S: AccountSource>(source: &mut S, instructions: &[Instruction]) -> Result<Vec<Instruction>, String> {
+    let mut models: BTreeMap<Pubkey, Model> = BTreeMap::new();
+    let mut out = Vec::with_capacity(instructions.len());
+    for instruction in instructions {
+        let Some((pair_address, leg)) = leg_of(instruction) else {
+            out.push(instruction.clone());
+            continue;
+        };
+        if !models.contains_key(&pair_address) {
+            let Ok(model) = Model::load(source, pair_address).await else {
+                out.push(instruction.clone());
+                continue;
+            };
+            models.insert(pair_address, model);
+        }
+        let model = models.get_mut(&pair_address).expect("loaded");
+        let positions: Vec<Pubkey> = match &leg {
+            Leg::Position { position, .. } => vec![*position],
+            Leg::Liquidate { borrower, liquidator, .. } => vec![*borrower, *liquidator],
+        };
+        for address in positions {
+            model.position(source, address).await?;
+        }
+        // Walk, fetch what the walk reached, and walk again until nothing new exists.
+        let mut touched = BTreeSet::new();
+        let mut needed = false;
+        for _ in 0..4 {
+            let mut trial = Model {
+                pair_address,
+                pair: model.pair,
+                positions: model.positions.clone(),
+                tranches: model.tranches.clone(),
+                fetched: model.fetched.clone(),
+                indices: [model.indices[0].clone(), model.indices[1].clone()],
+                now: model.now,
+            };
+            let Some((requested, used_index)) = trial.simulate(&leg) else {
+                touched.clear();
+                needed = false;
+                break;
+            };
+            touched = requested;
+            needed = used_index || !touched.is_empty();
+            if !model.fetch(source, &touched).await? {
+                break;
+            }
+        }
+        // Commit the instruction's effect for the ones after it.
+        model.simulate(&leg);
+        if !needed {
+            out.push(instruction.clone());
+            continue;
+        }
+        let keys = touched;
+        let payer = instruction.accounts[0].pubkey;
+        let mut completed = instruction.clone();
+        completed.accounts.push(AccountMeta::new(pda::saturation(pair_address, 0), false));
+        completed.accounts.push(AccountMeta::new(pda::saturation(pair_address, 1), false));
+        completed.accounts.push(AccountMeta::new_readonly(anchor_lang::system_program::ID, false));
+        completed.accounts.push(AccountMeta::new(payer, true));
+        for (side, index) in keys {
+            completed.accounts.push(AccountMeta::new(pda::tranche(pair_address, side as u8, index as i16), false));
+        }
+        out.push(completed);
+    }
+    Ok(out)
+}
