@@ -171,6 +171,42 @@ pub fn describe_freeze_authorities(pair: &Pair) -> String {
     format!("X {}; Y {}", side(FREEZABLE_X), side(FREEZABLE_Y))
 }
 
+/// The liquidation view of an indebted position: the range liquidations read, its LTV there,
+/// and which liquidations a keeper could send now with what they would repay and seize.
+fn describe_liquidation(report: &PositionReport, dx: u8, dy: u8) -> String {
+    let ltv = match report.liquidation_ltv_bips {
+        u128::MAX => "unbounded".to_string(),
+        bips => format!("{}.{:02}%", bips / 100, bips % 100),
+    };
+    let mut out = format!(
+        "liq. range   ticks [{}, {}] (mid-term TWAP and last tick); LTV there {ltv}\n",
+        report.liquidation_min_tick, report.liquidation_max_tick
+    );
+    let amounts = |l: u128, x: u128, y: u128| format!("L {l}  X {}  Y {}", format_amount(x, dx), format_amount(y, dy));
+    if report.hard_liquidatable {
+        let plan = &report.hard_plan;
+        out.push_str(&format!(
+            "hard         possible, max premium {} bips: repays {}, seizes {}{}\n",
+            report.hard_max_premium_bips,
+            amounts(plan.repaid[0], plan.repaid[1], plan.repaid[2]),
+            amounts(plan.seized[0], plan.seized[1], plan.seized[2]),
+            if plan.bad_debt { "; the rest of the debt is bad debt" } else { "" }
+        ));
+    } else {
+        out.push_str("hard         not possible (LTV at most 60% on the liquidation range)\n");
+    }
+    if report.leverage_liquidatable {
+        let a = &report.leverage_amounts;
+        out.push_str(&format!(
+            "leverage     possible: repays {}, seizes {}{}\n",
+            amounts(a[3], a[4], a[5]),
+            amounts(a[0], a[1], a[2]),
+            if report.leverage_bad_debt { "; the rest of the debt is bad debt" } else { "" }
+        ));
+    }
+    out
+}
+
 /// The human-readable health and limits of a position (what `dlex position` prints).
 pub fn describe(health: &PositionHealth) -> String {
     use dlex::state::TokenKind::*;
@@ -201,6 +237,9 @@ pub fn describe(health: &PositionHealth) -> String {
         (x, y) => format!("{} or {}", price_text(x), price_text(y)),
     };
     out.push_str(&format!("liquidation  {liquidation}\n"));
+    if report.assets[3..].iter().any(|debt| *debt > 0) {
+        out.push_str(&describe_liquidation(report, dx, dy));
+    }
     out.push_str(&format!(
         "may borrow   X {}   Y {}   L {}\n",
         format_amount(limits.max_borrow_x.into(), dx),

@@ -10,18 +10,28 @@ use dlex::state::{Pair, Position};
 
 type AnchorResult<T> = Result<T, anchor_lang::error::Error>;
 
-/// The request a keeper sends for the position `report` describes: the leverage kind when
-/// the position qualifies (its amounts are fixed by formula), else the whole hard
-/// liquidation of the report's plan, else `None` (healthy). Amounts that take a whole debt or
+/// The request a keeper sends for the position `report` describes, or `None` (healthy):
+/// the whole hard liquidation of the report's plan, or the leverage kind when the position
+/// qualifies and the hard plan's premium is not higher (the leverage amounts are fixed by
+/// formula, so its premium is what the formula gives). Amounts that take a whole debt or
 /// deposit are sent as `MAX` so interest accrued before execution does not leave dust behind.
 pub fn request_for(report: &PositionReport) -> Option<LiquidationRequest> {
-    if report.leverage_liquidatable {
-        return Some(LiquidationRequest::Leverage);
+    let hard = report.hard_liquidatable.then(|| LiquidationRequest::Hard(hard_proposal(report)));
+    if !report.leverage_liquidatable {
+        return hard;
     }
-    if !report.hard_liquidatable {
-        return None;
+    let leverage_premium = leverage_premium_bips(report);
+    match hard {
+        Some(hard) if report.hard_plan.premium_bips > leverage_premium => Some(hard),
+        _ => Some(LiquidationRequest::Leverage),
     }
-    Some(LiquidationRequest::Hard(hard_proposal(report)))
+}
+
+/// The premium of the report's leverage amounts, netted as the hard liquidation nets a
+/// proposal (`math::hard_proposal_premium_bips` on the liquidation range).
+pub fn leverage_premium_bips(report: &PositionReport) -> u128 {
+    let sqrt = |tick: i32| dlex::math::sqrt_price_q72_at_tick(tick).unwrap_or(0);
+    dlex::math::hard_proposal_premium_bips(report.leverage_amounts, sqrt(report.liquidation_min_tick), sqrt(report.liquidation_max_tick))
 }
 
 /// The report's hard-liquidation plan as a proposal.

@@ -41,6 +41,11 @@ pub struct PositionReport {
     /// The range liquidations are priced on (spec §8.5 without the long-term TWAP), ticks.
     pub liquidation_min_tick: i32,
     pub liquidation_max_tick: i32,
+    /// The LTV liquidations read (spec §11.1 step 2c, bips): netted on the liquidation range
+    /// with the prices in the borrower's favour, after the slippage add-on. Lower than
+    /// `ltv_bips`, which solvency reads on the wider range for new risk; `u128::MAX` when
+    /// unbounded.
+    pub liquidation_ltv_bips: u128,
     /// A hard liquidation is possible now: the maximum premium is positive (spec §11.1).
     pub hard_liquidatable: bool,
     /// The hard liquidation's maximum premium, bips (`u128::MAX`: no collateral left or debt
@@ -106,6 +111,7 @@ fn describe_liquidations(report: &mut PositionReport, pair: &Pair, pool: &Pool, 
     report.liquidation_max_tick = range.max_tick;
     let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(crate::errors::DlexError::from)?;
     let liquidity = risk::liquidation_liquidity(pool, &pair.depth())?;
+    report.liquidation_ltv_bips = math::hard_liquidation_ltv_bips(report.assets, liquidity, sqrt_min, sqrt_max);
     report.hard_max_premium_bips = math::hard_max_premium_bips(report.assets, liquidity, sqrt_min, sqrt_max);
     report.hard_liquidatable = report.hard_max_premium_bips > 0;
     report.hard_plan = risk::plan_hard_liquidation(report.assets, report.hard_max_premium_bips, sqrt_min, sqrt_max).unwrap_or_default();

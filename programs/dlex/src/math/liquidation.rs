@@ -187,6 +187,25 @@ pub fn hard_max_premium_bips(
     sqrt_price_min_q72: u128,
     sqrt_price_max_q72: u128,
 ) -> u128 {
+    match hard_liquidation_ltv_bips(user_assets, active_liquidity, sqrt_price_min_q72, sqrt_price_max_q72) {
+        0 => 0,
+        u128::MAX => u128::MAX,
+        ltv => ltv_premium_bips(ltv),
+    }
+}
+
+/// The LTV the hard liquidation's maximum premium is read from (§11.1 step 2c), in bips:
+/// `floor(increaseForSlippage(netDebtL, activeL)·1e4/netCollL)` with the position netted at the
+/// range prices swapped (in the borrower's favour). 0 without debt; `u128::MAX` when the
+/// premium is unbounded (debt without collateral, debt at or beyond the pool's liquidity, a
+/// zero sqrt price). This is the LTV a liquidator sees, next to the stricter one of solvency.
+/// Cannot fail or panic.
+pub fn hard_liquidation_ltv_bips(
+    user_assets: [u128; 6],
+    active_liquidity: u128,
+    sqrt_price_min_q72: u128,
+    sqrt_price_max_q72: u128,
+) -> u128 {
     if user_assets[BORROW_L] == 0 && user_assets[BORROW_X] == 0 && user_assets[BORROW_Y] == 0 {
         return 0;
     }
@@ -205,8 +224,7 @@ pub fn hard_max_premium_bips(
     };
     // slipped·1e4 < 2^128·2^14 fits; the LTV can exceed u128 only for a tiny collateral and
     // then saturates (the curve saturates further up anyway).
-    let ltv = u256(slipped) * u256(BIPS) / collateral;
-    ltv_premium_bips(to_u128(ltv).unwrap_or(u128::MAX))
+    to_u128(u256(slipped) * u256(BIPS) / collateral).unwrap_or(u128::MAX - 1).max(1)
 }
 
 /// `calcDebtAndCollateral(getCheckLtvParams(u, sMax, sMin))` on 256 bits: `u` netted with the

@@ -280,6 +280,17 @@ mod tests {
     }
 
     #[test]
+    fn liquidation_ltv_is_what_the_premium_reads() {
+        // Slippage on deep L turns 800 into 801: 801·1e4/1000.
+        assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 1000, 0, 800, 0], DEEP, ONE, ONE), 8010);
+        assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 1000, 0, 0, 0], DEEP, ONE, ONE), 0);
+        assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 0, 0, 100, 0], DEEP, ONE, ONE), u128::MAX);
+        // Debt at the pool's depth: unbounded.
+        assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 1000, 0, 800, 0], 800, ONE, ONE), u128::MAX);
+        assert_eq!(math::hard_max_premium_bips([0, 0, 1000, 0, 800, 0], DEEP, ONE, ONE), math::ltv_to_premium_bips(8010));
+    }
+
+    #[test]
     fn ltv_rule_compares_debt_over_collateral() {
         let before = [0, 0, 1000, 0, 900, 0];
         // 800/900 ≤ 900/1000; 800/880 > 900/1000.
