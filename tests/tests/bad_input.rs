@@ -1,18 +1,25 @@
-//! Bad input for every instruction: wrong signer, someone else's position, mints, vaults and
-//! token accounts that do not belong to the pair, wrong pair accounts, zero amounts, amounts
-//! above the user's balance, u64::MAX, slippage limits, refused Token-2022 extensions.
+//! Bad input for every user instruction, one module each: `init_config`, `create_pair`,
+//! `open_position`, `close_position`, `mint`, `burn`, `swap_exact_in`, `swap_exact_out`,
+//! `deposit`, `withdraw`, `borrow`, `repay`, `borrow_liquidity`, `repay_liquidity`,
+//! `liquidate` and `collect_protocol_fees` (the admin instructions' refusals are in
+//! `admin.rs`): wrong signer, someone else's position, mints, vaults and token accounts that
+//! do not belong to the pair, wrong pair accounts, zero amounts, amounts above the user's
+//! balance, u64::MAX, slippage limits, refused Token-2022 extensions, and for `liquidate`
+//! self-liquidation, proposals beyond the premium and positions that are healthy or owe
+//! nothing.
 //!
 //! Every case asserts the exact error the transaction fails with (a `DlexError`, Anchor's own
 //! code for account-level checks, a token program's code, or the runtime's signature error)
 //! and, for the pool instructions, that the pair, the positions, the users' token balances
 //! and the vaults are byte-for-byte unchanged.
 //!
-//! One module per instruction. The account checks the pool instructions share are generated
-//! by a macro per module, so each instruction is tested with each bad account on its own.
+//! The account checks the pool instructions share are cases (`mod cases`) run on each
+//! instruction by macros, so each instruction is tested with each bad account on its own.
 //! Most cases start from [`Setup`] (a pair with liquidity and lending deposits); the few that
 //! need X actually lent out (the 90% withdraw limit, deposits and repayments worth less than a
 //! share after interest) or a filled price window (the borrow limits, LTV and L debt) start
-//! from [`Lent`].
+//! from [`Lent`]; `liquidate`'s start from its module's liquidatable position (the scene of
+//! `liquidation.rs`), shared cases included.
 //!
 //! Four tests document bugs this suite found and that are now fixed: `IdenticalMints` was
 //! unreachable, a pair or position address prefunded by anyone could never be created, and
@@ -294,19 +301,19 @@ fn other_flavor_program(flavor: Flavor) -> Pubkey {
 // Account checks shared by the pool instructions (run once per instruction)
 // =============================================================================================
 
+/// Each case takes the scene it corrupts (a [`Setup`]: A signs and acts, B is someone else,
+/// e.g. `liquidate`'s borrower) and the enclosing module's `build`.
 mod cases {
     use super::*;
 
     /// Control: the instruction the other cases corrupt succeeds as built.
-    pub async fn unmodified_instruction_succeeds(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn unmodified_instruction_succeeds(mut s: Setup, build: Build) {
         let ix = build(&s.f.keys, &s.a.tokens);
         s.f.bank.send(&[ix], &[&s.a.keypair]).await.expect("the unmodified instruction succeeds");
     }
 
     /// B signs as the owner/trader of an instruction built over A's position and tokens.
-    pub async fn wrong_signer(build: Build, expected: Expected) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn wrong_signer(mut s: Setup, build: Build, expected: Expected) {
         let keys = s.f.keys;
         let tokens = UserTokens { owner: s.b.pubkey(), ..s.a.tokens };
         let mut ix = build(&keys, &tokens);
@@ -320,8 +327,7 @@ mod cases {
 
     /// Swaps: B signs as trader but moves A's tokens: the token program refuses B's authority
     /// over A's account (SPL Token and Token-2022 alike).
-    pub async fn trader_spending_someone_elses_tokens(build: Build, flavor: Flavor) {
-        let mut s = Setup::new(flavor).await;
+    pub async fn trader_spending_someone_elses_tokens(mut s: Setup, build: Build) {
         let tokens = UserTokens { owner: s.b.pubkey(), ..s.a.tokens };
         let ix = build(&s.f.keys, &tokens);
         let b = s.b.keypair.insecure_clone();
@@ -329,15 +335,13 @@ mod cases {
     }
 
     /// The owner's account is passed without its signer flag.
-    pub async fn owner_not_signer(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn owner_not_signer(mut s: Setup, build: Build) {
         let ix = not_signed(build(&s.f.keys, &s.a.tokens), s.a.pubkey());
         s.refused(ix, &[], Anchor(AnchorError::AccountNotSigner)).await;
     }
 
     /// The owner is declared a signer but the transaction carries no signature of theirs.
-    pub async fn missing_signature(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn missing_signature(mut s: Setup, build: Build) {
         let ix = build(&s.f.keys, &s.a.tokens);
         let before = s.f.snapshot(&[&s.a, &s.b]).await;
         assert_signature_failure(send_missing_signature(&mut s.f.bank, ix).await);
@@ -345,8 +349,7 @@ mod cases {
     }
 
     /// A signs and passes B's position.
-    pub async fn someone_elses_position(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn someone_elses_position(mut s: Setup, build: Build) {
         let keys = s.f.keys;
         let ix = build(&keys, &s.a.tokens);
         let ix = replace(ix, pda::position(keys.pair, s.a.pubkey()), pda::position(keys.pair, s.b.pubkey()));
@@ -355,8 +358,7 @@ mod cases {
     }
 
     /// A signs and passes their own position of another pair.
-    pub async fn position_of_another_pair(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn position_of_another_pair(mut s: Setup, build: Build) {
         let other = s.other_pair().await;
         let keys = s.f.keys;
         let ix = replace(build(&keys, &s.a.tokens), pda::position(keys.pair, s.a.pubkey()), other.a_position);
@@ -365,8 +367,7 @@ mod cases {
     }
 
     /// A position address that holds no account.
-    pub async fn missing_position(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn missing_position(mut s: Setup, build: Build) {
         let keys = s.f.keys;
         let nobody = pda::position(keys.pair, Pubkey::new_unique());
         let ix = replace(build(&keys, &s.a.tokens), pda::position(keys.pair, s.a.pubkey()), nobody);
@@ -375,8 +376,7 @@ mod cases {
     }
 
     /// mint_x, then mint_y, replaced by a mint of another pair.
-    pub async fn mint_of_another_pair(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn mint_of_another_pair(mut s: Setup, build: Build) {
         let other = s.other_pair().await;
         let keys = s.f.keys;
         let a = s.a.keypair.insecure_clone();
@@ -387,8 +387,7 @@ mod cases {
     }
 
     /// vault_x, then vault_y, replaced by the other pair's vault.
-    pub async fn vault_of_another_pair(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn vault_of_another_pair(mut s: Setup, build: Build) {
         let other = s.other_pair().await;
         let keys = s.f.keys;
         let a = s.a.keypair.insecure_clone();
@@ -399,8 +398,7 @@ mod cases {
     }
 
     /// A vault replaced by a user's token account of the right mint (B's).
-    pub async fn user_token_account_as_vault(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn user_token_account_as_vault(mut s: Setup, build: Build) {
         let keys = s.f.keys;
         let a = s.a.keypair.insecure_clone();
         let ix = replace(build(&keys, &s.a.tokens), keys.vault_x, s.b.tokens.token_x);
@@ -413,8 +411,7 @@ mod cases {
     /// both sides of a transfer. Anchor's duplicate-mutable-account check (run before any
     /// constraint) refuses it, so `PairTokens`' own `VaultAsUserAccount` constraint is never
     /// the one that fires.
-    pub async fn vault_as_user_token_account(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn vault_as_user_token_account(mut s: Setup, build: Build) {
         let keys = s.f.keys;
         let a = s.a.keypair.insecure_clone();
         let ix = replace(build(&keys, &s.a.tokens), s.a.tokens.token_x, keys.vault_x);
@@ -422,8 +419,7 @@ mod cases {
     }
 
     /// The user's X (then Y) account replaced by A's account of another pair's mint.
-    pub async fn user_token_account_of_wrong_mint(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn user_token_account_of_wrong_mint(mut s: Setup, build: Build) {
         let other = s.other_pair().await;
         let keys = s.f.keys;
         let a = s.a.keypair.insecure_clone();
@@ -434,17 +430,16 @@ mod cases {
     }
 
     /// Both token programs swapped for the other one (Token-2022 on an SPL pair and back).
-    pub async fn token_program_swapped(build: Build, flavor: Flavor) {
-        let mut s = Setup::new(flavor).await;
+    pub async fn token_program_swapped(mut s: Setup, build: Build) {
         let keys = s.f.keys;
+        let flavor = s.f.flavor;
         let a = s.a.keypair.insecure_clone();
         let ix = replace(build(&keys, &s.a.tokens), flavor.program(), other_flavor_program(flavor));
         s.refused(ix, &[&a], Dlex(DlexError::WrongTokenProgram)).await;
     }
 
     /// The pair account replaced by a dlex account of another type (a Position, the Config).
-    pub async fn non_pair_dlex_account_as_pair(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn non_pair_dlex_account_as_pair(mut s: Setup, build: Build) {
         let keys = s.f.keys;
         let a = s.a.keypair.insecure_clone();
         let position = pda::position(keys.pair, s.b.pubkey());
@@ -458,8 +453,7 @@ mod cases {
     }
 
     /// The pair account replaced by an account dlex does not own (the X mint).
-    pub async fn foreign_account_as_pair(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn foreign_account_as_pair(mut s: Setup, build: Build) {
         let keys = s.f.keys;
         let a = s.a.keypair.insecure_clone();
         let mut ix = build(&keys, &s.a.tokens);
@@ -470,8 +464,7 @@ mod cases {
 
     /// Another real pair passed as the pair (with A's position in that pair, where the
     /// instruction has one): its stored mints differ from the ones passed.
-    pub async fn another_pair_as_pair(build: Build) {
-        let mut s = Setup::new(Flavor::SplToken).await;
+    pub async fn another_pair_as_pair(mut s: Setup, build: Build) {
         let other = s.other_pair().await;
         let keys = s.f.keys;
         let a = s.a.keypair.insecure_clone();
@@ -485,6 +478,55 @@ mod cases {
     }
 }
 
+/// The checks of the nested `PairTokens` accounts (mints, vaults, the user's token accounts,
+/// token programs, the pair) that the swaps, the position instructions and `liquidate`
+/// share, run on the instruction `build` of the enclosing module in the scene `$setup(flavor)`
+/// builds (`Setup::new`, or the module's own).
+macro_rules! pair_tokens_account_checks {
+    ($setup:path) => {
+        #[tokio::test]
+        async fn mint_of_another_pair_is_refused() {
+            cases::mint_of_another_pair($setup(Flavor::SplToken).await, build).await;
+        }
+        #[tokio::test]
+        async fn vault_of_another_pair_is_refused() {
+            cases::vault_of_another_pair($setup(Flavor::SplToken).await, build).await;
+        }
+        #[tokio::test]
+        async fn user_token_account_as_vault_is_refused() {
+            cases::user_token_account_as_vault($setup(Flavor::SplToken).await, build).await;
+        }
+        #[tokio::test]
+        async fn vault_as_user_token_account_is_refused() {
+            cases::vault_as_user_token_account($setup(Flavor::SplToken).await, build).await;
+        }
+        #[tokio::test]
+        async fn user_token_account_of_wrong_mint_is_refused() {
+            cases::user_token_account_of_wrong_mint($setup(Flavor::SplToken).await, build).await;
+        }
+        #[tokio::test]
+        async fn token_2022_program_on_spl_pair_is_refused() {
+            cases::token_program_swapped($setup(Flavor::SplToken).await, build).await;
+        }
+        #[tokio::test]
+        async fn spl_token_program_on_token_2022_pair_is_refused() {
+            cases::token_program_swapped($setup(Flavor::Token2022).await, build).await;
+        }
+        #[tokio::test]
+        async fn position_or_config_as_pair_is_refused() {
+            cases::non_pair_dlex_account_as_pair($setup(Flavor::SplToken).await, build).await;
+        }
+        #[tokio::test]
+        async fn foreign_account_as_pair_is_refused() {
+            cases::foreign_account_as_pair($setup(Flavor::SplToken).await, build).await;
+        }
+        #[tokio::test]
+        async fn another_pair_as_pair_is_refused() {
+            cases::another_pair_as_pair($setup(Flavor::SplToken).await, build).await;
+        }
+    };
+}
+
 /// The account checks of `mint`, `burn`, `deposit`, `withdraw`, `borrow`, `repay`,
 /// `borrow_liquidity`, `repay_liquidity` (shared `PositionTokens`), run on the instruction
 /// `build` of the enclosing module.
@@ -493,75 +535,36 @@ macro_rules! position_account_checks {
         /// Control: the instruction the other cases corrupt succeeds as built.
         #[tokio::test]
         async fn unmodified_instruction_succeeds() {
-            cases::unmodified_instruction_succeeds(build).await;
+            cases::unmodified_instruction_succeeds(Setup::new(Flavor::SplToken).await, build).await;
         }
         position_account_checks!();
     };
     () => {
         #[tokio::test]
         async fn wrong_signer_over_someone_elses_position_is_refused() {
-            cases::wrong_signer(build, Dlex(DlexError::PositionOwnerMismatch)).await;
+            cases::wrong_signer(Setup::new(Flavor::SplToken).await, build, Dlex(DlexError::PositionOwnerMismatch)).await;
         }
         #[tokio::test]
         async fn owner_not_signing_is_refused() {
-            cases::owner_not_signer(build).await;
+            cases::owner_not_signer(Setup::new(Flavor::SplToken).await, build).await;
         }
         #[tokio::test]
         async fn missing_owner_signature_is_refused_by_the_runtime() {
-            cases::missing_signature(build).await;
+            cases::missing_signature(Setup::new(Flavor::SplToken).await, build).await;
         }
         #[tokio::test]
         async fn someone_elses_position_is_refused() {
-            cases::someone_elses_position(build).await;
+            cases::someone_elses_position(Setup::new(Flavor::SplToken).await, build).await;
         }
         #[tokio::test]
         async fn position_of_another_pair_is_refused() {
-            cases::position_of_another_pair(build).await;
+            cases::position_of_another_pair(Setup::new(Flavor::SplToken).await, build).await;
         }
         #[tokio::test]
         async fn missing_position_is_refused() {
-            cases::missing_position(build).await;
+            cases::missing_position(Setup::new(Flavor::SplToken).await, build).await;
         }
-        #[tokio::test]
-        async fn mint_of_another_pair_is_refused() {
-            cases::mint_of_another_pair(build).await;
-        }
-        #[tokio::test]
-        async fn vault_of_another_pair_is_refused() {
-            cases::vault_of_another_pair(build).await;
-        }
-        #[tokio::test]
-        async fn user_token_account_as_vault_is_refused() {
-            cases::user_token_account_as_vault(build).await;
-        }
-        #[tokio::test]
-        async fn vault_as_user_token_account_is_refused() {
-            cases::vault_as_user_token_account(build).await;
-        }
-        #[tokio::test]
-        async fn user_token_account_of_wrong_mint_is_refused() {
-            cases::user_token_account_of_wrong_mint(build).await;
-        }
-        #[tokio::test]
-        async fn token_2022_program_on_spl_pair_is_refused() {
-            cases::token_program_swapped(build, Flavor::SplToken).await;
-        }
-        #[tokio::test]
-        async fn spl_token_program_on_token_2022_pair_is_refused() {
-            cases::token_program_swapped(build, Flavor::Token2022).await;
-        }
-        #[tokio::test]
-        async fn position_or_config_as_pair_is_refused() {
-            cases::non_pair_dlex_account_as_pair(build).await;
-        }
-        #[tokio::test]
-        async fn foreign_account_as_pair_is_refused() {
-            cases::foreign_account_as_pair(build).await;
-        }
-        #[tokio::test]
-        async fn another_pair_as_pair_is_refused() {
-            cases::another_pair_as_pair(build).await;
-        }
+        pair_tokens_account_checks!(Setup::new);
     };
 }
 
@@ -571,67 +574,28 @@ macro_rules! swap_account_checks {
         /// Control: the instruction the other cases corrupt succeeds as built.
         #[tokio::test]
         async fn unmodified_instruction_succeeds() {
-            cases::unmodified_instruction_succeeds(build).await;
+            cases::unmodified_instruction_succeeds(Setup::new(Flavor::SplToken).await, build).await;
         }
         swap_account_checks!();
     };
     () => {
         #[tokio::test]
         async fn trader_spending_someone_elses_tokens_is_refused_spl_token() {
-            cases::trader_spending_someone_elses_tokens(build, Flavor::SplToken).await;
+            cases::trader_spending_someone_elses_tokens(Setup::new(Flavor::SplToken).await, build).await;
         }
         #[tokio::test]
         async fn trader_spending_someone_elses_tokens_is_refused_token_2022() {
-            cases::trader_spending_someone_elses_tokens(build, Flavor::Token2022).await;
+            cases::trader_spending_someone_elses_tokens(Setup::new(Flavor::Token2022).await, build).await;
         }
         #[tokio::test]
         async fn trader_not_signing_is_refused() {
-            cases::owner_not_signer(build).await;
+            cases::owner_not_signer(Setup::new(Flavor::SplToken).await, build).await;
         }
         #[tokio::test]
         async fn missing_trader_signature_is_refused_by_the_runtime() {
-            cases::missing_signature(build).await;
+            cases::missing_signature(Setup::new(Flavor::SplToken).await, build).await;
         }
-        #[tokio::test]
-        async fn mint_of_another_pair_is_refused() {
-            cases::mint_of_another_pair(build).await;
-        }
-        #[tokio::test]
-        async fn vault_of_another_pair_is_refused() {
-            cases::vault_of_another_pair(build).await;
-        }
-        #[tokio::test]
-        async fn user_token_account_as_vault_is_refused() {
-            cases::user_token_account_as_vault(build).await;
-        }
-        #[tokio::test]
-        async fn vault_as_user_token_account_is_refused() {
-            cases::vault_as_user_token_account(build).await;
-        }
-        #[tokio::test]
-        async fn user_token_account_of_wrong_mint_is_refused() {
-            cases::user_token_account_of_wrong_mint(build).await;
-        }
-        #[tokio::test]
-        async fn token_2022_program_on_spl_pair_is_refused() {
-            cases::token_program_swapped(build, Flavor::SplToken).await;
-        }
-        #[tokio::test]
-        async fn spl_token_program_on_token_2022_pair_is_refused() {
-            cases::token_program_swapped(build, Flavor::Token2022).await;
-        }
-        #[tokio::test]
-        async fn position_or_config_as_pair_is_refused() {
-            cases::non_pair_dlex_account_as_pair(build).await;
-        }
-        #[tokio::test]
-        async fn foreign_account_as_pair_is_refused() {
-            cases::foreign_account_as_pair(build).await;
-        }
-        #[tokio::test]
-        async fn another_pair_as_pair_is_refused() {
-            cases::another_pair_as_pair(build).await;
-        }
+        pair_tokens_account_checks!(Setup::new);
     };
 }
 
@@ -1964,6 +1928,351 @@ mod repay_liquidity {
         assert_eq!(l.f.balances(&l.c).await, (start.0 - rest.flows.x_in, start.1 - rest.flows.y_in));
         assert_eq!(l.f.position(&l.c).await.share_balance(TokenKind::BorrowL), 0);
         l.f.assert_conservation().await;
+    }
+}
+
+// =============================================================================================
+// liquidate
+// =============================================================================================
+
+/// The scene is `liquidation.rs`'s: a pool of 1e9 X / 4e9 Y; a lender supplies 500e6 X; the
+/// borrower deposits 400e6 Y and borrows 30e6 X; then 2.5e9 Y are sold and the oracle ticks
+/// for another window, so the position is hard-liquidatable (maximum premium 10_091 bips)
+/// but not leverage-liquidatable. In the [`Setup`] the shared cases take, A is the
+/// liquidator and B the borrower; the lender is a third party with a position and no debt.
+mod liquidate {
+    use super::*;
+    use dlex::actions::{HardLiquidationProposal, LiquidationOutcome, LiquidationRequest};
+    use dlex_sdk::{health, liquidation};
+
+    const DEPOSIT_Y: u64 = 400_000_000;
+    const BORROW_X: u64 = 30_000_000;
+    const SHOCK_Y: u64 = 2_500_000_000;
+    /// `build`'s request: a third of the whole hard plan (30_015_000 X repaid for
+    /// 293_684_657 Y seized, exactly the maximum premium), as in `liquidation.rs`.
+    const REPAY_X: u64 = 10_005_000;
+    const SEIZE_Y: u128 = 293_684_657 / 3;
+
+    fn hard(repay_x: u64, seize_y: u128) -> LiquidationRequest {
+        LiquidationRequest::Hard(HardLiquidationProposal { repay_x, seize_y, ..Default::default() })
+    }
+
+    /// The borrower's keypair, fixed so that `build` (a plain `fn`) can name its position;
+    /// every test has its own bank.
+    fn borrower_keypair() -> Keypair {
+        Keypair::new_from_array([7; 32])
+    }
+
+    /// A (`user`) liquidates a third of the borrower's plan, paying at most u64::MAX.
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        ix::liquidate(keys, user, borrower_keypair().pubkey(), hard(REPAY_X, SEIZE_Y), u64::MAX, u64::MAX)
+    }
+
+    struct Scene {
+        /// A: the liquidator; B: the borrower.
+        s: Setup,
+        lender: User,
+    }
+
+    impl Scene {
+        /// The scene before the shock (`shocked` false: B's position is healthy) or after it.
+        /// The LP also keeps the oracle ticking.
+        async fn new(flavor: Flavor, shocked: bool) -> Self {
+            let mut f = Fixture::new(flavor).await;
+            let keys = f.keys;
+            let lp = user(&mut f).await;
+            let lender = user(&mut f).await;
+            let a = user(&mut f).await;
+            let keypair = borrower_keypair();
+            let tokens = onboard(&mut f.bank, &keys, &keypair, 10_000_000_000, USER_FUNDS, USER_FUNDS).await;
+            let b = User { keypair, tokens };
+            f.bank.send(&[ix::mint(&keys, &lp.tokens, 1_000_000_000, 4_000_000_000, 0)], &[&lp.keypair]).await.expect("liquidity");
+            f.bank.send(&[ix::deposit(&keys, &lender.tokens, Asset::X, 500_000_000, 0)], &[&lender.keypair]).await.expect("X supply");
+            f.bank.send(&[ix::deposit(&keys, &b.tokens, Asset::Y, DEPOSIT_Y, 0)], &[&b.keypair]).await.expect("collateral");
+            f.fill_price_window(&lp).await;
+            f.bank.send(&[ix::borrow(&keys, &b.tokens, Asset::X, BORROW_X)], &[&b.keypair]).await.expect("borrow");
+            if shocked {
+                let sell = ix::swap_exact_in(&keys, &lp.tokens, SwapDirection::YToX, SHOCK_Y, 0);
+                f.bank.send(&[sell], &[&lp.keypair]).await.expect("shock");
+                f.fill_price_window(&lp).await;
+            }
+            Self { s: Setup { f, a, b }, lender }
+        }
+
+        /// Sends `ix` (signed by `signers`), asserts the exact error and that the pair, the
+        /// vaults, and the liquidator's, borrower's and lender's positions and tokens are
+        /// unchanged.
+        async fn refused(&mut self, ix: Instruction, signers: &[&Keypair], expected: Expected) {
+            let Scene { s: Setup { f, a, b }, lender } = self;
+            assert_refused(f, &[&*a, &*b, &*lender], ix, signers, expected).await;
+        }
+
+        /// A's liquidation of B with `request` (at most u64::MAX of each token).
+        fn request_ix(&self, request: LiquidationRequest) -> Instruction {
+            ix::liquidate(&self.s.f.keys, &self.s.a.tokens, self.s.b.pubkey(), request, u64::MAX, u64::MAX)
+        }
+
+        async fn request_refused(&mut self, request: LiquidationRequest, expected: Expected) {
+            let ix = self.request_ix(request);
+            let a = self.s.a.keypair.insecure_clone();
+            self.refused(ix, &[&a], expected).await;
+        }
+
+        /// The SDK's quote of A's liquidation of B with `request` now.
+        async fn quote(&mut self, request: LiquidationRequest) -> LiquidationOutcome {
+            let Setup { f, a, b } = &mut self.s;
+            let (pair, borrower, liquidator) = (f.pair().await, f.position(b).await, f.position(a).await);
+            liquidation::quote(&pair, &borrower, &liquidator, f.bank.now(), request).expect("quote")
+        }
+
+        async fn report(&mut self) -> dlex::queries::PositionReport {
+            let Setup { f, b, .. } = &mut self.s;
+            let (pair, position) = (f.pair().await, f.position(b).await);
+            health::position_report(&pair, &position, f.bank.now()).expect("report")
+        }
+    }
+
+    /// The shared cases' scene: B's position hard-liquidatable.
+    async fn liquidatable(flavor: Flavor) -> Setup {
+        Scene::new(flavor, true).await.s
+    }
+
+    /// Control: `build`'s liquidation does what the SDK quotes: A pays the quoted X (no Y),
+    /// B's X debt shares fall by the repaid shares, and the seized Y deposit shares move from
+    /// B's position to A's.
+    #[tokio::test]
+    async fn unmodified_instruction_succeeds() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let report = l.report().await;
+        assert!(report.hard_liquidatable && !report.leverage_liquidatable);
+        assert_eq!(report.hard_max_premium_bips, 10_091);
+        let quoted = l.quote(hard(REPAY_X, SEIZE_Y)).await;
+        assert_eq!((quoted.seized[2], quoted.flows.y_in), (SEIZE_Y, 0));
+        let Setup { f, a, b } = &mut l.s;
+        let (start, borrower, liquidator) = (f.balances(a).await, f.position(b).await, f.position(a).await);
+        f.bank.send(&[build(&f.keys, &a.tokens)], &[&a.keypair]).await.expect("the unmodified liquidation succeeds");
+        assert_eq!(f.balances(a).await, (start.0 - quoted.flows.x_in, start.1));
+        let (borrower_after, liquidator_after) = (f.position(b).await, f.position(a).await);
+        let moved = quoted.seized_shares[2];
+        assert_eq!(borrower_after.share_balance(TokenKind::BorrowX), borrower.share_balance(TokenKind::BorrowX) - quoted.repaid_shares[1]);
+        assert_eq!(borrower_after.share_balance(TokenKind::DepositY), borrower.share_balance(TokenKind::DepositY) - moved);
+        assert_eq!(liquidator_after.share_balance(TokenKind::DepositY), liquidator.share_balance(TokenKind::DepositY) + moved);
+        f.assert_conservation().await;
+    }
+
+    pair_tokens_account_checks!(liquidatable);
+
+    #[tokio::test]
+    async fn liquidator_not_signing_is_refused() {
+        cases::owner_not_signer(liquidatable(Flavor::SplToken).await, build).await;
+    }
+
+    #[tokio::test]
+    async fn missing_liquidator_signature_is_refused_by_the_runtime() {
+        cases::missing_signature(liquidatable(Flavor::SplToken).await, build).await;
+    }
+
+    /// A passes its own position of another pair as the liquidator position.
+    #[tokio::test]
+    async fn liquidator_position_of_another_pair_is_refused() {
+        cases::position_of_another_pair(liquidatable(Flavor::SplToken).await, build).await;
+    }
+
+    #[tokio::test]
+    async fn missing_liquidator_position_is_refused() {
+        cases::missing_position(liquidatable(Flavor::SplToken).await, build).await;
+    }
+
+    /// The same position twice: A passes B's position as the liquidator position too (the
+    /// positions are `AccountLoader`s, which Anchor's duplicate check leaves out).
+    #[tokio::test]
+    async fn borrower_position_as_the_liquidators_is_refused() {
+        cases::someone_elses_position(liquidatable(Flavor::SplToken).await, build).await;
+    }
+
+    /// No one liquidates their own position: A passes its own position as the borrower's
+    /// (the same position twice the other way), and B signs as its own liquidator with its own
+    /// tokens and position.
+    #[tokio::test]
+    async fn self_liquidation_is_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let keys = l.s.f.keys;
+        let (a, b) = (&l.s.a, &l.s.b);
+        for (user, tokens) in [(a.keypair.insecure_clone(), a.tokens), (b.keypair.insecure_clone(), b.tokens)] {
+            let ix = ix::liquidate(&keys, &tokens, user.pubkey(), hard(REPAY_X, SEIZE_Y), u64::MAX, u64::MAX);
+            l.refused(ix, &[&user], Dlex(DlexError::SelfLiquidation)).await;
+        }
+    }
+
+    /// A signs and passes the lender's position as the liquidator position.
+    #[tokio::test]
+    async fn someone_elses_position_as_the_liquidators_is_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let (keys, a) = (l.s.f.keys, l.s.a.keypair.insecure_clone());
+        let ix = replace(build(&keys, &l.s.a.tokens), pda::position(keys.pair, a.pubkey()), pda::position(keys.pair, l.lender.pubkey()));
+        l.refused(ix, &[&a], Dlex(DlexError::PositionOwnerMismatch)).await;
+    }
+
+    /// B's position of another pair (where it owes nothing) as the borrower position.
+    #[tokio::test]
+    async fn borrower_position_of_another_pair_is_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let other = l.s.other_pair().await;
+        let (keys, a, b) = (l.s.f.keys, l.s.a.keypair.insecure_clone(), l.s.b.keypair.insecure_clone());
+        l.s.f.bank.send(&[ix::open_position(b.pubkey(), other.keys.pair)], &[&b]).await.expect("B's position in the other pair");
+        let ix = replace(build(&keys, &l.s.a.tokens), pda::position(keys.pair, b.pubkey()), pda::position(other.keys.pair, b.pubkey()));
+        l.refused(ix, &[&a], Dlex(DlexError::PositionPairMismatch)).await;
+    }
+
+    #[tokio::test]
+    async fn missing_borrower_position_is_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let (keys, a) = (l.s.f.keys, l.s.a.keypair.insecure_clone());
+        let nobody = pda::position(keys.pair, Pubkey::new_unique());
+        let ix = replace(build(&keys, &l.s.a.tokens), pda::position(keys.pair, l.s.b.pubkey()), nobody);
+        l.refused(ix, &[&a], Anchor(AnchorError::AccountOwnedByWrongProgram)).await;
+    }
+
+    /// The lender signs as liquidator (with its own position) but pays from A's token
+    /// accounts: nothing in `PairTokens` ties the user's token accounts to the signer; the
+    /// token program refuses the lender's authority over A's account.
+    #[tokio::test]
+    async fn liquidator_paying_with_someone_elses_tokens_is_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let lender = l.lender.keypair.insecure_clone();
+        let tokens = UserTokens { owner: lender.pubkey(), ..l.s.a.tokens };
+        let ix = build(&l.s.f.keys, &tokens);
+        l.refused(ix, &[&lender], Token(TokenError::OwnerMismatch)).await;
+    }
+
+    #[tokio::test]
+    async fn empty_proposal_is_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        l.request_refused(hard(0, 0), Dlex(DlexError::EmptyLiquidation)).await;
+    }
+
+    /// Every Y deposit for nothing, every Y deposit for the whole debt, twice the Y of the
+    /// request `build` sends: premiums above the maximum.
+    #[tokio::test]
+    async fn seizures_above_the_maximum_premium_are_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        for (repay_x, seize_y) in [(0, u128::MAX), (u64::MAX, u128::MAX), (REPAY_X, 2 * SEIZE_Y)] {
+            l.request_refused(hard(repay_x, seize_y), Dlex(DlexError::LiquidationPremiumTooHigh)).await;
+        }
+    }
+
+    /// B owes only X and deposits only Y: repaying L or Y debt, or seizing L or X deposits,
+    /// is refused however much is asked.
+    #[tokio::test]
+    async fn legs_the_borrower_does_not_hold_are_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let proposal = HardLiquidationProposal { repay_x: REPAY_X, seize_y: SEIZE_Y, ..Default::default() };
+        for leg in [HardLiquidationProposal { repay_l: u128::MAX, ..proposal }, HardLiquidationProposal { repay_y: u64::MAX, ..proposal }] {
+            l.request_refused(LiquidationRequest::Hard(leg), Dlex(DlexError::NothingToRepay)).await;
+        }
+        for leg in [HardLiquidationProposal { seize_l: u128::MAX, ..proposal }, HardLiquidationProposal { seize_x: u128::MAX, ..proposal }] {
+            l.request_refused(LiquidationRequest::Hard(leg), Dlex(DlexError::NothingToSeize)).await;
+        }
+    }
+
+    /// One unit below the X the request pulls (and no allowance at all) is refused; the
+    /// exact amount passes.
+    #[tokio::test]
+    async fn maxima_below_the_amount_paid_are_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let x = l.quote(hard(REPAY_X, SEIZE_Y)).await.flows.x_in;
+        let (keys, a) = (l.s.f.keys, l.s.a.keypair.insecure_clone());
+        let b = l.s.b.pubkey();
+        for (max_x, max_y) in [(x - 1, u64::MAX), (0, u64::MAX), (0, 0)] {
+            let ix = ix::liquidate(&keys, &l.s.a.tokens, b, hard(REPAY_X, SEIZE_Y), max_x, max_y);
+            l.refused(ix, &[&a], Dlex(DlexError::SlippageAmountIn)).await;
+        }
+        let exact = ix::liquidate(&keys, &l.s.a.tokens, b, hard(REPAY_X, SEIZE_Y), x, 0);
+        l.s.f.bank.send(&[exact], &[&a]).await.expect("the exact maxima pass");
+    }
+
+    /// A pays from an X account holding one unit less than the request pulls (or nothing);
+    /// offering the whole debt (`u64::MAX`) needs even more.
+    #[tokio::test]
+    async fn repayment_above_the_liquidators_balance_is_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let x = l.quote(hard(REPAY_X, SEIZE_Y)).await.flows.x_in;
+        let (keys, a, b) = (l.s.f.keys, l.s.a.keypair.insecure_clone(), l.s.b.pubkey());
+        let program = l.s.f.flavor.program();
+        for held in [x - 1, 0] {
+            let poor_x = l.s.f.bank.create_token_account(keys.mint_x, a.pubkey(), program).await;
+            if held > 0 {
+                l.s.f.bank.mint_to(keys.mint_x, poor_x, held, program).await;
+            }
+            let tokens = UserTokens { token_x: poor_x, ..l.s.a.tokens };
+            for request in [hard(REPAY_X, SEIZE_Y), hard(u64::MAX, SEIZE_Y)] {
+                let ix = ix::liquidate(&keys, &tokens, b, request, u64::MAX, u64::MAX);
+                l.refused(ix, &[&a], Dlex(DlexError::InsufficientUserBalance)).await;
+                assert_eq!(l.s.f.bank.token_balance(poor_x).await, held);
+            }
+        }
+    }
+
+    /// Before the shock B's position is healthy: its maximum premium is 0, so no hard
+    /// liquidation passes (not even one seizing nothing), and the leverage kind pays no
+    /// premium.
+    #[tokio::test]
+    async fn healthy_position_is_refused() {
+        let mut l = Scene::new(Flavor::SplToken, false).await;
+        assert!(!l.report().await.hard_liquidatable);
+        for request in [hard(REPAY_X, SEIZE_Y), hard(u64::MAX, 0)] {
+            l.request_refused(request, Dlex(DlexError::PositionNotLiquidatable)).await;
+        }
+        l.request_refused(LiquidationRequest::Leverage, Dlex(DlexError::LiquidationZeroPremium)).await;
+    }
+
+    /// After the shock the position is hard- but not leverage-liquidatable.
+    #[tokio::test]
+    async fn leverage_of_a_position_below_the_leverage_threshold_is_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        l.request_refused(LiquidationRequest::Leverage, Dlex(DlexError::LiquidationZeroPremium)).await;
+    }
+
+    /// The lender's position holds an X deposit and no debt.
+    #[tokio::test]
+    async fn position_without_debt_is_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let (keys, a) = (l.s.f.keys, l.s.a.keypair.insecure_clone());
+        let ix = ix::liquidate(&keys, &l.s.a.tokens, l.lender.pubkey(), hard(REPAY_X, SEIZE_Y), u64::MAX, u64::MAX);
+        l.refused(ix, &[&a], Dlex(DlexError::NothingToLiquidate)).await;
+    }
+
+    /// A borrows Y (against an X deposit): its position may not receive Y deposit shares.
+    #[tokio::test]
+    async fn seizing_an_asset_the_liquidator_borrows_is_refused() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let (keys, a) = (l.s.f.keys, l.s.a.keypair.insecure_clone());
+        l.s.f.bank.send(&[ix::deposit(&keys, &l.s.a.tokens, Asset::X, 100_000_000, 0)], &[&a]).await.expect("A's X collateral");
+        l.s.f.bank.send(&[ix::borrow(&keys, &l.s.a.tokens, Asset::Y, 1_000_000)], &[&a]).await.expect("A borrows Y");
+        l.refused(build(&keys, &l.s.a.tokens), &[&a], Dlex(DlexError::CannotDepositBorrowedAsset)).await;
+    }
+
+    /// `u64::MAX` of X and nothing seized is a legitimate repayment of the whole debt by a
+    /// third party (premium 0, within the maximum): A pays exactly the debt, B owes nothing
+    /// and keeps its whole deposit, A's position is unchanged; B can then no longer be
+    /// liquidated.
+    #[tokio::test]
+    async fn whole_debt_repaid_for_nothing_is_accepted() {
+        let mut l = Scene::new(Flavor::SplToken, true).await;
+        let Setup { f, a, b } = &mut l.s;
+        let (pair, borrower, liquidator) = (f.pair().await, f.position(b).await, f.position(a).await);
+        let debt = dlex_sdk::quote::repay_all(&pair, &borrower, f.bank.now(), Asset::X).expect("quote");
+        let (start, b_tokens) = (f.balances(a).await, f.balances(b).await);
+        let whole = ix::liquidate(&f.keys, &a.tokens, b.pubkey(), hard(u64::MAX, 0), u64::MAX, 0);
+        f.bank.send(&[whole], &[&a.keypair]).await.expect("a whole repayment");
+        assert_eq!(f.balances(a).await, (start.0 - debt, start.1));
+        assert_eq!(f.balances(b).await, b_tokens);
+        let borrower_after = f.position(b).await;
+        assert_eq!(borrower_after.share_balance(TokenKind::BorrowX), 0);
+        assert_eq!(borrower_after.share_balance(TokenKind::DepositY), borrower.share_balance(TokenKind::DepositY));
+        assert_eq!(f.position(a).await.balances(), liquidator.balances());
+        f.assert_conservation().await;
+        l.request_refused(hard(REPAY_X, SEIZE_Y), Dlex(DlexError::NothingToLiquidate)).await;
     }
 }
 

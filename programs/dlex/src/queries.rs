@@ -110,7 +110,7 @@ fn describe_liquidations(report: &mut PositionReport, pair: &Pair, pool: &Pool, 
     report.liquidation_min_tick = range.min_tick;
     report.liquidation_max_tick = range.max_tick;
     let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(crate::errors::DlexError::from)?;
-    let liquidity = risk::liquidation_liquidity(pool, &pair.depth())?;
+    let liquidity = risk::liquidation_liquidity(pool, &pair.depth(), &report.assets);
     report.liquidation_ltv_bips = math::hard_liquidation_ltv_bips(report.assets, liquidity, sqrt_min, sqrt_max);
     report.hard_max_premium_bips = math::hard_max_premium_bips(report.assets, liquidity, sqrt_min, sqrt_max);
     report.hard_liquidatable = report.hard_max_premium_bips > 0;

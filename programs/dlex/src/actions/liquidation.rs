@@ -172,8 +172,9 @@ pub fn run_liquidation(
 /// 1. the borrower must owe something (`NothingToLiquidate`);
 /// 2. price on the range without the long-term TWAP; the leverage kind computes its amounts
 ///    from the borrower's assets (§11.3), the hard kind takes the proposal;
-/// 3. repay X and Y, then L at the reserve price (§11.1 step 1), each capped at the debt;
-/// 4. move the seized deposit shares to the liquidator;
+/// 3. move the seized deposit shares to the liquidator (before any repayment, at the share
+///    prices the plan was computed at);
+/// 4. repay X and Y, then L at the reserve price (§11.1 step 1), each capped at the debt;
 /// 5. judge (`risk::judge_liquidation`); on bad debt, burn the borrower's remaining debt
 ///    and deposits (§11.4);
 /// 6. re-derive both positions' fragile liquidity; re-walk the borrower's saturation into its
@@ -204,6 +205,22 @@ pub fn apply_and_judge_liquidation(
     };
     let mut pool = *before;
     let (mut borrower, mut liquidator) = (*borrower, *liquidator);
+    // Seize first, at the share prices the plan and the formula were computed at: repaying L
+    // first would raise the value of a deposit-L share and count a whole deposit above them.
+    let (mut seized, mut seized_shares) = ([0u128; 3], [0u128; 3]);
+    for (slot, kind) in DEPOSIT_KINDS.into_iter().enumerate() {
+        if planned[slot] == 0 {
+            continue;
+        }
+        let (assets, shares) = seized_deposit(&pool, &borrower.balances, kind, planned[slot])?;
+        if slot > 0 && liquidator.balances[DEBT_KINDS[slot] as usize] > 0 {
+            // The liquidator's position would hold a deposit of an asset it borrows.
+            return Err(DlexError::CannotDepositBorrowedAsset.into());
+        }
+        debit(&mut borrower.balances, kind, shares.0)?;
+        credit(&mut liquidator.balances, kind, shares.0)?;
+        (seized[slot], seized_shares[slot]) = (assets.0, shares.0);
+    }
     let mut flows = TokenFlows::default();
     let (mut repaid, mut repaid_shares) = ([0u128; 3], [0u128; 3]);
     for slot in [1, 2, 0] {
@@ -229,20 +246,6 @@ pub fn apply_and_judge_liquidation(
         flows.y_in = flows.y_in.checked_add(paid.y_in).ok_or(DlexError::AmountTooLarge)?;
         (repaid[slot], repaid_shares[slot]) = (assets.0, shares.0);
     }
-    let (mut seized, mut seized_shares) = ([0u128; 3], [0u128; 3]);
-    for (slot, kind) in DEPOSIT_KINDS.into_iter().enumerate() {
-        if planned[slot] == 0 {
-            continue;
-        }
-        let (assets, shares) = seized_deposit(&pool, &borrower.balances, kind, planned[slot])?;
-        if slot > 0 && liquidator.balances[DEBT_KINDS[slot] as usize] > 0 {
-            // The liquidator's position would hold a deposit of an asset it borrows.
-            return Err(DlexError::CannotDepositBorrowedAsset.into());
-        }
-        debit(&mut borrower.balances, kind, shares.0)?;
-        credit(&mut liquidator.balances, kind, shares.0)?;
-        (seized[slot], seized_shares[slot]) = (assets.0, shares.0);
-    }
     let mut facts = LiquidationFacts {
         kind: request.kind(),
         borrower_before,
@@ -253,7 +256,7 @@ pub fn apply_and_judge_liquidation(
         ratio_mag2: borrower.ratio_mag2,
         capacity_liquidity,
     };
-    let liquidity = risk::liquidation_liquidity(before, &pair.depth())?;
+    let liquidity = risk::liquidation_liquidity(before, &pair.depth(), &borrower_before);
     let verdict = risk::judge_liquidation(&facts, liquidity, sqrt_min, sqrt_max)?;
     facts.bad_debt = verdict.bad_debt;
     let bad_debt = if verdict.bad_debt { Some(burn_bad_debt(&mut pool, &mut borrower.balances)?) } else { None };

@@ -70,18 +70,21 @@ pub struct LiquidationVerdict {
     pub bad_debt: bool,
 }
 
-/// L the slippage add-on of the hard liquidation's maximum premium counts on: the pool's
-/// active liquidity, the larger of now and the depth snapshot (liquidity burned in the same
-/// transaction cannot raise the premium; liquidity added only lowers it), less fragile
-/// liquidity (spec §11.2 "remove fragile L from active L"), at least 0.
-pub fn liquidation_liquidity(pool: &Pool, snapshot: &Depth) -> Result<u128, DlexError> {
-    let active = pool.active_liquidity().max(snapshot.active_liquidity);
-    Ok(active.saturating_sub(pool.fragile_liquidity_assets()?))
+/// L the slippage add-on of the hard liquidation's maximum premium counts on for a position
+/// holding `user_assets`: the pool's active liquidity, the larger of now and the depth
+/// snapshot (liquidity burned in the same transaction cannot raise the premium; liquidity
+/// added only lowers it), less the position's own deposit L, as solvency counts it (spec
+/// §9.5). It is never reduced by fragile liquidity: an LP could otherwise raise other
+/// positions' premiums by borrowing dust. With it, a position solvency accepts has a
+/// liquidation LTV no higher than its solvency LTV (narrower range, prices in its favour,
+/// more liquidity), so its maximum premium is at most 1e4: never a profitable liquidation.
+pub fn liquidation_liquidity(pool: &Pool, snapshot: &Depth, user_assets: &[u128; 6]) -> u128 {
+    pool.active_liquidity().max(snapshot.active_liquidity).saturating_sub(user_assets[0])
 }
 
 /// The rules of each liquidation kind (spec §11; design §8), on the range without the
 /// long-term TWAP (`sqrt_price_min_q72`, `sqrt_price_max_q72`) and the L of
-/// [`liquidation_liquidity`]:
+/// [`liquidation_liquidity`] for the borrower before:
 /// - hard: the borrower must have a positive maximum premium ([`math::hard_max_premium_bips`],
 ///   else `PositionNotLiquidatable`); the proposal's premium
 ///   ([`math::hard_proposal_premium_bips`]) must not exceed it (`LiquidationPremiumTooHigh`);
@@ -116,6 +119,11 @@ pub fn judge_liquidation(
             }
             let deposits_left = facts.borrower_after[..3].iter().any(|amount| *amount > 0);
             let bad_debt = max_premium_bips > math::MAX_PREMIUM_IN_BIPS && !deposits_left;
+            // A proposal that nets to no repayment (premium "unbounded") may only clear a
+            // bad-debt position; anything else must repay something.
+            if !bad_debt && premium_bips == u128::MAX {
+                return Err(DlexError::NotEnoughRepaidForLiquidation);
+            }
             if !bad_debt
                 && !math::liquidation_keeps_ltv(facts.borrower_before, facts.borrower_after, sqrt_price_min_q72, sqrt_price_max_q72)
             {
@@ -285,8 +293,8 @@ mod tests {
         assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 1000, 0, 800, 0], DEEP, ONE, ONE), 8010);
         assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 1000, 0, 0, 0], DEEP, ONE, ONE), 0);
         assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 0, 0, 100, 0], DEEP, ONE, ONE), u128::MAX);
-        // Debt at the pool's depth: unbounded.
-        assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 1000, 0, 800, 0], 800, ONE, ONE), u128::MAX);
+        // Debt at the pool's depth: counted without the add-on (never "unbounded").
+        assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 1000, 0, 800, 0], 800, ONE, ONE), 8000);
         assert_eq!(math::hard_max_premium_bips([0, 0, 1000, 0, 800, 0], DEEP, ONE, ONE), math::ltv_to_premium_bips(8010));
     }
 
@@ -300,6 +308,19 @@ mod tests {
         assert!(math::liquidation_keeps_ltv(before, [0, 0, 500, 0, 450, 0], ONE, ONE));
         assert!(math::liquidation_keeps_ltv(before, [0, 0, 0, 0, 0, 0], ONE, ONE));
         assert!(!math::liquidation_keeps_ltv(before, [0, 0, 0, 0, 100, 0], ONE, ONE));
+    }
+
+    #[test]
+    fn a_proposal_repaying_nothing_only_clears_bad_debt() {
+        // LTV 80%: seizing without repaying is refused even though premium and max were both
+        // "unbounded" for a collateral-less position (FINDING-3): here it is simply too high.
+        let before = [0, 0, 1000, 0, 800, 0];
+        assert_eq!(judged(&hard(before, [0, 0, 990, 0, 800, 0], [0, 0, 10, 0, 0, 0])).unwrap_err(), "LiquidationPremiumTooHigh");
+        // No net collateral (an L deposit netted away by L debt): max premium unbounded; taking
+        // part of the deposit without repaying is refused, taking all of it is bad debt.
+        let l_only = [1000, 0, 0, 2000, 0, 0];
+        assert_eq!(judged(&hard(l_only, [900, 0, 0, 2000, 0, 0], [100, 0, 0, 0, 0, 0])).unwrap_err(), "NotEnoughRepaidForLiquidation");
+        assert!(judged(&hard(l_only, [0, 0, 0, 2000, 0, 0], [1000, 0, 0, 0, 0, 0])).unwrap().bad_debt);
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn check_liquidation(before: &Pool, snapshot: &Depth, borrower_balances: &[u128;
         return Err(DlexError::LiquidationMutation);
     };
     let (sqrt_price_min_q72, sqrt_price_max_q72) = range.sqrt_price_bounds()?;
-    let verdict = judge_liquidation(facts, liquidation_liquidity(before, snapshot)?, sqrt_price_min_q72, sqrt_price_max_q72)?;
+    let verdict = judge_liquidation(facts, liquidation_liquidity(before, snapshot, &facts.borrower_before), sqrt_price_min_q72, sqrt_price_max_q72)?;
     if verdict.bad_debt != facts.bad_debt || (facts.bad_debt && has_debt(borrower_balances)) {
         return Err(DlexError::LiquidationMutation);
     }
