@@ -81,10 +81,13 @@ struct Model {
     now: u32,
 }
 
+/// A position leg's effect on the pool and the position's balances.
+type ApplyLeg = Box<dyn Fn(&mut dlex::state::Pool, &mut [u128; 6]) -> anchor_lang::Result<()>>;
+
 /// What one instruction does to a position, as the program's handlers apply it (slippage
 /// bounds are left out: they cannot change which accounts are needed).
 enum Leg {
-    Position { position: Pubkey, apply: Box<dyn Fn(&mut dlex::state::Pool, &mut [u128; 6]) -> anchor_lang::Result<()>> },
+    Position { position: Pubkey, apply: ApplyLeg },
     Liquidate { borrower: Pubkey, liquidator: Pubkey, request: actions::LiquidationRequest },
 }
 
@@ -102,7 +105,7 @@ fn leg_of(instruction: &Instruction) -> Option<(Pubkey, Leg)> {
     let key = |i: usize| instruction.accounts.get(i).map(|m| m.pubkey);
     let disc = &data[..8];
     // PositionTokens: [owner, pair, mints, vaults, user tokens, token programs, position, …].
-    let position_leg = |apply: Box<dyn Fn(&mut dlex::state::Pool, &mut [u128; 6]) -> anchor_lang::Result<()>>| {
+    let position_leg = |apply: ApplyLeg| {
         Some((key(1)?, Leg::Position { position: key(10)?, apply }))
     };
     if disc == ix::Mint::DISCRIMINATOR {
@@ -148,7 +151,7 @@ impl Model {
         let mut indices: [Box<SaturationIndex>; 2] = [Box::new(bytemuck::Zeroable::zeroed()), Box::new(bytemuck::Zeroable::zeroed())];
         for side in 0..2u8 {
             if let Some(data) = source.account_data(pda::saturation(pair_address, side)).await? {
-                indices[side as usize] = Box::new(decode::saturation_tree(&data).map_err(|_| "not a saturation index")?.index);
+                *indices[side as usize] = decode::saturation_tree(&data).map_err(|_| "not a saturation index")?.index;
             }
         }
         let now = source.unix_timestamp().await? as u32;
@@ -255,12 +258,12 @@ pub async fn complete<S: AccountSource>(source: &mut S, instructions: &[Instruct
             out.push(instruction.clone());
             continue;
         };
-        if !models.contains_key(&pair_address) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = models.entry(pair_address) {
             let Ok(model) = Model::load(source, pair_address).await else {
                 out.push(instruction.clone());
                 continue;
             };
-            models.insert(pair_address, model);
+            slot.insert(model);
         }
         let model = models.get_mut(&pair_address).expect("loaded");
         let positions: Vec<Pubkey> = match &leg {

@@ -1,16 +1,22 @@
 //! The demo scenario: two mints, one pair, three LPs, a lender, and a stream of swaps in both
 //! directions across many TWAP intervals; then three borrowers (X against Y, Y against X, L
-//! against Y, each taking 90% of what its collateral allows) and thirty days of daily trading so interest accrues. The report shows reserves,
-//! prices, TWAP ticks, utilization, borrow and supply rates (the LPs' = swap fees + interest),
-//! every account's balances and every borrower's health.
+//! against Y, each taking 90% of what its collateral allows) and thirty days of daily trading
+//! so interest accrues. It ends with a price shock: two more borrowers take X against Y, a
+//! seller halves the price of Y, and a liquidator liquidates every borrower the shock made
+//! liquidatable (hard liquidations in the premium zone and into bad debt, and a leverage
+//! liquidation). The report shows reserves, prices, TWAP ticks, utilization, borrow and
+//! supply rates (the LPs' = swap fees + interest), every account's balances, every
+//! borrower's health, and the liquidations with the bad debt they socialized.
 
 use anchor_lang::prelude::Pubkey;
-use dlex::actions::{Asset, SwapAmount, SwapDirection};
+use dlex::actions::{Asset, LiquidationRequest, SwapAmount, SwapDirection};
+use dlex::events::{BadDebtBurned, Liquidated};
+use dlex::risk::LiquidationKind;
 use dlex::math;
 use dlex::state::{Pair, TokenKind};
-use dlex_sdk::bank::{Bank, TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
+use dlex_sdk::bank::{decode_event, Bank, TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
 use dlex_sdk::ix::{self, UserTokens};
-use dlex_sdk::{pda, quote, PairKeys};
+use dlex_sdk::{liquidation, pda, quote, PairKeys};
 use solana_sdk::signature::Keypair;
 use solana_sdk::signer::Signer;
 
@@ -90,6 +96,10 @@ pub async fn run() -> DemoResult<()> {
         ("grace (X borrower)", funds, funds),
         ("heidi (Y borrower)", funds, funds),
         ("ivan (L borrower)", funds, funds),
+        ("judy (X borrower)", funds, funds),
+        ("kevin (X borrower)", funds, funds),
+        ("leo (liquidator)", funds, funds),
+        ("mia (seller)", funds, funds),
     ] {
         accounts.push(new_account(&mut bank, &keys, name, x, y).await?);
     }
@@ -171,9 +181,10 @@ pub async fn run() -> DemoResult<()> {
     println!("{:<15} redeems {} DEPOSIT_X shares", lender.name, half_x);
 
     lend_and_wait(&mut bank, &keys, &accounts).await?;
+    let liquidations = shock_and_liquidate(&mut bank, &keys, &accounts).await?;
 
     let pair = bank.pair(keys.pair).await;
-    report(&mut bank, &keys, &pair, &accounts, &starting, l_per_share_start).await?;
+    report(&mut bank, &keys, &pair, &accounts, &starting, l_per_share_start, &liquidations).await?;
     println!("\nfinished in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -209,6 +220,16 @@ fn share_values(pair: &Pair) -> ShareValues {
 
 const DAYS: i64 = 30;
 
+/// The three borrowers' collateral, sized for the tranche rules (spec §10.5–§10.6,
+/// `actions::saturation`), which the instructions will enforce: a position's liquidation,
+/// valued in L at its liquidation price, must fit six 25-tick bands of the pool's active
+/// liquidity. Every X borrower here (grace, ivan, judy, kevin) is liquidated in the same few
+/// bands just below the range for new risk, so they share that room; heidi has the other
+/// side to herself. With this collateral each limit is set by the LTV rule, not the bands.
+const GRACE_COLLATERAL_Y: u64 = 30_000 * UNIT;
+const HEIDI_COLLATERAL_X: u64 = 40_000 * UNIT;
+const IVAN_COLLATERAL_Y: u64 = 30_000 * UNIT;
+
 /// Annualized growth of a per-share value over `DAYS`, as a percentage with two decimals.
 fn annualized(before: u128, after: u128) -> String {
     if before == 0 {
@@ -224,7 +245,9 @@ fn percent_wad(value: u128) -> String {
 }
 
 async fn health(bank: &mut Bank, keys: &PairKeys, owner: Pubkey) -> DemoResult<dlex::queries::PositionReport> {
-    Ok(dlex_sdk::health::fetch(bank, keys.pair, owner).await?.report)
+    let pair = bank.pair(keys.pair).await;
+    let position = bank.position(pda::position(keys.pair, owner)).await.ok_or("position")?;
+    dlex_sdk::health::position_report(&pair, &position, bank.now()).map_err(|e| format!("report: {e}"))
 }
 
 async fn limits(bank: &mut Bank, keys: &PairKeys, owner: Pubkey) -> DemoResult<dlex_sdk::health::PositionLimits> {
@@ -236,18 +259,18 @@ async fn limits(bank: &mut Bank, keys: &PairKeys, owner: Pubkey) -> DemoResult<d
 async fn lend_and_wait(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<()> {
     println!("\n== borrowing (the mid-term price window has filled) ==");
     let (grace, heidi, ivan) = (&accounts[6], &accounts[7], &accounts[8]);
-    send(bank, "deposit", ix::deposit(keys, &grace.tokens, Asset::Y, 300_000 * UNIT, 0), &grace.keypair).await?;
-    send(bank, "deposit", ix::deposit(keys, &heidi.tokens, Asset::X, 150_000 * UNIT, 0), &heidi.keypair).await?;
-    send(bank, "deposit", ix::deposit(keys, &ivan.tokens, Asset::Y, 200_000 * UNIT, 0), &ivan.keypair).await?;
+    send(bank, "deposit", ix::deposit(keys, &grace.tokens, Asset::Y, GRACE_COLLATERAL_Y, 0), &grace.keypair).await?;
+    send(bank, "deposit", ix::deposit(keys, &heidi.tokens, Asset::X, HEIDI_COLLATERAL_X, 0), &heidi.keypair).await?;
+    send(bank, "deposit", ix::deposit(keys, &ivan.tokens, Asset::Y, IVAN_COLLATERAL_Y, 0), &ivan.keypair).await?;
     let grace_max = limits(bank, keys, grace.keypair.pubkey()).await?.max_borrow_x;
     send(bank, "borrow", ix::borrow(keys, &grace.tokens, Asset::X, grace_max / 10 * 9), &grace.keypair).await?;
-    println!("{:<19} deposits 300000 Y, may borrow up to {} X, borrows 90% of it", grace.name, fmt_tokens(grace_max.into()));
+    println!("{:<19} deposits {} Y, may borrow up to {} X, borrows 90% of it", grace.name, GRACE_COLLATERAL_Y / UNIT, fmt_tokens(grace_max.into()));
     let heidi_max = limits(bank, keys, heidi.keypair.pubkey()).await?.max_borrow_y;
     send(bank, "borrow", ix::borrow(keys, &heidi.tokens, Asset::Y, heidi_max / 10 * 9), &heidi.keypair).await?;
-    println!("{:<19} deposits 150000 X, may borrow up to {} Y, borrows 90% of it", heidi.name, fmt_tokens(heidi_max.into()));
+    println!("{:<19} deposits {} X, may borrow up to {} Y, borrows 90% of it", heidi.name, HEIDI_COLLATERAL_X / UNIT, fmt_tokens(heidi_max.into()));
     let ivan_max = limits(bank, keys, ivan.keypair.pubkey()).await?.max_borrow_l;
     send(bank, "borrow_liquidity", ix::borrow_liquidity(keys, &ivan.tokens, ivan_max / 10 * 9, 0, 0), &ivan.keypair).await?;
-    println!("{:<19} deposits 200000 Y, may borrow up to {} L, borrows 90% of it (receives X and Y)", ivan.name, ivan_max);
+    println!("{:<19} deposits {} Y, may borrow up to {} L, borrows 90% of it (receives X and Y)", ivan.name, IVAN_COLLATERAL_Y / UNIT, ivan_max);
 
     let start = share_values(&bank.pair(keys.pair).await);
     println!("\n== {DAYS} days pass, with trading every day ==");
@@ -284,6 +307,194 @@ async fn lend_and_wait(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -
     Ok(())
 }
 
+/// Indices in `run`'s account list: every borrower, the two who borrow just before the
+/// shock, the liquidator, the seller of the shock.
+const BORROWERS: std::ops::Range<usize> = 6..11;
+const LATE_BORROWERS: std::ops::Range<usize> = 9..11;
+const LIQUIDATOR: usize = 11;
+const SELLER: usize = 12;
+
+/// The shock: Y sold into the pool, halving the price of Y (about 0.48 to 0.24 X per Y).
+const SHOCK_Y: u64 = 150_000 * UNIT;
+/// Two late borrowers put up this much Y and borrow X just before the shock: judy enough to
+/// be bad debt after it, kevin enough to be over-leveraged (debt above 99% of collateral).
+const LATE_COLLATERAL_Y: u64 = 20_000 * UNIT;
+const LATE_BORROWS_X: [u64; 2] = [4_600 * UNIT, 5_000 * UNIT];
+
+/// One liquidation, as the program's events reported it.
+struct LiquidationRecord {
+    borrower: &'static str,
+    event: Liquidated,
+    burned: Option<BadDebtBurned>,
+}
+
+/// Two late borrowers take X against Y; a seller dumps Y into the pool, and small swaps keep
+/// the oracle ticking until the liquidation range (mid-term TWAP and last tick, without the
+/// long-term TWAP) has reached the new price. A liquidator then scans every borrower and
+/// sends the leverage kind where the position qualifies, else the SDK's request
+/// (`liquidation::request_for`: the whole hard-liquidation plan), paying at most what
+/// `liquidation::quote` says.
+async fn shock_and_liquidate(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<Vec<LiquidationRecord>> {
+    println!("\n== a price shock, and the liquidations it allows ==");
+    for (account, borrow_x) in accounts[LATE_BORROWERS].iter().zip(LATE_BORROWS_X) {
+        send(bank, "deposit", ix::deposit(keys, &account.tokens, Asset::Y, LATE_COLLATERAL_Y, 0), &account.keypair).await?;
+        send(bank, "borrow", ix::borrow(keys, &account.tokens, Asset::X, borrow_x), &account.keypair).await?;
+        let report = health(bank, keys, account.keypair.pubkey()).await?;
+        println!(
+            "{:<19} deposits {} Y, borrows {} X (LTV {})",
+            account.name,
+            LATE_COLLATERAL_Y / UNIT,
+            borrow_x / UNIT,
+            dlex_sdk::health::format_ltv(&report)
+        );
+    }
+
+    let seller = &accounts[SELLER];
+    let before = bank.pair(keys.pair).await;
+    send(bank, "swap", ix::swap_exact_in(keys, &seller.tokens, SwapDirection::YToX, SHOCK_Y, 0), &seller.keypair).await?;
+    let after = bank.pair(keys.pair).await;
+    let shocked_tick = math::tick_at_reserves(after.reserve_x.get(), after.reserve_y.get()).map_err(|e| format!("{e:?}"))?;
+    println!(
+        "{:<19} sells {} Y: price {} -> {} X per Y (tick {} -> {})",
+        seller.name,
+        SHOCK_Y / UNIT,
+        fmt_price(before.reserve_x.get(), before.reserve_y.get()),
+        fmt_price(after.reserve_x.get(), after.reserve_y.get()),
+        math::tick_at_reserves(before.reserve_x.get(), before.reserve_y.get()).map_err(|e| format!("{e:?}"))?,
+        shocked_tick
+    );
+    // One tiny swap per observation interval, both ways, until the mid-term TWAP has seen
+    // only the new price (the last observed tick moves at most 10 ticks per observation).
+    let mut ticks = 0u32;
+    loop {
+        let pair = bank.pair(keys.pair).await;
+        let observations = &pair.observations;
+        if observations.last_tick == shocked_tick && observations.mid_term_tick() == shocked_tick {
+            break;
+        }
+        if ticks == 200 {
+            return Err("the oracle did not reach the shocked price".into());
+        }
+        bank.warp_seconds(i64::from(MID_TERM_INTERVAL));
+        let (direction, amount) = if ticks.is_multiple_of(2) { (SwapDirection::XToY, UNIT) } else { (SwapDirection::YToX, 2 * UNIT) };
+        send(bank, "swap", ix::swap_exact_in(keys, &seller.tokens, direction, amount, 0), &seller.keypair).await?;
+        ticks += 1;
+    }
+    println!("{:<19} then {ticks} tiny swaps, one per observation ({} s), until the oracle's mid-term TWAP", "", ticks * MID_TERM_INTERVAL);
+    println!("{:<19} and last tick, which price liquidations, have both reached tick {shocked_tick}", "");
+
+    let liquidator = &accounts[LIQUIDATOR];
+    let liquidator_owner = liquidator.keypair.pubkey();
+    println!("{:<19} checks every borrower; sends the leverage kind where a position qualifies, else the SDK's hard plan:", liquidator.name);
+    let mut records = Vec::new();
+    for account in &accounts[BORROWERS] {
+        let pair = bank.pair(keys.pair).await;
+        let owner = account.keypair.pubkey();
+        let position = bank.position(pda::position(keys.pair, owner)).await.ok_or("borrower position")?;
+        let report = dlex_sdk::health::position_report(&pair, &position, bank.now()).map_err(|e| format!("report: {e}"))?;
+        let Some(keeper_request) = liquidation::request_for(&report) else {
+            println!("{:<19} not liquidatable", account.name);
+            continue;
+        };
+        // The SDK's request takes the kind that pays the liquidator more: after a collapse like
+        // this one, the hard plan. Leo sends the leverage kind to a position that qualifies for
+        // it, so the demo shows that kind too, with what the hard plan would have paid.
+        let request = if report.leverage_liquidatable { LiquidationRequest::Leverage } else { keeper_request };
+        let instead = match keeper_request {
+            LiquidationRequest::Hard(_) if request == LiquidationRequest::Leverage => Some(report.hard_plan.premium_bips),
+            _ => None,
+        };
+        let liquidator_position = bank.position(pda::position(keys.pair, liquidator_owner)).await.ok_or("liquidator position")?;
+        let quoted = liquidation::quote(&pair, &position, &liquidator_position, bank.now(), request)
+            .map_err(|e| format!("quote the liquidation of {}: {e}", account.name))?;
+        // The quote's token amounts are the most the liquidator agrees to pay.
+        let instruction = ix::liquidate(keys, &liquidator.tokens, owner, request, quoted.flows.x_in, quoted.flows.y_in);
+        let events = bank.send_with_events(&[instruction], &[&liquidator.keypair]).await.map_err(|e| format!("liquidate {}: {e}", account.name))?;
+        let event = events.iter().find_map(|data| decode_event::<Liquidated>(data)).ok_or("no Liquidated event")?;
+        let burned = events.iter().find_map(|data| decode_event::<BadDebtBurned>(data));
+        println!(
+            "{:<19} {} liquidation: repays {}, seizes {}, premium {}{}",
+            account.name,
+            kind_name(event.kind),
+            fmt_nonzero([event.repaid_l, event.repaid_x, event.repaid_y]),
+            fmt_nonzero([event.seized_l, event.seized_x, event.seized_y]),
+            fmt_premium(event.premium_bips, event.max_premium_bips),
+            match &burned {
+                Some(b) => format!(", bad debt {}", fmt_nonzero([b.debt_l, b.debt_x, b.debt_y])),
+                None => String::new(),
+            }
+        );
+        if let Some(hard_premium) = instead {
+            println!("{:<19} (the formula fixes the amounts; the SDK's request, the hard plan, would take {} bips)", "", fmt_bips(hard_premium));
+        }
+        records.push(LiquidationRecord { borrower: account.name, event, burned });
+    }
+
+    // The liquidator takes the seized deposits out as tokens.
+    let position = bank.position(pda::position(keys.pair, liquidator_owner)).await.ok_or("liquidator position")?;
+    let (shares_l, shares_x, shares_y) =
+        (position.share_balance(TokenKind::DepositL), position.share_balance(TokenKind::DepositX), position.share_balance(TokenKind::DepositY));
+    if shares_l > 0 {
+        send(bank, "burn", ix::burn(keys, &liquidator.tokens, shares_l, 0, 0), &liquidator.keypair).await?;
+    }
+    for (asset, shares) in [(Asset::X, shares_x), (Asset::Y, shares_y)] {
+        if shares > 0 {
+            send(bank, "withdraw", ix::withdraw(keys, &liquidator.tokens, asset, shares, 0), &liquidator.keypair).await?;
+        }
+    }
+    println!("{:<19} withdraws the seized deposits", liquidator.name);
+    Ok(records)
+}
+
+/// The kind's name in lower case, words apart ("hard", "leverage", …).
+fn kind_name(kind: LiquidationKind) -> String {
+    let mut name = String::new();
+    for (i, c) in format!("{kind:?}").chars().enumerate() {
+        if i > 0 && c.is_uppercase() {
+            name.push(' ');
+        }
+        name.extend(c.to_lowercase());
+    }
+    name
+}
+
+/// L (raw units, like the L shares elsewhere), X and Y amounts: all three.
+fn fmt_legs([l, x, y]: [u128; 3]) -> String {
+    let token = |amount: u128| if amount == 0 { "0".to_string() } else { fmt_tokens(amount) };
+    format!("{l} / {} / {}", token(x), token(y))
+}
+
+/// The non-zero ones among L, X and Y amounts, with their units ("0" if all are zero).
+fn fmt_nonzero([l, x, y]: [u128; 3]) -> String {
+    let mut parts = Vec::new();
+    if l > 0 {
+        parts.push(format!("{l} L"));
+    }
+    if x > 0 {
+        parts.push(format!("{} X", fmt_tokens(x)));
+    }
+    if y > 0 {
+        parts.push(format!("{} Y", fmt_tokens(y)));
+    }
+    if parts.is_empty() { "0".into() } else { parts.join(" + ") }
+}
+
+fn fmt_bips(bips: u128) -> String {
+    if bips == u128::MAX { "unbounded".into() } else { bips.to_string() }
+}
+
+fn fmt_premium(premium: u128, max: u128) -> String {
+    format!("{} bips (max {})", fmt_bips(premium), fmt_bips(max))
+}
+
+/// Who bore a bad-debt write-off: L debt shrinks the L holders' claim; X and Y debt is taken
+/// from the reserve (the LPs) and from single-sided deposits (the lenders).
+fn fmt_socialized(b: &BadDebtBurned) -> String {
+    let from_reserve = fmt_nonzero([b.debt_l, b.from_reserve_x, b.from_reserve_y]);
+    let from_deposits = fmt_nonzero([0, b.from_deposits_x, b.from_deposits_y]);
+    format!("{from_reserve} from the reserve (LPs), {from_deposits} from the lenders' deposits")
+}
+
 fn add_volume(direction: SwapDirection, amount_in: u64, volume_x: &mut u128, volume_y: &mut u128) {
     match direction {
         SwapDirection::XToY => *volume_x += u128::from(amount_in),
@@ -313,7 +524,15 @@ fn print_price_line(pair: &Pair, after_swaps: u64) -> DemoResult<()> {
     Ok(())
 }
 
-async fn report(bank: &mut Bank, keys: &PairKeys, pair: &Pair, accounts: &[Account], starting: &[(u64, u64)], l_per_share_start: u128) -> DemoResult<()> {
+async fn report(
+    bank: &mut Bank,
+    keys: &PairKeys,
+    pair: &Pair,
+    accounts: &[Account],
+    starting: &[(u64, u64)],
+    l_per_share_start: u128,
+    liquidations: &[LiquidationRecord],
+) -> DemoResult<()> {
     let pool = pair.pool();
     let (rx, ry) = (pool.reserve_x.0, pool.reserve_y.0);
     let current_tick = math::tick_at_reserves(rx, ry).map_err(|e| format!("{e:?}"))?;
@@ -385,7 +604,7 @@ async fn report(bank: &mut Bank, keys: &PairKeys, pair: &Pair, accounts: &[Accou
     }
 
     println!("\n{:<19} {:>14} {:>14} {:>14} {:>9} {:>8} {:>22}", "borrower", "debt X", "debt Y", "debt L", "LTV", "solvent", "liquidation price");
-    for account in &accounts[6..] {
+    for account in &accounts[BORROWERS] {
         let report = health(bank, keys, account.keypair.pubkey()).await?;
         let liquidation = match (report.liquidation_sqrt_price_net_x_q72, report.liquidation_sqrt_price_net_y_q72) {
             (0, 0) => "-".to_string(),
@@ -402,6 +621,28 @@ async fn report(bank: &mut Bank, keys: &PairKeys, pair: &Pair, accounts: &[Accou
             if report.solvent { "yes" } else { "NO" },
             liquidation
         );
+    }
+
+    if !liquidations.is_empty() {
+        println!("\n{:<19} {:<9} {:>28} {:>28} {:>24}  bad debt", "liquidated", "kind", "repaid (L / X / Y)", "seized (L / X / Y)", "premium");
+        for record in liquidations {
+            let e = &record.event;
+            println!(
+                "{:<19} {:<9} {:>28} {:>28} {:>24}  {}",
+                record.borrower,
+                kind_name(e.kind),
+                fmt_legs([e.repaid_l, e.repaid_x, e.repaid_y]),
+                fmt_legs([e.seized_l, e.seized_x, e.seized_y]),
+                fmt_premium(e.premium_bips, e.max_premium_bips),
+                match &record.burned {
+                    Some(b) => format!("{} written off", fmt_nonzero([b.debt_l, b.debt_x, b.debt_y])),
+                    None => "none".into(),
+                }
+            );
+            if let Some(burned) = &record.burned {
+                println!("{:<19} socialized: {}", "", fmt_socialized(burned));
+            }
+        }
     }
     Ok(())
 }

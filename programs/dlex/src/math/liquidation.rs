@@ -229,7 +229,7 @@ pub fn hard_liquidation_ltv_bips(
     };
     // slipped·1e4 fits 256 bits; the LTV can exceed u128 only for a tiny collateral and then
     // saturates below the "unbounded" marker (the curve saturates further up anyway).
-    to_u128(slipped * u256(BIPS) / collateral).unwrap_or(u128::MAX - 1).min(u128::MAX - 1).max(1)
+    to_u128(slipped * u256(BIPS) / collateral).unwrap_or(u128::MAX - 1).clamp(1, u128::MAX - 1)
 }
 
 /// `calcDebtAndCollateral(getCheckLtvParams(u, sMax, sMin))` on 256 bits: `u` netted with the
