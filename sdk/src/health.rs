@@ -31,7 +31,7 @@ pub struct PositionLimits {
 /// Largest `n` in `0..=limit` with `passes(n)`, for a `passes` that holds up to some amount
 /// and fails beyond it (more debt or less collateral never makes a position healthier).
 /// At most 129 probes.
-fn largest_passing(limit: u128, passes: impl Fn(u128) -> bool) -> u128 {
+pub fn largest_passing(limit: u128, passes: impl Fn(u128) -> bool) -> u128 {
     if limit == 0 || passes(limit) {
         return limit;
     }

@@ -175,3 +175,18 @@ pub fn anchor_code(error: anchor_lang::error::ErrorCode) -> u32 {
 pub fn assert_dlex_error(result: Result<(), BanksClientError>, error: DlexError) {
     assert_eq!(error_code(result), dlex_code(error), "expected {error:?}");
 }
+
+/// Random cases per property run: `DLEX_PROPTEST_CASES`, else proptest's own
+/// `PROPTEST_CASES`, else `default` (the suites use 1,000 so CI runs at least that many).
+pub fn proptest_cases(default: u32) -> u32 {
+    ["DLEX_PROPTEST_CASES", "PROPTEST_CASES"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok())
+        .map(|value| value.trim().parse().unwrap_or_else(|_| panic!("the case count {value:?} is not a number")))
+        .unwrap_or(default)
+}
+
+/// The most a solvent position's maximum hard-liquidation premium may be: a position that
+/// solvency accepts is never profitably liquidatable, let alone into bad debt
+/// (`MAX_PREMIUM_IN_BIPS` is 11_111).
+pub const SOLVENT_MAX_PREMIUM_BIPS: u128 = 10_000;
