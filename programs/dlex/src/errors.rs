@@ -153,7 +153,7 @@ pub enum DlexError {
     NothingToSeize,
     #[msg("Liquidation outcome does not match its verdict (internal consistency check)")]
     LiquidationMutation,
-    #[msg("The position's liquidation would need more consecutive tranches than a position may occupy (6): the bands near its liquidation price are full, or the position is too large for the pool")]
+    #[msg("The position's liquidation would need more consecutive tranches than a position may occupy (7): the bands near its liquidation price are full, or the position is too large for the pool")]
     TooManyTranches,
     #[msg("Saturation would be placed past the edge of the price range (SaturationReachesMinOrMaxTick)")]
     SaturationReachesMinOrMaxTick,

@@ -16,19 +16,25 @@ use crate::state::SaturationIndex;
 
 /// Most consecutive tranches one side of a position may occupy (design §8: bounded so no
 /// position becomes too big to liquidate). The bound sets the accounts an instruction carries:
-/// the tranches of the side's old and new allocation. A liquidation or repayment that clears
-/// the debt needs only the old ones, at most 2 × 6 = 12 for a position with a liquidation
-/// price on both sides, which with `liquidate`'s 15 named accounts and the 3 saturation
-/// accounts fits one legacy transaction (about 31 keys with one signer). An action that
-/// moves an allocation to entirely new bands needs up to 12 per side; the usual case (the
-/// position's end tick moves by a band or less) needs 6–7.
+/// the tranches of the old and the new allocation of each side. A legacy transaction holds
+/// about 31 keys with one signer; `liquidate` and the position instructions name 14 (13 when
+/// both mints share a token program) and add 3 saturation accounts, which leaves 14 for
+/// tranches. With 7 per side, clearing a position (a full liquidation or repayment needs only
+/// the old tranches) always fits, even with a liquidation price on both sides, and so does any
+/// change to a one-sided position; a two-sided position whose both allocations move to new
+/// bands at once must do it in two steps.
 ///
 /// What it limits: with the default ratio a tranche holds `0.85·L` of saturation relative
 /// to L, and a liquidation's saturation is about 20× its debt in L at the liquidation price
-/// (spec §10.5 divides by B − 1 ≈ 5%), so six bands hold a single position's liquidation of
-/// about a quarter of the pool's active liquidity. Larger positions are refused with
-/// `TooManyTranches` (the reference spreads them further, over a wider price move).
-pub const MAX_POSITION_TRANCHES: usize = 6;
+/// (spec §10.5 divides by B − 1 ≈ 5%), where the debt is 85% of the collateral. So seven bands
+/// hold one position whose collateral, valued at its liquidation price, is up to about a third
+/// of the pool's active liquidity; larger positions are refused with `TooManyTranches` (the
+/// reference spreads them over as many bands as they need). Because the debt at the
+/// liquidation price is 85% of the collateral, adding collateral moves a position's
+/// liquidation further away but makes its saturation larger: with this bound a position
+/// holding a large share of the pool in collateral could not borrow even one token. That is
+/// why the instructions do not enforce tranches yet (README, "Not yet enabled").
+pub const MAX_POSITION_TRANCHES: usize = 7;
 
 /// Sides of the saturation state: 0 = net-X debt (liquidated as the price falls, the walk
 /// goes up), 1 = net-Y debt.

@@ -25,7 +25,7 @@ use crate::errors::DlexError;
 use crate::state::{SaturationIndex, SaturationTree, Tranche, SATURATION_TREE_SIZE, TRANCHE_SIZE};
 
 /// Tranches one instruction may touch: the old and new allocation of both sides.
-pub const MAX_TRANCHE_ENTRIES: usize = 16;
+pub const MAX_TRANCHE_ENTRIES: usize = 4 * crate::actions::saturation::MAX_POSITION_TRANCHES;
 /// Index accounts, the system program and the payer precede the tranche accounts.
 const FIXED_ACCOUNTS: usize = 4;
 
@@ -44,7 +44,8 @@ pub struct AccountStore<'a, 'info> {
     pair: Pubkey,
     accounts: &'a [AccountInfo<'info>],
     trees: [RefMut<'a, SaturationTree>; 2],
-    entries: [Option<Entry>; MAX_TRANCHE_ENTRIES],
+    /// Boxed: a bounded heap allocation keeps the SBF stack frame small.
+    entries: Box<[Option<Entry>; MAX_TRANCHE_ENTRIES]>,
 }
 
 /// Borrows `info` as `side`'s saturation index of `pair`, refusing anything else.
@@ -67,7 +68,7 @@ impl<'a, 'info> AccountStore<'a, 'info> {
         require!(remaining[2].key() == anchor_lang::system_program::ID, DlexError::MissingSaturationAccount);
         require!(remaining[3].is_signer && remaining[3].is_writable, DlexError::MissingSaturationAccount);
         let trees = [load_tree(&remaining[0], &pair, 0)?, load_tree(&remaining[1], &pair, 1)?];
-        Ok(Some(Self { pair, accounts: remaining, trees, entries: Default::default() }))
+        Ok(Some(Self { pair, accounts: remaining, trees, entries: Box::new(core::array::from_fn(|_| None)) }))
     }
 
     fn entry(&mut self, side: usize, index: i32) -> core::result::Result<usize, DlexError> {
