@@ -126,7 +126,9 @@ impl Bank {
         self.now += seconds;
     }
 
-    async fn next_slot(&mut self) -> Result<(), BanksClientError> {
+    /// Moves the bank to a fresh slot with the Clock sysvar at [`Bank::now`] (done before every
+    /// transaction; `localnet` also calls it when it processes a client's transaction).
+    pub async fn next_slot(&mut self) -> Result<(), BanksClientError> {
         let clock: Clock = self.ctx.banks_client.get_sysvar().await?;
         let slot = clock.slot + 1;
         self.ctx.warp_to_slot(slot).map_err(|_| BanksClientError::ClientError("warp failed"))?;

@@ -6,19 +6,23 @@
 //! - [`health`]: a position's health and limits, by the program's own query code;
 //! - [`liquidation`]: the liquidation a position allows now, as a request, and its quote;
 //! - [`saturation`]: the saturation (tranche) accounts an instruction needs, appended for you;
+//! - [`rpc`]: send-and-confirm and mint creation over JSON-RPC;
 //! - [`quote`]: exact swap / mint / burn quotes computed by the program's own `actions` and
 //!   `math` (the `dlex` crate with `no-entrypoint`), never a second copy of a formula;
 //! - [`source`]: where accounts are read from: the in-process bank or a cluster over RPC;
 //! - [`bank`]: an in-process bank (solana-program-test, native mode) with SPL Token and
-//!   Token-2022, used by the integration tests and `dlex demo`.
+//!   Token-2022, used by the integration tests and `dlex demo`;
+//! - [`localnet`]: the standard Solana JSON-RPC served over that bank (`dlex localnet`).
 
 pub mod bank;
 pub mod decode;
 pub mod health;
 pub mod ix;
 pub mod liquidation;
+pub mod localnet;
 pub mod pda;
 pub mod quote;
+pub mod rpc;
 pub mod saturation;
 pub mod source;
 

@@ -2,7 +2,9 @@
 //!
 //! `dlex demo` is the main job: it runs a whole pool on an in-process bank (no validator) and
 //! prints what happened. `dlex position` reads a position from a cluster and prints its health
-//! and limits. Everything computed off-chain comes from the program crate itself.
+//! and limits. `dlex localnet` serves the standard Solana JSON-RPC over an in-process bank
+//! with dlex loaded (see `dlex_sdk::localnet`). Everything computed off-chain comes from the
+//! program crate itself.
 
 mod demo;
 
@@ -31,6 +33,8 @@ enum Command {
     Demo,
     /// Print a position's health and limits, read from a cluster over JSON-RPC
     Position(PositionArgs),
+    /// Serve Solana JSON-RPC over an in-process bank with dlex, SPL Token, Token-2022 and ATA loaded
+    Localnet(LocalnetArgs),
     /// Print a shell completion script for dlex (e.g. `dlex completions bash > dlex.bash`)
     Completions {
         /// The shell to write the script for
@@ -50,6 +54,21 @@ struct PositionArgs {
     /// JSON-RPC URL of the cluster to read from (the default is a local validator)
     #[arg(long, value_name = "RPC_URL", default_value = DEFAULT_URL, value_parser = parse_url)]
     url: String,
+}
+
+#[derive(Args)]
+struct LocalnetArgs {
+    /// TCP port to serve JSON-RPC on; WebSocket PubSub uses the next one (0: any free ports; the
+    /// URLs printed say which)
+    #[arg(long, value_name = "PORT", default_value_t = dlex_sdk::localnet::DEFAULT_PORT)]
+    port: u16,
+    /// Address to bind; only loopback unless you choose otherwise on purpose
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Where to write the funded payer keypair (Solana CLI JSON format)
+    /// [default: <temp dir>/dlex-localnet/payer-<port>.json]
+    #[arg(long, value_name = "PATH")]
+    payer_keypair: Option<std::path::PathBuf>,
 }
 
 const BASE58_ALPHABET: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -83,6 +102,7 @@ fn main() {
         }
         Command::Demo => runtime().block_on(demo::run()),
         Command::Position(args) => runtime().block_on(position(args)),
+        Command::Localnet(args) => runtime().block_on(localnet(args)),
     };
     if let Err(error) = result {
         eprintln!("error: {error}");
@@ -94,6 +114,34 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Runtime::new().expect("tokio runtime")
 }
 
+/// `dlex localnet`: serves until Ctrl-C, then stops the server cleanly.
+async fn localnet(args: LocalnetArgs) -> Result<(), String> {
+    use solana_sdk::signer::Signer;
+    let address = std::net::SocketAddr::new(args.bind, args.port);
+    let server = dlex_sdk::localnet::start(address).await.map_err(|e| format!("cannot serve JSON-RPC on {address}: {e}"))?;
+    let path = match args.payer_keypair {
+        Some(path) => path,
+        None => {
+            let dir = std::env::temp_dir().join("dlex-localnet");
+            std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            dir.join(format!("payer-{}.json", server.address().port()))
+        }
+    };
+    server.write_payer_keypair(&path).map_err(|e| format!("cannot write the payer keypair to {}: {e}", path.display()))?;
+    println!("dlex localnet: Solana JSON-RPC at {}", server.url());
+    println!("WebSocket (PubSub) at {}", server.ws_url());
+    println!("payer keypair: {} ({}, funded, dlex upgrade authority)", path.display(), server.payer().pubkey());
+    println!("programs: dlex {}, SPL Token, Token-2022, Associated Token", dlex::ID);
+    if !args.bind.is_loopback() {
+        println!("warning: bound to {}, not loopback: other machines can reach this endpoint", args.bind);
+    }
+    println!("Ctrl-C stops it.");
+    tokio::signal::ctrl_c().await.map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
+    server.stop().await;
+    println!("dlex localnet stopped");
+    Ok(())
+}
+
 /// What to tell a user whose RPC read failed.
 fn rpc_error(failure: RpcFailure) -> String {
     match &failure {
@@ -101,6 +149,7 @@ fn rpc_error(failure: RpcFailure) -> String {
             "{failure}.\n\
              Start a local validator, which listens on {DEFAULT_URL} (the default --url): `solana-test-validator`\n\
              then `anchor deploy`, or `anchor localnet` (builds and deploys dlex), or `anchor test --detach`.\n\
+             Or run `dlex localnet`, which serves an in-process bank with dlex loaded on {DEFAULT_URL}.\n\
              Or pass the JSON-RPC URL of another cluster with --url <RPC_URL>."
         ),
         RpcFailure::InvalidUrl { .. } => format!("{failure}: pass a JSON-RPC URL with --url, e.g. --url {DEFAULT_URL}"),

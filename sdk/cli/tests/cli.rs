@@ -29,7 +29,7 @@ fn help_lists_the_subcommands() {
     let output = dlex(&["--help"]);
     assert!(output.status.success());
     let text = stdout(&output);
-    for subcommand in ["demo", "position", "completions"] {
+    for subcommand in ["demo", "position", "localnet", "completions"] {
         assert!(text.contains(subcommand), "`{subcommand}` missing from --help:\n{text}");
     }
 }
