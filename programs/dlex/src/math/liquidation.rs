@@ -197,12 +197,12 @@ pub fn hard_max_premium_bips(
 /// The LTV the hard liquidation's maximum premium is read from (§11.1 step 2c), in bips:
 /// `floor(increaseForSlippage(netDebtL, activeL)·1e4/netCollL)` with the position netted at the
 /// range prices swapped (in the borrower's favour). 0 without debt; `u128::MAX` when the
-/// premium is unbounded (debt without net collateral, a zero sqrt price). A debt at or beyond
-/// the pool's liquidity, where the add-on is undefined (the reference reverts), is counted
-/// without it: an underwater position stays liquidatable, and a solvent one is not made
-/// liquidatable by liquidity that left or turned fragile (security: an unbounded premium there
-/// let anyone wipe out a solvent position for a few tokens). This is the LTV a liquidator
-/// sees, next to the stricter one of solvency. Cannot fail or panic.
+/// premium is unbounded: debt without net collateral, a zero sqrt price, or a debt at or
+/// beyond `active_liquidity`, where the add-on is undefined (the reference reverts; dlex keeps
+/// such a position liquidatable). The caller must count at least the liquidity solvency
+/// counts (`risk::liquidation_liquidity` does), so only an insolvent position can reach that
+/// case. Non-decreasing in the debt. This is the LTV a liquidator sees, next to the stricter
+/// one of solvency. Cannot fail or panic.
 pub fn hard_liquidation_ltv_bips(
     user_assets: [u128; 6],
     active_liquidity: u128,
@@ -218,18 +218,16 @@ pub fn hard_liquidation_ltv_bips(
     if debt.is_zero() {
         return 0;
     }
-    if collateral.is_zero() {
+    if collateral.is_zero() || debt >= u256(active_liquidity) {
         return u128::MAX;
     }
-    let slipped = if debt < u256(active_liquidity) {
-        // debt < activeL, so it fits u128.
-        increase_for_slippage(debt.to::<u128>(), active_liquidity).map(u256).unwrap_or(debt)
-    } else {
-        debt
+    // debt < activeL, so it fits u128.
+    let Ok(slipped) = increase_for_slippage(debt.to::<u128>(), active_liquidity) else {
+        return u128::MAX;
     };
     // slipped·1e4 fits 256 bits; the LTV can exceed u128 only for a tiny collateral and then
     // saturates below the "unbounded" marker (the curve saturates further up anyway).
-    to_u128(slipped * u256(BIPS) / collateral).unwrap_or(u128::MAX - 1).clamp(1, u128::MAX - 1)
+    to_u128(u256(slipped) * u256(BIPS) / collateral).unwrap_or(u128::MAX - 1).clamp(1, u128::MAX - 1)
 }
 
 /// `calcDebtAndCollateral(getCheckLtvParams(u, sMax, sMin))` on 256 bits: `u` netted with the
@@ -526,18 +524,21 @@ mod tests {
         // Debt without collateral and a zero sqrt price: bad-debt-sized.
         assert_eq!(hard_max_premium_bips([10 * E, 0, 0, 20 * E, 0, 0], 1000 * E, lo, hi), u128::MAX);
         assert_eq!(hard_max_premium_bips([0, 0, 1000 * E, 0, 650 * E, 0], 100_000 * E, 0, hi), u128::MAX);
-        // Slippage undefined (debt at or beyond the liquidity): the debt counts without the
-        // add-on, LTV 62.50% here, so the premium follows the curve: floor(66_667·6250/1e4) −
-        // 40_000 = 1666 (never "unbounded": a solvent position stays unliquidatable).
-        assert_eq!(hard_liquidation_ltv_bips([0, 0, 1000 * E, 0, 650 * E, 0], 637 * E, lo, hi), 6250);
-        assert_eq!(hard_max_premium_bips([0, 0, 1000 * E, 0, 650 * E, 0], 637 * E, lo, hi), 1666);
-        assert_eq!(hard_max_premium_bips([0, 0, 1000 * E, 0, 650 * E, 0], 0, lo, hi), 1666);
-        // Slippage beyond u128: D = 2^127, L = 2^127 + 1: counted without the add-on, LTV
-        // floor(2^127·1e4/(2^128 − 1)) = 5000, no premium.
+        // Slippage undefined (debt at or beyond the liquidity): unbounded, as more debt only
+        // raises the premium (such a position is insolvent: solvency counts less liquidity).
+        assert_eq!(hard_liquidation_ltv_bips([0, 0, 1000 * E, 0, 650 * E, 0], 637 * E, lo, hi), u128::MAX);
+        assert_eq!(hard_max_premium_bips([0, 0, 1000 * E, 0, 650 * E, 0], 637 * E, lo, hi), u128::MAX);
+        assert_eq!(hard_max_premium_bips([0, 0, 1000 * E, 0, 650 * E, 0], 0, lo, hi), u128::MAX);
+        // Slippage beyond u128: D = 2^127, L = 2^127 + 1.
         let d = 1u128 << 127;
         assert_eq!(hard_max_premium_bips([d, 0, 0, 0, 0, 0], 0, Q72, Q72), 0);
-        assert_eq!(hard_liquidation_ltv_bips([0, 0, u128::MAX, 0, d, 0], d + 1, Q72, Q72), 5000);
-        assert_eq!(hard_max_premium_bips([0, 0, u128::MAX, 0, d, 0], d + 1, Q72, Q72), 0);
+        assert_eq!(hard_max_premium_bips([0, 0, u128::MAX, 0, d, 0], d + 1, Q72, Q72), u128::MAX);
+        // Found by the monotonicity proptest when a debt beyond the liquidity was counted
+        // without the add-on: more debt must never lower the premium.
+        let (bx, extra, l) = (767_343_132_726_280_403_701_796_809_364u128, 581_298_729_598_937_022_633_047_543_240u128, 752_487_003_289_215_506_909_473_998_116u128);
+        assert!(hard_max_premium_bips([0, 0, 1, 0, bx, 0], l, lo, hi) <= hard_max_premium_bips([0, 0, 1, 0, bx + extra, 0], l, lo, hi));
+        let below = l - 1;
+        assert!(hard_max_premium_bips([0, 0, 1 << 100, 0, below / 2, 0], l, lo, hi) <= hard_max_premium_bips([0, 0, 1 << 100, 0, l, 0], l, lo, hi));
     }
 
     /// Netted amounts above u128: the 256-bit fallback. X deposited and borrowed at the minimum

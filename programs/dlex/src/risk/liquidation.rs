@@ -293,8 +293,8 @@ mod tests {
         assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 1000, 0, 800, 0], DEEP, ONE, ONE), 8010);
         assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 1000, 0, 0, 0], DEEP, ONE, ONE), 0);
         assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 0, 0, 100, 0], DEEP, ONE, ONE), u128::MAX);
-        // Debt at the pool's depth: counted without the add-on (never "unbounded").
-        assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 1000, 0, 800, 0], 800, ONE, ONE), 8000);
+        // Debt at the pool's depth: the add-on is undefined, the premium unbounded.
+        assert_eq!(math::hard_liquidation_ltv_bips([0, 0, 1000, 0, 800, 0], 800, ONE, ONE), u128::MAX);
         assert_eq!(math::hard_max_premium_bips([0, 0, 1000, 0, 800, 0], DEEP, ONE, ONE), math::ltv_to_premium_bips(8010));
     }
 
