@@ -198,7 +198,6 @@ pub fn apply_and_judge_liquidation(
     let range = liquidation_price_range(pair, before, now)?;
     let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(DlexError::from)?;
     let borrower_before = before.user_assets(&borrower.balances)?;
-    let capacity_liquidity = pair.depth().floor(before).active_liquidity;
     let planned: [u128; 6] = match request {
         LiquidationRequest::Hard(p) => [p.seize_l, p.seize_x, p.seize_y, p.repay_l, u128::from(p.repay_x), u128::from(p.repay_y)],
         LiquidationRequest::Leverage => risk::leverage_liquidation(borrower_before, sqrt_min, sqrt_max)?.amounts,
@@ -252,9 +251,6 @@ pub fn apply_and_judge_liquidation(
         borrower_after: pool.user_assets(&borrower.balances)?,
         amounts: [seized[0], seized[1], seized[2], repaid[0], repaid[1], repaid[2]],
         bad_debt: false,
-        allocations: borrower.allocations,
-        ratio_mag2: borrower.ratio_mag2,
-        capacity_liquidity,
     };
     let liquidity = risk::liquidation_liquidity(before, &pair.depth(), &borrower_before);
     let verdict = risk::judge_liquidation(&facts, liquidity, sqrt_min, sqrt_max)?;

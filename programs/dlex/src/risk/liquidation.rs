@@ -27,7 +27,7 @@ pub fn leverage_liquidation(
 
 
 /// Which liquidation a `liquidate` instruction runs (spec §11: HARD = 0, LEVERAGE = 2). The
-/// debt-cap kind (SATURATION = 1, §11.2; `debt_cap_seizure` and
+/// debt-cap kind (SATURATION = 1, §11.2; its premium is
 /// `actions::saturation::debt_cap_premium_bips`) is enabled once the instructions keep tranche
 /// allocations: before that every allocation reads as empty, which the straddle rule would
 /// misprice.
@@ -52,11 +52,6 @@ pub struct LiquidationFacts {
     pub amounts: [u128; 6],
     /// Whether the action burned the borrower's remaining debt (§11.4).
     pub bad_debt: bool,
-    /// The borrower's tranche allocation and saturation ratio before (for the debt-cap kind).
-    pub allocations: [crate::actions::saturation::SideAllocation; 2],
-    pub ratio_mag2: u128,
-    /// Active liquidity tranche capacity counts on (the depth floor of the pool before).
-    pub capacity_liquidity: u128,
 }
 
 /// The verdict on a liquidation: its premiums and whether it is bad debt.
@@ -143,20 +138,6 @@ pub fn judge_liquidation(
         }
     };
     Ok(LiquidationVerdict { max_premium_bips, premium_bips, bad_debt })
-}
-
-/// What the debt-cap liquidation (spec §11.2) seizes at `premium_bips`: `floor(deposit·premium/1e4)`
-/// of each deposit, and no repayment. `LiquidationZeroPremium` when the premium is 0 (the
-/// position's saturation did not outgrow its allocation).
-pub fn debt_cap_seizure(user_assets: [u128; 6], premium_bips: u128) -> Result<[u128; 6], DlexError> {
-    if premium_bips == 0 {
-        return Err(DlexError::LiquidationZeroPremium);
-    }
-    let mut amounts = [0u128; 6];
-    for i in 0..3 {
-        amounts[i] = math::mul_div(user_assets[i], premium_bips, math::BIPS, false)?;
-    }
-    Ok(amounts)
 }
 
 /// A whole hard liquidation of a position, in assets: what a keeper proposes.
@@ -266,9 +247,6 @@ mod tests {
             borrower_after: after,
             amounts,
             bad_debt: false,
-            allocations: Default::default(),
-            ratio_mag2: 85,
-            capacity_liquidity: DEEP,
         }
     }
 

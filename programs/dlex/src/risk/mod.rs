@@ -268,7 +268,7 @@ pub use crate::math::{validate_solvency, verify_max_borrow, verify_max_borrow_li
 
 mod liquidation;
 pub use liquidation::{
-    debt_cap_seizure, judge_liquidation, leverage_liquidation, liquidation_liquidity, plan_hard_liquidation, HardLiquidationPlan, LeverageLiquidation, LiquidationFacts, LiquidationKind,
+    judge_liquidation, leverage_liquidation, liquidation_liquidity, plan_hard_liquidation, HardLiquidationPlan, LeverageLiquidation, LiquidationFacts, LiquidationKind,
     LiquidationVerdict,
 };
 

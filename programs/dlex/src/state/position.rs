@@ -115,11 +115,6 @@ impl Position {
         self.allocations[1].set(&allocations[1]);
     }
 
-    /// Whether the position holds saturation in any tranche.
-    pub fn is_allocated(&self) -> bool {
-        self.allocations.iter().any(|a| a.count > 0)
-    }
-
     /// The saturation ratio, with the default for positions that never set one.
     pub fn saturation_ratio(&self) -> u128 {
         u128::from(if self.saturation_ratio_mag2 == 0 { DEFAULT_SATURATION_RATIO_MAG2 } else { self.saturation_ratio_mag2 })
