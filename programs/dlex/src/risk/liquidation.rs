@@ -340,7 +340,6 @@ mod tests {
             borrower_after: [0; 6],
             amounts: [0, 0, 2000, 0, 1998, 0],
             bad_debt: true,
-            ..hard(before, [0; 6], [0; 6])
         };
         assert!(judged(&exact).unwrap().bad_debt);
         let short = LiquidationFacts { amounts: [0, 0, 2000, 0, 1997, 0], ..exact };
