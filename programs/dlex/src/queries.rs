@@ -112,7 +112,7 @@ fn describe_liquidations(report: &mut PositionReport, pair: &Pair, pool: &Pool, 
     let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(crate::errors::DlexError::from)?;
     let liquidity = risk::liquidation_liquidity(pool, &pair.depth(), &report.assets);
     report.liquidation_ltv_bips = math::hard_liquidation_ltv_bips(report.assets, liquidity, sqrt_min, sqrt_max);
-    report.hard_max_premium_bips = math::hard_max_premium_bips(report.assets, liquidity, sqrt_min, sqrt_max);
+    report.hard_max_premium_bips = math::hard_premium_for_liquidation_ltv(report.liquidation_ltv_bips);
     report.hard_liquidatable = report.hard_max_premium_bips > 0;
     report.hard_plan = risk::plan_hard_liquidation(report.assets, report.hard_max_premium_bips, sqrt_min, sqrt_max).unwrap_or_default();
     if let Ok(leverage) = risk::leverage_liquidation(report.assets, sqrt_min, sqrt_max) {

@@ -187,7 +187,13 @@ pub fn hard_max_premium_bips(
     sqrt_price_min_q72: u128,
     sqrt_price_max_q72: u128,
 ) -> u128 {
-    match hard_liquidation_ltv_bips(user_assets, active_liquidity, sqrt_price_min_q72, sqrt_price_max_q72) {
+    hard_premium_for_liquidation_ltv(hard_liquidation_ltv_bips(user_assets, active_liquidity, sqrt_price_min_q72, sqrt_price_max_q72))
+}
+
+/// The maximum premium for a [`hard_liquidation_ltv_bips`] value: 0 without debt, unbounded
+/// (`u128::MAX`) for an unbounded LTV, else the curve. For callers that report the LTV too.
+pub fn hard_premium_for_liquidation_ltv(liquidation_ltv_bips: u128) -> u128 {
+    match liquidation_ltv_bips {
         0 => 0,
         u128::MAX => u128::MAX,
         ltv => ltv_premium_bips(ltv),

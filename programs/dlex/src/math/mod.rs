@@ -31,7 +31,7 @@ pub use interest::{
     DEPOSIT_X, DEPOSIT_Y,
 };
 pub use liquidation::{
-    hard_liquidation_ltv_bips, hard_max_premium_bips, hard_premium_bips, hard_proposal_premium_bips, leverage_liquidation_amounts, liquidation_keeps_ltv,
+    hard_liquidation_ltv_bips, hard_max_premium_bips, hard_premium_for_liquidation_ltv, hard_premium_bips, hard_proposal_premium_bips, leverage_liquidation_amounts, liquidation_keeps_ltv,
     liquidation_sqrt_prices_q72, ltv_to_premium_bips, saturation_reset_premium_bips,
     LeverageLiquidation, LEVERAGE_LIQUIDATION_FACTOR, MAX_SAT_RESET_FOR_STRADDLE_PREMIUM_BIPS,
     SAT_RESET_FOR_STRADDLE_SLOPE_BIPS,
