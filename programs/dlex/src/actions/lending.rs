@@ -140,18 +140,24 @@ pub fn repay(pool: &mut Pool, balances: &mut [u128; 6], asset: Asset, amount: u6
     Ok(RepayOutcome { flows: asset.flows(pulled, 0), amount: pulled, repaid, shares })
 }
 
+/// A position's debt of `kind`: its debt shares and what they are worth, rounded up (for the
+/// pool). `NothingToRepay` when it owes none.
+pub(crate) fn owed(pool: &Pool, balances: &[u128; 6], kind: TokenKind) -> Result<(Shares, Assets), DlexError> {
+    let held = balances[kind as usize];
+    if held == 0 {
+        return Err(DlexError::NothingToRepay);
+    }
+    Ok((Shares(held), pool.to_assets(kind, Shares(held), Rounding::Up)?))
+}
+
 /// The debt assets and shares that an offer of `offered` assets extinguishes for a position
 /// holding debt shares of `kind`: `floor(offered·S/A)` shares for `offered` assets, or, when
 /// that covers the whole balance, every share for `ceil(balance·A/S)` assets (the debt, which
 /// is then at most `offered` and at most `A`). Errors: `NothingToRepay`, `RepayTooSmall`.
 pub(crate) fn repaid_debt(pool: &Pool, balances: &[u128; 6], kind: TokenKind, offered: Assets) -> Result<(Assets, Shares), DlexError> {
-    let held = balances[kind as usize];
-    if held == 0 {
-        return Err(DlexError::NothingToRepay);
-    }
-    let debt = pool.to_assets(kind, Shares(held), Rounding::Up)?;
+    let (held, debt) = owed(pool, balances, kind)?;
     if offered >= debt {
-        return Ok((debt, Shares(held)));
+        return Ok((debt, held));
     }
     // offered < debt ≤ A here, so floor(offered·S/A) < held and the product fits.
     let shares = pool.to_shares(kind, offered, Rounding::Down)?;

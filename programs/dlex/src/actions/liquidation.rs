@@ -286,17 +286,13 @@ const DEBT_KINDS: [TokenKind; 3] = [TokenKind::BorrowL, TokenKind::BorrowX, Toke
 /// whole share instead, so the leverage formula's amounts can always be repaid; rounding
 /// stays with the pool. Errors: `NothingToRepay` when the borrower owes none of `kind`.
 fn liquidation_repaid_debt(pool: &Pool, balances: &[u128; 6], kind: TokenKind, offered: Assets) -> core::result::Result<(Assets, Shares), DlexError> {
-    let held = balances[kind as usize];
-    if held == 0 {
-        return Err(DlexError::NothingToRepay);
-    }
-    let debt = pool.to_assets(kind, Shares(held), Rounding::Up)?;
+    let (held, debt) = super::lending::owed(pool, balances, kind)?;
     if offered >= debt {
-        return Ok((debt, Shares(held)));
+        return Ok((debt, held));
     }
-    let shares = pool.to_shares(kind, offered, Rounding::Up)?.0.min(held);
-    if shares == held {
-        return Ok((debt, Shares(held)));
+    let shares = pool.to_shares(kind, offered, Rounding::Up)?.0.min(held.0);
+    if shares == held.0 {
+        return Ok((debt, held));
     }
     Ok((pool.to_assets(kind, Shares(shares), Rounding::Up)?, Shares(shares)))
 }
