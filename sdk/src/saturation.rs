@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use anchor_lang::prelude::{AccountMeta, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{AnchorDeserialize, Discriminator};
+pub use dlex::actions::saturation::TrancheBook;
 use dlex::actions::saturation::{SaturationStore, TrancheTotals};
 use dlex::actions::{self, PositionBook, SaturationContext};
 use dlex::errors::DlexError;
@@ -24,49 +25,22 @@ use dlex::state::{Pair, Position, SaturationIndex};
 use crate::source::AccountSource;
 use crate::{decode, pda};
 
-/// Tranche totals and the two indices held off-chain, as a store (empty by default: every
-/// tranche fresh). Position limits search with it.
-#[derive(Clone)]
-pub struct TrancheBook {
-    pub tranches: BTreeMap<(usize, i32), TrancheTotals>,
-    pub indices: [Box<SaturationIndex>; 2],
-}
-
-impl Default for TrancheBook {
-    fn default() -> Self {
-        Self { tranches: BTreeMap::new(), indices: [Box::new(bytemuck::Zeroable::zeroed()), Box::new(bytemuck::Zeroable::zeroed())] }
-    }
-}
-
-impl SaturationStore for TrancheBook {
-    fn tranche(&mut self, side: usize, index: i32) -> Result<&mut TrancheTotals, DlexError> {
-        Ok(self.tranches.entry((side, index)).or_default())
-    }
-
-    fn index(&mut self, side: usize) -> Result<&mut SaturationIndex, DlexError> {
-        Ok(&mut self.indices[side])
-    }
-}
-
-/// Tranche totals as fetched, and those the simulation changed; requests are recorded.
-struct RecordingStore<'a> {
-    fetched: &'a BTreeMap<(usize, i32), TrancheTotals>,
-    changed: BTreeMap<(usize, i32), TrancheTotals>,
+/// A copy of the model's tranches that records which ones the simulation asked for.
+struct RecordingStore {
+    book: TrancheBook,
     requested: BTreeSet<(usize, i32)>,
-    indices: [Box<SaturationIndex>; 2],
     used_index: bool,
 }
 
-impl SaturationStore for RecordingStore<'_> {
+impl SaturationStore for RecordingStore {
     fn tranche(&mut self, side: usize, index: i32) -> Result<&mut TrancheTotals, DlexError> {
         self.requested.insert((side, index));
-        let fetched = self.fetched.get(&(side, index)).copied().unwrap_or_default();
-        Ok(self.changed.entry((side, index)).or_insert(fetched))
+        self.book.tranche(side, index)
     }
 
     fn index(&mut self, side: usize) -> Result<&mut SaturationIndex, DlexError> {
         self.used_index = true;
-        Ok(&mut self.indices[side])
+        self.book.index(side)
     }
 }
 
@@ -75,9 +49,9 @@ struct Model {
     pair_address: Pubkey,
     pair: Pair,
     positions: BTreeMap<Pubkey, Position>,
-    tranches: BTreeMap<(usize, i32), TrancheTotals>,
+    /// Tranches and indices as fetched, then as the transaction's earlier instructions left them.
+    book: TrancheBook,
     fetched: BTreeSet<(usize, i32)>,
-    indices: [Box<SaturationIndex>; 2],
     now: u32,
 }
 
@@ -148,14 +122,14 @@ impl Model {
     async fn load<S: AccountSource>(source: &mut S, pair_address: Pubkey) -> Result<Self, String> {
         let data = source.account_data(pair_address).await?.ok_or("no pair account")?;
         let pair = decode::pair(&data).map_err(|_| "not a pair")?;
-        let mut indices: [Box<SaturationIndex>; 2] = [Box::new(bytemuck::Zeroable::zeroed()), Box::new(bytemuck::Zeroable::zeroed())];
+        let mut book = TrancheBook::default();
         for side in 0..2u8 {
             if let Some(data) = source.account_data(pda::saturation(pair_address, side)).await? {
-                *indices[side as usize] = decode::saturation_tree(&data).map_err(|_| "not a saturation index")?.index;
+                *book.indices[side as usize] = decode::saturation_tree(&data).map_err(|_| "not a saturation index")?.index;
             }
         }
         let now = source.unix_timestamp().await? as u32;
-        Ok(Self { pair_address, pair, positions: BTreeMap::new(), tranches: BTreeMap::new(), fetched: BTreeSet::new(), indices, now })
+        Ok(Self { pair_address, pair, positions: BTreeMap::new(), book, fetched: BTreeSet::new(), now })
     }
 
     async fn position<S: AccountSource>(&mut self, source: &mut S, address: Pubkey) -> Result<Option<Position>, String> {
@@ -179,7 +153,7 @@ impl Model {
                 if let Ok(tranche) = decode::tranche(&data) {
                     let totals = TrancheTotals { sat_in_l_assets: tranche.sat_in_l_assets.get(), sat_relative_to_l: tranche.sat_relative_to_l.get() };
                     found |= totals != TrancheTotals::default();
-                    self.tranches.insert((side, index), totals);
+                    self.book.tranches.insert((side, index), totals);
                 }
             }
         }
@@ -189,13 +163,7 @@ impl Model {
     /// Simulates `leg`; returns the tranches it touched (`None`: no saturation accounts needed)
     /// after committing its effect to the model.
     fn simulate(&mut self, leg: &Leg) -> Option<(BTreeSet<(usize, i32)>, bool)> {
-        let mut store = RecordingStore {
-            fetched: &self.tranches,
-            changed: BTreeMap::new(),
-            requested: BTreeSet::new(),
-            indices: [self.indices[0].clone(), self.indices[1].clone()],
-            used_index: false,
-        };
+        let mut store = RecordingStore { book: self.book.clone(), requested: BTreeSet::new(), used_index: false };
         let mut pair = self.pair;
         let mut pool = pair.pool();
         actions::accrue(&mut pair, &mut pool, self.now).ok()?;
@@ -227,12 +195,9 @@ impl Model {
                 writes.push((*liquidator, judged.liquidator));
             }
         }
-        let RecordingStore { changed, requested, indices, used_index, .. } = store;
         // Commit the instruction's effect for the instructions after it.
-        for (key, totals) in changed {
-            self.tranches.insert(key, totals);
-        }
-        self.indices = indices;
+        let RecordingStore { book, requested, used_index } = store;
+        self.book = book;
         pair.store_pool(&pool);
         if let Some(summary) = summary {
             pair.store_saturation_summary(&summary);
@@ -281,9 +246,8 @@ pub async fn complete<S: AccountSource>(source: &mut S, instructions: &[Instruct
                 pair_address,
                 pair: model.pair,
                 positions: model.positions.clone(),
-                tranches: model.tranches.clone(),
+                book: model.book.clone(),
                 fetched: model.fetched.clone(),
-                indices: [model.indices[0].clone(), model.indices[1].clone()],
                 now: model.now,
             };
             let Some((requested, used_index)) = trial.simulate(&leg) else {

@@ -96,6 +96,30 @@ impl SaturationStore for NoSaturationAccounts {
     }
 }
 
+/// Tranche totals and the two indices held in memory, as a store (a tranche not in the map
+/// reads as fresh): for off-chain simulation (the SDK) and tests, never used on chain.
+#[derive(Clone)]
+pub struct TrancheBook {
+    pub tranches: std::collections::BTreeMap<(usize, i32), TrancheTotals>,
+    pub indices: [Box<SaturationIndex>; 2],
+}
+
+impl Default for TrancheBook {
+    fn default() -> Self {
+        Self { tranches: Default::default(), indices: [Box::new(bytemuck::Zeroable::zeroed()), Box::new(bytemuck::Zeroable::zeroed())] }
+    }
+}
+
+impl SaturationStore for TrancheBook {
+    fn tranche(&mut self, side: usize, index: i32) -> Result<&mut TrancheTotals, DlexError> {
+        Ok(self.tranches.entry((side, index)).or_default())
+    }
+
+    fn index(&mut self, side: usize) -> Result<&mut SaturationIndex, DlexError> {
+        Ok(&mut self.indices[side])
+    }
+}
+
 /// Where the saturation state lives.
 pub trait SaturationStore {
     /// Tranche `index` of `side`. `MissingTrancheAccount` when the instruction was not given it.
@@ -332,27 +356,6 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    /// Tranches in a map; every tranche "exists" (a fresh one is zero).
-    struct MapStore {
-        tranches: BTreeMap<(usize, i32), TrancheTotals>,
-        indices: [Box<SaturationIndex>; 2],
-    }
-
-    impl MapStore {
-        fn new() -> Self {
-            Self { tranches: BTreeMap::new(), indices: [Box::new(bytemuck::Zeroable::zeroed()), Box::new(bytemuck::Zeroable::zeroed())] }
-        }
-    }
-
-    impl SaturationStore for MapStore {
-        fn tranche(&mut self, side: usize, index: i32) -> Result<&mut TrancheTotals, DlexError> {
-            Ok(self.tranches.entry((side, index)).or_default())
-        }
-        fn index(&mut self, side: usize) -> Result<&mut SaturationIndex, DlexError> {
-            Ok(&mut self.indices[side])
-        }
-    }
-
     /// Deep pool: 1e22 L; a position with 1000e18 Y deposited and 600e18 X borrowed (the
     /// helper's allocation vectors use the same shape).
     fn inputs(borrow_x: u128) -> SaturationInputs {
@@ -368,7 +371,7 @@ mod tests {
 
     /// The tranches' totals equal the sum of the positions' slots, and each side's index
     /// counts exactly the non-empty tranches at their leaves.
-    fn assert_books(store: &MapStore, positions: &[[SideAllocation; 2]]) {
+    fn assert_books(store: &TrancheBook, positions: &[[SideAllocation; 2]]) {
         let mut expected: BTreeMap<(usize, i32), TrancheTotals> = BTreeMap::new();
         for allocations in positions {
             for side in SIDES {
@@ -398,7 +401,7 @@ mod tests {
 
     #[test]
     fn allocate_then_release_restores_everything() {
-        let mut store = MapStore::new();
+        let mut store = TrancheBook::default();
         let mut position = [SideAllocation::default(); 2];
         let (verdict, summary) = reallocate(&mut store, &mut position, &inputs(600 * 10u128.pow(18))).unwrap();
         assert_eq!(verdict, SaturationVerdict::default());
@@ -416,7 +419,7 @@ mod tests {
 
     #[test]
     fn many_positions_share_tranches_and_the_books_balance() {
-        let mut store = MapStore::new();
+        let mut store = TrancheBook::default();
         let mut positions = vec![[SideAllocation::default(); 2]; 5];
         for (i, position) in positions.iter_mut().enumerate() {
             reallocate(&mut store, position, &inputs((500 + 20 * i as u128) * 10u128.pow(18))).unwrap();
@@ -431,7 +434,7 @@ mod tests {
 
     #[test]
     fn a_thin_pool_breaks_the_rules_and_leaves_the_side_unallocated() {
-        let mut store = MapStore::new();
+        let mut store = TrancheBook::default();
         let mut position = [SideAllocation::default(); 2];
         // Active L of 1e20 cannot absorb a 600e18 X liquidation within four bands.
         let thin = SaturationInputs { active_liquidity: 10u128.pow(20), liquidity_less_fragile: 10u128.pow(20), ..inputs(600 * 10u128.pow(18)) };
@@ -445,7 +448,7 @@ mod tests {
 
     #[test]
     fn debt_cap_premium_grows_with_saturation() {
-        let mut store = MapStore::new();
+        let mut store = TrancheBook::default();
         let mut position = [SideAllocation::default(); 2];
         let before = inputs(600 * 10u128.pow(18));
         reallocate(&mut store, &mut position, &before).unwrap();
