@@ -143,8 +143,16 @@ impl Bank {
         Transaction::new_signed_with_payer(instructions, Some(&self.ctx.payer.pubkey()), &all, self.ctx.last_blockhash)
     }
 
-    /// Sends one transaction (the bank's payer pays fees) and waits for it.
+    /// Sends one transaction (the bank's payer pays fees) and waits for it, after appending
+    /// the saturation accounts each dlex instruction needs ([`crate::saturation::complete`]).
     pub async fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<(), BanksClientError> {
+        let instructions = self.with_saturation_accounts(instructions).await;
+        self.send_exact(&instructions, signers).await
+    }
+
+    /// [`Bank::send`] without completing the instructions: they are sent exactly as given
+    /// (tests of what the program does with missing or wrong saturation accounts).
+    pub async fn send_exact(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<(), BanksClientError> {
         self.next_slot().await?;
         let tx = self.transaction(instructions, signers);
         self.ctx.banks_client.process_transaction(tx).await
@@ -153,8 +161,9 @@ impl Bank {
     /// Simulates, then sends, one transaction, and returns the data of every inner
     /// instruction dlex emitted as an event (`emit_cpi!`), in order.
     pub async fn send_with_events(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Vec<Vec<u8>>, BanksClientError> {
+        let instructions = self.with_saturation_accounts(instructions).await;
         self.next_slot().await?;
-        let tx = self.transaction(instructions, signers);
+        let tx = self.transaction(&instructions, signers);
         let simulation = self.ctx.banks_client.simulate_transaction(tx.clone()).await?;
         let mut events = Vec::new();
         if let Some(details) = simulation.simulation_details {
@@ -168,6 +177,15 @@ impl Bank {
         }
         self.ctx.banks_client.process_transaction(tx).await?;
         Ok(events)
+    }
+
+    /// `instructions` with their saturation accounts appended. When the accounts cannot be
+    /// read the instructions go as given, and the program names what is missing.
+    async fn with_saturation_accounts(&mut self, instructions: &[Instruction]) -> Vec<Instruction> {
+        match crate::saturation::complete(self, instructions).await {
+            Ok(completed) => completed,
+            Err(_) => instructions.to_vec(),
+        }
     }
 
     /// Simulates one transaction and returns the program's return data (for read-only

@@ -6,14 +6,15 @@
 //! would cost over a hundred risk checks each.
 
 type AnchorResult<T> = Result<T, anchor_lang::error::Error>;
-use dlex::actions::{self, Asset};
+use dlex::actions::saturation::TrancheBook;
+use dlex::actions::{self, Asset, SaturationContext};
 use dlex::queries::{self, PositionReport};
 use dlex::risk::Action;
 use dlex::state::{Pair, Pool, Position};
 
 /// The report for `position` in `pair` at unix time `now`.
 pub fn position_report(pair: &Pair, position: &Position, now: i64) -> AnchorResult<PositionReport> {
-    queries::position_report(pair, &position.balances(), now as u32)
+    queries::position_report_of(pair, position, now as u32)
 }
 
 /// The largest amounts each instruction would accept from a position now.
@@ -48,8 +49,22 @@ pub fn largest_passing(limit: u128, passes: impl Fn(u128) -> bool) -> u128 {
 }
 
 /// The limits of `position` in `pair` at unix time `now` (`globally_paused`: the Config's
-/// pause of new risk), each judged exactly as the instruction would judge it.
+/// pause of new risk), judged as the instruction would judge them except for tranche capacity
+/// and range edges, which need the pair's tranches: see [`position_limits_with_tranches`].
 pub fn position_limits(pair: &Pair, position: &Position, now: i64, globally_paused: bool) -> AnchorResult<PositionLimits> {
+    position_limits_with_tranches(pair, position, None, now, globally_paused)
+}
+
+/// [`position_limits`] with the pair's tranches (`crate::saturation::tranche_book`): each
+/// probe also re-walks the position's saturation into a copy of them, so every limit is
+/// exactly what the instruction would accept now, tranche rules included.
+pub fn position_limits_with_tranches(
+    pair: &Pair,
+    position: &Position,
+    tranches: Option<&TrancheBook>,
+    now: i64,
+    globally_paused: bool,
+) -> AnchorResult<PositionLimits> {
     let now = now as u32;
     let mut pair = Box::new(*pair);
     let mut pool = pair.pool();
@@ -57,7 +72,16 @@ pub fn position_limits(pair: &Pair, position: &Position, now: i64, globally_paus
     let balances = position.balances();
     let fragile = position.fragile_shares.get();
     let judge = |leg: &dyn Fn(&mut Pool, &mut [u128; 6]) -> AnchorResult<Action>| {
-        actions::apply_and_judge(&pair, &pool, &balances, fragile, globally_paused, now, |p, b| Ok((leg(p, b)?, ()))).is_ok()
+        let mut store = tranches.cloned();
+        let mut saturation = store.as_mut().map(|store| SaturationContext {
+            store,
+            allocations: position.allocations(),
+            ratio_mag2: position.saturation_ratio(),
+        });
+        actions::apply_and_judge_with_saturation(&pair, &pool, &balances, fragile, globally_paused, now, saturation.as_mut(), |p, b| {
+            Ok((leg(p, b)?, ()))
+        })
+        .is_ok()
     };
     let max_withdraw = |asset: Asset| {
         largest_passing(balances[asset.deposit_kind() as usize], |shares| {

@@ -143,6 +143,18 @@ pub fn open_position(owner: Pubkey, pair: Pubkey) -> Instruction {
     build(accounts.to_account_metas(None), dlex::instruction::OpenPosition {}.data())
 }
 
+/// `set_saturation_ratio`: the owner's position's tranche fill ratio, in percent (1–90).
+pub fn set_saturation_ratio(owner: Pubkey, pair: Pubkey, ratio_mag2: u8) -> Instruction {
+    let accounts = dlex::accounts::SetSaturationRatio {
+        owner,
+        pair,
+        position: pda::position(pair, owner),
+        event_authority: pda::event_authority(),
+        program: dlex::ID,
+    };
+    build(accounts.to_account_metas(None), dlex::instruction::SetSaturationRatio { ratio_mag2 }.data())
+}
+
 pub fn close_position(owner: Pubkey, pair: Pubkey) -> Instruction {
     let accounts = dlex::accounts::ClosePosition {
         owner,

@@ -15,10 +15,14 @@ type AnchorResult<T> = Result<T, anchor_lang::error::Error>;
 /// qualifies and the hard plan's premium is not higher (the leverage amounts are fixed by
 /// formula, so its premium is what the formula gives). Amounts that take a whole debt or
 /// deposit are sent as `MAX` so interest accrued before execution does not leave dust behind.
+/// When neither kind applies but the position's saturation outgrew its allocation, the
+/// debt-cap kind (the report must come from `queries::position_report_of`, which knows the
+/// allocation).
 pub fn request_for(report: &PositionReport) -> Option<LiquidationRequest> {
     let hard = report.hard_liquidatable.then(|| LiquidationRequest::Hard(hard_proposal(report)));
     if !report.leverage_liquidatable {
-        return hard;
+        // The debt cap only resets an allocation: sent when nothing repays debt.
+        return hard.or_else(|| report.debt_cap_liquidatable.then_some(LiquidationRequest::DebtCap));
     }
     let leverage_premium = leverage_premium_bips(report);
     match hard {

@@ -118,16 +118,38 @@ fn leg_of(instruction: &Instruction) -> Option<(Pubkey, Leg)> {
     }
 }
 
+/// The pair's two saturation indices, in a book with no tranches yet.
+async fn indices_of<S: AccountSource>(source: &mut S, pair_address: Pubkey) -> Result<TrancheBook, String> {
+    let mut book = TrancheBook::default();
+    for side in 0..2u8 {
+        if let Some(data) = source.account_data(pda::saturation(pair_address, side)).await? {
+            *book.indices[side as usize] = decode::saturation_tree(&data).map_err(|_| "not a saturation index")?.index;
+        }
+    }
+    Ok(book)
+}
+
+/// Every tranche of the pair at `pair_address` and both indices, read from `source`: one read
+/// per possible tranche address (2 sides × 1,590 bands), for off-chain judgements that may
+/// reach any band (the limits of [`crate::health::position_limits_with_tranches`]).
+pub async fn tranche_book<S: AccountSource>(source: &mut S, pair_address: Pubkey) -> Result<TrancheBook, String> {
+    let mut book = indices_of(source, pair_address).await?;
+    for side in 0..2u8 {
+        for index in dlex::math::MIN_TRANCHE..=dlex::math::MAX_TRANCHE {
+            let Some(data) = source.account_data(pda::tranche(pair_address, side, index as i16)).await? else { continue };
+            let tranche = decode::tranche(&data).map_err(|_| "not a tranche")?;
+            let totals = TrancheTotals { sat_in_l_assets: tranche.sat_in_l_assets.get(), sat_relative_to_l: tranche.sat_relative_to_l.get() };
+            book.tranches.insert((usize::from(side), index), totals);
+        }
+    }
+    Ok(book)
+}
+
 impl Model {
     async fn load<S: AccountSource>(source: &mut S, pair_address: Pubkey) -> Result<Self, String> {
         let data = source.account_data(pair_address).await?.ok_or("no pair account")?;
         let pair = decode::pair(&data).map_err(|_| "not a pair")?;
-        let mut book = TrancheBook::default();
-        for side in 0..2u8 {
-            if let Some(data) = source.account_data(pda::saturation(pair_address, side)).await? {
-                *book.indices[side as usize] = decode::saturation_tree(&data).map_err(|_| "not a saturation index")?.index;
-            }
-        }
+        let book = indices_of(source, pair_address).await?;
         let now = source.unix_timestamp().await? as u32;
         Ok(Self { pair_address, pair, positions: BTreeMap::new(), book, fetched: BTreeSet::new(), now })
     }
@@ -173,11 +195,12 @@ impl Model {
             Leg::Position { position, apply } => {
                 let stored = self.positions.get(position)?;
                 let mut book = PositionBook::of(stored);
+                let accrued = pool;
                 let simulated = (|| -> anchor_lang::Result<()> {
                     apply(&mut pool, &mut book.balances)?;
                     pool.update_fragile(&book.balances, &mut book.fragile)?;
                     let mut context = SaturationContext { store: &mut store, allocations: book.allocations, ratio_mag2: book.ratio_mag2 };
-                    let (allocations, new_summary, _) = actions::update_saturation(&pair, &pool, &book.balances, &mut context, None)?;
+                    let (allocations, new_summary, _) = actions::update_saturation(&pair, &accrued, &pool, &book.balances, &mut context, None)?;
                     book.allocations = allocations;
                     summary = new_summary;
                     Ok(())
@@ -214,7 +237,7 @@ impl Model {
 
 /// `instructions` with the saturation accounts each needs appended (see the module doc).
 /// Instructions that need none are returned unchanged; so are those whose simulation fails
-/// (the program will refuse them for the same reason before it reads saturation accounts).
+/// (the program refuses them too: its action rules are judged before a failed walk's error).
 pub async fn complete<S: AccountSource>(source: &mut S, instructions: &[Instruction]) -> Result<Vec<Instruction>, String> {
     let mut models: BTreeMap<Pubkey, Model> = BTreeMap::new();
     let mut out = Vec::with_capacity(instructions.len());
@@ -268,12 +291,14 @@ pub async fn complete<S: AccountSource>(source: &mut S, instructions: &[Instruct
             continue;
         }
         let keys = touched;
-        let payer = instruction.accounts[0].pubkey;
+        // The instruction's signer pays for new tranches; a signer flag the caller left off
+        // stays off (the program then names the missing signature).
+        let payer = &instruction.accounts[0];
         let mut completed = instruction.clone();
         completed.accounts.push(AccountMeta::new(pda::saturation(pair_address, 0), false));
         completed.accounts.push(AccountMeta::new(pda::saturation(pair_address, 1), false));
         completed.accounts.push(AccountMeta::new_readonly(anchor_lang::system_program::ID, false));
-        completed.accounts.push(AccountMeta::new(payer, true));
+        completed.accounts.push(AccountMeta::new(payer.pubkey, payer.is_signer));
         for (side, index) in keys {
             completed.accounts.push(AccountMeta::new(pda::tranche(pair_address, side as u8, index as i16), false));
         }

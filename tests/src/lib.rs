@@ -112,6 +112,15 @@ impl Fixture {
         self.bank.position(pda::position(self.keys.pair, user.pubkey())).await.expect("position exists")
     }
 
+    /// The user's limits as the instructions judge them now, tranche rules included
+    /// (`health::position_limits_with_tranches` on every tranche of the pair).
+    pub async fn limits(&mut self, user: &User) -> dlex_sdk::health::PositionLimits {
+        let pair = self.pair().await;
+        let position = self.position(user).await;
+        let tranches = dlex_sdk::saturation::tranche_book(&mut self.bank, self.keys.pair).await.expect("tranches");
+        dlex_sdk::health::position_limits_with_tranches(&pair, &position, Some(&tranches), self.bank.now(), false).expect("limits")
+    }
+
     /// (X, Y) held by the user's token accounts.
     pub async fn balances(&mut self, user: &User) -> (u64, u64) {
         (self.bank.token_balance(user.tokens.token_x).await, self.bank.token_balance(user.tokens.token_y).await)

@@ -258,8 +258,15 @@ async fn user_holding(f: &mut Fixture, x: u64, y: u64) -> User {
     User { keypair, tokens }
 }
 
-/// X lent out: A supplied 1e9 X + 4e9 Y of liquidity and lent 1e9 X; once the price window
-/// filled (B swapping every interval), C deposited 9e14 Y and borrowed 0.3e9 X.
+/// X lent out: A supplied 1e10 X + 4e10 Y of liquidity (activeL 2e10) and lent 1e9 X; once
+/// the price window filled (B swapping every interval), C, who deposited 1e10 Y, borrowed
+/// 0.3e9 X (LTV about 12% at the pool price of 4 Y per X).
+///
+/// The sizes are those of a position the pool can liquidate (tranche accounting, design §8):
+/// C's liquidation price is about 28 Y per X, 7× the pool price, where its 0.3e9 X of debt is
+/// worth about 1.6e9 L, 8% of the pool's; its saturation (about 1.7·activeL) takes three of
+/// the seven tranches a position may occupy. (Owing 0.3e9 X to a 1e9 X / 4e9 Y pool would need
+/// more than seven, whatever the collateral, and is refused with `TooManyTranches`.)
 struct Lent {
     f: Fixture,
     a: User,
@@ -276,9 +283,9 @@ impl Lent {
         let b = user(&mut f).await;
         let c = user(&mut f).await;
         let keys = f.keys;
-        let seed = [ix::mint(&keys, &a.tokens, 1_000_000_000, 4_000_000_000, 0), ix::deposit(&keys, &a.tokens, Asset::X, 1_000_000_000, 0)];
+        let seed = [ix::mint(&keys, &a.tokens, 10_000_000_000, 40_000_000_000, 0), ix::deposit(&keys, &a.tokens, Asset::X, 1_000_000_000, 0)];
         f.bank.send(&seed, &[&a.keypair]).await.expect("liquidity and X supply");
-        f.bank.send(&[ix::deposit(&keys, &c.tokens, Asset::Y, 900_000_000_000_000, 0)], &[&c.keypair]).await.expect("collateral");
+        f.bank.send(&[ix::deposit(&keys, &c.tokens, Asset::Y, 10_000_000_000, 0)], &[&c.keypair]).await.expect("collateral");
         f.fill_price_window(&b).await;
         f.bank.send(&[ix::borrow(&keys, &c.tokens, Asset::X, Self::BORROWED_X)], &[&c.keypair]).await.expect("borrow");
         Self { f, a, b, c }
@@ -1509,15 +1516,16 @@ mod withdraw {
         s.refused(ix, &[&a], Dlex(DlexError::InsufficientShares)).await;
     }
 
-    /// Borrows may exceed 90% of the reserve only as far as deposits cover them. A burns 80%
-    /// of the liquidity (reserve X ≈ 0.2e9, borrows 0.3e9 X): withdrawing 0.9e9 of A's 1e9 X
-    /// deposit would leave borrows above 90% of the reserve plus the remaining deposits, though
-    /// the vault holds the tokens; withdrawing 0.8e9 stays within the limit.
+    /// Borrows may exceed 90% of the reserve only as far as deposits cover them. A burns 98%
+    /// of the liquidity (1.96e10 of its 2e10 L: reserve X ≈ 0.2e9, borrows 0.3e9 X):
+    /// withdrawing 0.9e9 of A's 1e9 X deposit would leave borrows above 90% of the reserve plus
+    /// the remaining deposits (0.18e9 + 0.1e9), though the vault holds the tokens; withdrawing
+    /// 0.8e9 stays within the limit (0.18e9 + 0.2e9).
     #[tokio::test]
     async fn withdraw_breaking_the_90_percent_lending_limit_is_refused() {
         let mut l = Lent::new().await;
         let a = l.a.keypair.insecure_clone();
-        l.f.bank.send(&[ix::burn(&l.f.keys, &l.a.tokens, 1_600_000_000, 0, 0)], &[&a]).await.expect("A removes most liquidity");
+        l.f.bank.send(&[ix::burn(&l.f.keys, &l.a.tokens, 19_600_000_000, 0, 0)], &[&a]).await.expect("A removes most liquidity");
         let reserve_x = l.f.pair().await.reserve_x.get();
         assert!(reserve_x * 9 / 10 < u128::from(Lent::BORROWED_X), "borrows exceed 90% of the reserve");
         let ix = ix::withdraw(&l.f.keys, &l.a.tokens, Asset::X, 900_000_000, 0);
@@ -1732,12 +1740,19 @@ mod borrow_liquidity {
     }
 
     /// The L-borrow limit (spec §6): the X and Y an L borrow takes, fee included, may not
-    /// exceed 90% of either reserve. C's 9e14 Y of collateral is worth far more; the exact
-    /// limit (the program's own check, searched off-chain) is refused one L above it, and so
-    /// are 95% and all of the active liquidity.
+    /// exceed 90% of either reserve. D deposits 1e11 X and 4e11 Y, ten times the pool, so its
+    /// collateral is worth far more than any of these borrows; and with both assets deposited
+    /// no price makes an L debt below about sqrt(1e11·4e11) = 2e11 L liquidatable (spec §10.4),
+    /// so D's borrows need no tranche and only the limit can refuse them. The exact limit (the
+    /// program's own check, searched off-chain) is refused one L above it, and so are 95% and
+    /// all of the active liquidity.
     #[tokio::test]
     async fn liquidity_beyond_the_l_borrow_limit_is_refused() {
         let mut l = Lent::new().await;
+        let d = user(&mut l.f).await;
+        let keys = l.f.keys;
+        let collateral = [ix::deposit(&keys, &d.tokens, Asset::X, 100_000_000_000, 0), ix::deposit(&keys, &d.tokens, Asset::Y, 400_000_000_000, 0)];
+        l.f.bank.send(&collateral, &[&d.keypair]).await.expect("D's collateral");
         let pair = l.f.pair().await;
         let (_, pool) = quote::pool_at(&pair, l.f.bank.now()).expect("accrual");
         let (active, deposit_l) = (pool.active_liquidity(), pool.deposit_l_assets().expect("DL").0);
@@ -1756,10 +1771,10 @@ mod borrow_liquidity {
             }
         }
         assert!(lo * 100 / active == 89, "the limit is just under 90% of activeL ({lo} of {active})");
-        let c = l.c.keypair.insecure_clone();
+        let Lent { f, a, b, c } = &mut l;
         for liquidity in [lo + 1, active * 95 / 100, active] {
-            let ix = ix::borrow_liquidity(&l.f.keys, &l.c.tokens, liquidity, 0, 0);
-            l.refused(ix, &[&c], Dlex(DlexError::MaxBorrowReached)).await;
+            let ix = ix::borrow_liquidity(&keys, &d.tokens, liquidity, 0, 0);
+            assert_refused(f, &[&*a, &*b, &*c, &d], ix, &[&d.keypair], Dlex(DlexError::MaxBorrowReached)).await;
         }
     }
 

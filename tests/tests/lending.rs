@@ -264,14 +264,22 @@ async fn health_query_matches_the_sdk_and_its_limits_are_exact() {
 
 /// An LP borrows X against its liquidity (DEPOSIT_L): L counts half as X and half as Y, the
 /// position is netted (spec §9.2), and it becomes fragile liquidity (spec §4.12).
+///
+/// The first LP deepens the pool to 1e10 X / 4e10 Y, so lp2's 4e8 L is 2% of it. An LP that
+/// borrows against its own L must stay small relative to the pool (tranche accounting, design
+/// §8): its saturation (here about 17× its own L, in two tranches) must stay 3 leaves below
+/// what the pool's liquidity less the fragile liquidity can absorb, and its own L turns
+/// fragile as it borrows. With a sixth of a 1e9 X / 4e9 Y pool, lp2 could not borrow even
+/// 5e7 X (`MaxTrancheOverSaturated`).
 #[tokio::test]
 async fn borrow_x_against_liquidity() {
-    let (mut f, _lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
+    let (mut f, lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
     let lp2 = f.user().await;
     let keys = f.keys;
+    f.bank.send(&[ix::mint(&keys, &lp.tokens, 9_000_000_000, 36_000_000_000, 0)], &[&lp.keypair]).await.unwrap();
     f.bank.send(&[ix::mint(&keys, &lp2.tokens, 200_000_000, 800_000_000, 0)], &[&lp2.keypair]).await.unwrap();
     f.fill_price_window(&trader).await;
-    let limits = dlex_sdk::health::position_limits(&f.pair().await, &f.position(&lp2).await, f.bank.now(), false).unwrap();
+    let limits = f.limits(&lp2).await;
     assert!(limits.max_borrow_x > 0 && limits.max_borrow_y > 0, "L collateral backs both X and Y");
 
     let start = f.balances(&lp2).await;
@@ -331,31 +339,47 @@ async fn cross_margined_x_y_l_position() {
     f.assert_conservation().await;
 }
 
-/// Lend out as much X as one borrower may (here the slippage add-on binds: the debt must be
-/// liquidatable against the pool's liquidity), then buy X until more than 95% of the reserve
-/// is lent out: the pool prices X with the depleted invariant (spec §5.2: the reserve left
-/// after lending, ×20), so selling X in earns far more Y than before, and X can never be
-/// bought out entirely.
+/// Lend out as much X as one borrower may, then buy X until more than 95% of the reserve is
+/// lent out: the pool prices X with the depleted invariant (spec §5.2: the reserve left after
+/// lending, ×20), so selling X in earns far more Y than just before, and X can never be bought
+/// out entirely.
+///
+/// One borrower may owe only what the pool can liquidate (tranche accounting, design §8): with
+/// 4e9 Y of collateral, about the X reserve's worth, the tranche bound binds (its liquidation
+/// must fit seven tranches of the pool's liquidity) at about 8.8e7 X, 9% of the reserve, well
+/// below the ~3e8 X the 75% LTV would allow. Most of the X reserve must then be bought before
+/// it is depleted, which alone raises the price of X over a hundredfold, so the undepleted
+/// rate is quoted once the reserve is just above the depletion boundary (`reserve·19 ≥
+/// missing·20`) and the depleted rate after a small further purchase.
 #[tokio::test]
 async fn a_depleted_asset_is_priced_per_the_depleted_invariant_and_never_emptied() {
     let (mut f, _lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
     let borrower = f.user().await;
     let keys = f.keys;
-    f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 40_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
+    f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 4_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
     f.fill_price_window(&trader).await;
-    let limits = dlex_sdk::health::position_limits(&f.pair().await, &f.position(&borrower).await, f.bank.now(), false).unwrap();
+    let limits = f.limits(&borrower).await;
     f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, limits.max_borrow_x)], &[&borrower.keypair]).await.unwrap();
     let over = f.bank.send(&[ix::borrow(&keys, &borrower.tokens, Asset::X, 1_000)], &[&borrower.keypair]).await;
-    assert_dlex_error(over, DlexError::LtvTooHigh);
+    assert_dlex_error(over, DlexError::TooManyTranches);
 
     let sell_x_quote = |pair: &dlex::state::Pair, now: i64| {
         dlex_sdk::quote::swap(pair, now, SwapDirection::XToY, dlex::actions::SwapAmount::ExactIn(1_000_000)).unwrap().amount_out
     };
-    let before_depletion = sell_x_quote(&f.pair().await, f.bank.now());
+
+    // Buy X until the reserve is just above the depletion boundary missing·20/19 (1% of the
+    // missing X to spare): not depleted yet, this is the undepleted rate at about these reserves.
+    let pool = f.pair().await.pool();
+    let (reserve, missing) = (pool.reserve_x.0, pool.missing_x());
+    let above_boundary = reserve - (missing * 20 / 19 + missing / 100);
+    f.bank.send(&[ix::swap_exact_out(&keys, &trader.tokens, SwapDirection::YToX, above_boundary as u64, u64::MAX)], &[&trader.keypair]).await.unwrap();
+    let pair = f.pair().await;
+    let pool = pair.pool();
+    assert!(pool.reserve_x.0 * 19 >= pool.missing_x() * 20, "X is not depleted yet");
+    let before_depletion = sell_x_quote(&pair, f.bank.now());
 
     // Buy X until the reserve left after lending is below 5% of the reserve: the reserve must
     // fall below missing·20/19; buy halfway between that threshold and all that is not lent.
-    let pool = f.pair().await.pool();
     let (reserve, missing) = (pool.reserve_x.0, pool.missing_x());
     let available = reserve - missing;
     let threshold = reserve - missing * 20 / 19;
@@ -368,8 +392,15 @@ async fn a_depleted_asset_is_priced_per_the_depleted_invariant_and_never_emptied
     let utilization = math::utilization_wad(pool.assets[TokenKind::BorrowX as usize], pool.assets[TokenKind::DepositX as usize] + pool.reserve_x.0);
     assert!(utilization > 950_000_000_000_000_000, "utilization {utilization}");
 
-    // Selling X into a depleted pool pays about 20× the undepleted rate (spec §5.2, vector B3).
+    // Selling X into a depleted pool pays far more than the undepleted rate (spec §5.2, vector
+    // B3): the invariant counts X as (reserve − missing)·20, so each X sold in counts 20 times.
+    // Against the constant-product payout at the same reserves, fees aside (more than any
+    // undepleted quote), it pays about 27× here; against the quote just before depletion,
+    // more still, since buying into depletion was priced the same way and left about six times
+    // more Y in the pool. Without depletion the small purchase would barely move the rate.
     let after_depletion = sell_x_quote(&pair, f.bank.now());
+    let undepleted_at_these_reserves = pool.reserve_y.0 * 1_000_000 / (pool.reserve_x.0 + 1_000_000);
+    assert!(u128::from(after_depletion) > undepleted_at_these_reserves * 10, "{undepleted_at_these_reserves} Y undepleted vs {after_depletion} Y depleted");
     assert!(after_depletion > before_depletion * 10, "{before_depletion} Y before vs {after_depletion} Y after depletion");
 
     // X can never be emptied: buying everything not lent out is refused, and even a huge

@@ -22,12 +22,12 @@
 //!   `leverage_liquidatable`.
 //!
 //! The random cases run on the program's pipeline without a bank ([`Sim`]: the handlers' own
-//! `actions::run_leg` and `actions::run_liquidation`, as `model_props.rs` does; tranche
-//! capacity is not modelled there, so a position may borrow a little more than on chain).
+//! `actions::run_leg_with_saturation` and `actions::run_liquidation` with every tranche in
+//! memory, so tranche capacity and range edges are judged as on chain).
 //! Five fixed scenarios (hard; hard into bad debt; leverage after two shocks; leverage of an L
 //! borrower by interest alone; a cross-margined position next to a plain borrower after a
 //! shock and a year of interest) run through real transactions on the in-process bank ([`Lockstep`]:
-//! `dlex_tests::Fixture`, the SDK's `position_limits`, `ix::liquidate`) with the pipeline in
+//! `dlex_tests::Fixture`, its tranche-aware `limits`, `ix::liquidate`) with the pipeline in
 //! lockstep: both hold the same pool after every step, the bank's health report equals the
 //! pipeline's, each `Liquidated` event equals the pipeline's outcome and the SDK quote, and the
 //! liquidator's token balances move by exactly the event's paid amounts.
@@ -37,7 +37,9 @@
 //! made (`--nocapture`) and, at the default count or more, asserts that hard, hard-with-bad-debt
 //! and leverage liquidations all occurred.
 //!
-//! Fixed findings, kept as regression tests at the end (on the pipeline and on the bank):
+//! Fixed findings, kept as regression tests at the end, on the pipeline without tranche rules
+//! (their scenes predate tranches and hold positions larger than the bound now allows), and
+//! their scenes replayed on the bank, where tranches refuse the oversized borrows:
 //! - FINDING-1 (liveness): a seized whole DEPOSIT_L was counted after the repayments lifted
 //!   it, refusing the keeper's request; now seizure comes first and the request is accepted.
 //! - FINDING-2 (safety): fragile liquidity made a solvent position liquidatable at an unbounded
@@ -45,7 +47,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dlex::actions::{self, Asset, HardLiquidationProposal, LiquidationOutcome, LiquidationRequest, PositionBook, SwapAmount, SwapDirection, TokenFlows};
+use dlex::actions::saturation::{SaturationStore, TrancheBook};
+use dlex::actions::{self, Asset, HardLiquidationProposal, LiquidationOutcome, LiquidationRequest, PositionBook, SaturationContext, SwapAmount, SwapDirection, TokenFlows};
 use dlex::errors::DlexError;
 use dlex::events::Liquidated;
 use dlex::queries::{self, PositionReport};
@@ -238,7 +241,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
 
 /// The most of X, Y or L (`None`) a position with `book` may borrow at `now`: the largest
 /// amount `actions::apply_and_judge` (the borrow instruction's leg and `risk::check`) accepts.
-fn max_borrow(pair: &Pair, book: &PositionBook, now: u32, debt: Option<Asset>) -> u128 {
+fn max_borrow(pair: &Pair, book: &PositionBook, tranches: Option<&TrancheBook>, now: u32, debt: Option<Asset>) -> u128 {
     let mut pair = Box::new(*pair);
     let mut pool = pair.pool();
     if actions::accrue(&mut pair, &mut pool, now).is_err() {
@@ -251,7 +254,9 @@ fn max_borrow(pair: &Pair, book: &PositionBook, now: u32, debt: Option<Asset>) -
     }
     .min(u128::from(u64::MAX));
     largest_passing(limit, |amount| {
-        actions::apply_and_judge(&pair, &pool, &book.balances, book.fragile, false, now, |p, b| match debt {
+        let mut store = tranches.cloned();
+        let mut saturation = store.as_mut().map(|store| SaturationContext { store, allocations: book.allocations, ratio_mag2: book.ratio_mag2 });
+        actions::apply_and_judge_with_saturation(&pair, &pool, &book.balances, book.fragile, false, now, saturation.as_mut(), |p, b| match debt {
             Some(asset) => Ok((Action::Borrow { asset }, actions::borrow(p, b, asset, amount as u64)?.flows)),
             None => {
                 let out = actions::borrow_liquidity(p, b, amount)?;
@@ -281,6 +286,9 @@ fn shock_amount(pool: &Pool, direction: SwapDirection, per_mille: u16) -> u64 {
 struct Sim {
     pair: Pair,
     books: Vec<PositionBook>,
+    /// Every tranche and both indices, as the instructions' tranche accounts hold them;
+    /// `None` replays a scene from before tranches existed (tranche rules not judged).
+    tranches: Option<TrancheBook>,
     now: u32,
     vault: (u128, u128),
 }
@@ -289,7 +297,15 @@ impl Sim {
     fn new(users: usize, now: u32) -> Self {
         let mut pair: Pair = bytemuck::Zeroable::zeroed();
         actions::configure_oracle(&mut pair, dlex_tests::MID, dlex_tests::LONG).unwrap();
-        Self { pair, books: vec![PositionBook::default(); users], now, vault: (0, 0) }
+        Self { pair, books: vec![PositionBook::default(); users], tranches: Some(TrancheBook::default()), now, vault: (0, 0) }
+    }
+
+    /// A sim that does not judge tranche capacity or range edges: for the findings' scenes,
+    /// found before tranches were enforced, whose positions are larger than the tranche bound
+    /// now lets one position be. The defects they pin lived in the liquidation code, which
+    /// runs the same either way.
+    fn without_tranches(users: usize, now: u32) -> Self {
+        Self { tranches: None, ..Self::new(users, now) }
     }
 
     fn flows(&mut self, flows: TokenFlows) {
@@ -302,13 +318,25 @@ impl Sim {
         assert_eq!(self.vault, (pool.expected_vault_x().unwrap(), pool.expected_vault_y().unwrap()), "vaults == reserve + deposits - borrows");
     }
 
-    /// `actions::run_leg` on copies; a refused leg changes nothing.
+    /// `actions::run_leg_with_saturation` on copies (the position handlers' pipeline, tranches
+    /// included); a refused leg changes nothing.
     fn leg(&mut self, user: usize, leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> anchor_lang::Result<(Action, TokenFlows)>) -> bool {
         let mut pair = self.pair;
         let mut book = self.books[user];
-        let Ok((flows, _)) = actions::run_leg(&mut pair, &mut book.balances, &mut book.fragile, self.now, false, leg) else { return false };
+        let mut tranches = self.tranches.clone();
+        let mut saturation =
+            tranches.as_mut().map(|store| SaturationContext { store, allocations: book.allocations, ratio_mag2: book.ratio_mag2 });
+        let Ok((flows, _, allocations)) =
+            actions::run_leg_with_saturation(&mut pair, &mut book.balances, &mut book.fragile, self.now, false, saturation.as_mut(), leg)
+        else {
+            return false;
+        };
+        if let Some(allocations) = allocations {
+            book.allocations = allocations;
+        }
         self.pair = pair;
         self.books[user] = book;
+        self.tranches = tranches;
         self.flows(flows);
         true
     }
@@ -337,7 +365,7 @@ impl Sim {
             Step::Mint { user, x, y } => self.leg(user, |pool, balances| Ok((Action::Mint, actions::mint_liquidity(pool, balances, x, y)?.flows))),
             Step::Deposit { user, asset, amount } => self.leg(user, |pool, balances| Ok((Action::Deposit { asset }, actions::deposit(pool, balances, asset, amount)?.1))),
             Step::BorrowMax { user, debt, per_mille } => {
-                let amount = max_borrow(&self.pair, &self.books[user], self.now, debt) * u128::from(per_mille) / 1000;
+                let amount = max_borrow(&self.pair, &self.books[user], self.tranches.as_ref(), self.now, debt) * u128::from(per_mille) / 1000;
                 amount > 0 && self.apply(Step::Borrow { user, debt, amount })
             }
             Step::Borrow { user, debt, amount } => {
@@ -369,7 +397,7 @@ impl Sim {
     }
 
     fn report(&self, user: usize) -> PositionReport {
-        queries::position_report(&self.pair, &self.books[user].balances, self.now).expect("the health query answers for every position")
+        queries::position_report_of(&self.pair, &position(&self.books[user]), self.now).expect("the health query answers for every position")
     }
 
     /// `actions::run_liquidation` of `borrower` by a fresh liquidator with `request`; applied
@@ -378,7 +406,10 @@ impl Sim {
         let mut pair = self.pair;
         let mut book = self.books[borrower];
         let mut liquidator = PositionBook::default();
-        let outcome = actions::run_liquidation(&mut pair, &mut book, &mut liquidator, None, self.now, request, u64::MAX, u64::MAX)?;
+        let mut tranches = self.tranches.clone();
+        let store = tranches.as_mut().map(|store| store as &mut dyn SaturationStore);
+        let outcome = actions::run_liquidation(&mut pair, &mut book, &mut liquidator, store, self.now, request, u64::MAX, u64::MAX)?;
+        self.tranches = tranches;
         for i in 0..3 {
             assert_eq!(liquidator.balances[i], outcome.seized_shares[i], "the liquidator receives exactly the seized shares");
         }
@@ -394,6 +425,8 @@ fn position(book: &PositionBook) -> Position {
     let mut position: Position = bytemuck::Zeroable::zeroed();
     position.set_balances(&book.balances);
     position.fragile_shares.set(book.fragile);
+    position.set_allocations(&book.allocations);
+    position.saturation_ratio_mag2 = u8::try_from(book.ratio_mag2).unwrap();
     position
 }
 
@@ -508,7 +541,9 @@ fn liquidate_round(sim: &mut Sim, borrower: usize) -> Result<Option<LiquidationO
         report.hard_max_premium_bips,
         report
     );
-    let liquidatable = report.hard_liquidatable || report.leverage_liquidatable;
+    // The debt cap (saturation grown past its allocation) counts too: the keeper sends it
+    // when neither hard nor leverage applies.
+    let liquidatable = report.hard_liquidatable || report.leverage_liquidatable || report.debt_cap_liquidatable;
     let request = liquidation::request_for(&report);
     prop_assert_eq!(request.is_some(), liquidatable, "the builder and the report disagree: {:?}", report);
     let Some(request) = request else { return Ok(None) };
@@ -580,9 +615,8 @@ fn every_liquidatable_position_is_liquidated_by_the_sdk_builder() {
 // The same scenarios through real transactions
 
 /// A scenario on the in-process bank, with a [`Sim`] in lockstep: every step goes to both, the
-/// bank first; the pipeline must accept what the bank accepts (borrows the bank refuses for
-/// tranche capacity, which the sim does not model, are skipped on both), and after every step
-/// both hold the same pool.
+/// bank first; the pipeline (tranches included) must accept exactly what the bank accepts,
+/// and after every step both hold the same pool.
 struct Lockstep {
     f: Fixture,
     trader: User,
@@ -608,13 +642,11 @@ impl Lockstep {
     }
 
     /// Sends `step` (resolved to exact amounts) to the bank, then to the sim.
-    async fn apply(&mut self, step: Step) {
+    async fn apply(&mut self, step: Step) -> bool {
         let keys = self.f.keys;
         let resolved = match step {
             Step::BorrowMax { user, debt, per_mille } => {
-                let pair = self.f.pair().await;
-                let position = self.f.position(&self.users[user]).await;
-                let limits = dlex_sdk::health::position_limits(&pair, &position, self.f.bank.now(), false).unwrap();
+                let limits = self.f.limits(&self.users[user]).await;
                 let max = match debt {
                     Some(Asset::X) => u128::from(limits.max_borrow_x),
                     Some(Asset::Y) => u128::from(limits.max_borrow_y),
@@ -622,7 +654,7 @@ impl Lockstep {
                 };
                 let amount = max * u128::from(per_mille) / 1000;
                 if amount == 0 {
-                    return;
+                    return true;
                 }
                 Step::Borrow { user, debt, amount }
             }
@@ -631,14 +663,14 @@ impl Lockstep {
                 for i in 0..WINDOW_TICKS {
                     self.f.bank.warp_seconds(i64::from(dlex_tests::MID));
                     self.sim.now += dlex_tests::MID;
-                    Box::pin(self.apply(Step::Swap { direction: tick_direction(i), amount: TICK_SWAP })).await;
+                    let _ = Box::pin(self.apply(Step::Swap { direction: tick_direction(i), amount: TICK_SWAP })).await;
                 }
-                return;
+                return true;
             }
             Step::Warp { seconds } => {
                 self.f.bank.warp_seconds(i64::from(seconds));
                 self.sim.now += seconds;
-                return;
+                return true;
             }
             other => other,
         };
@@ -654,10 +686,11 @@ impl Lockstep {
         let accepted = self.f.bank.send(&[instruction], &[keypair]).await.is_ok();
         if accepted {
             assert!(self.sim.apply(resolved), "the pipeline refuses {resolved:?}, which the bank accepted");
-        } else if !matches!(resolved, Step::Borrow { .. }) {
+        } else {
             assert!(!self.sim.clone().apply(resolved), "the pipeline accepts {resolved:?}, which the bank refused");
         }
         self.assert_same_pool(&resolved).await;
+        accepted
     }
 
     /// The liveness rounds on the bank: while the health report says liquidatable, a fresh
@@ -811,8 +844,9 @@ fn finding_1_leverage_scenario() -> Scenario {
     }
 }
 
+/// The findings' scenes on the pipeline, without tranche rules (see [`Sim::without_tranches`]).
 fn built(scenario: &Scenario) -> Sim {
-    let mut sim = Sim::new(scenario.users(), 1_700_000_000);
+    let mut sim = Sim::without_tranches(scenario.users(), 1_700_000_000);
     for step in scenario.steps() {
         sim.apply(step);
     }
@@ -873,30 +907,29 @@ fn regression_whole_l_deposit_seizure_after_repayments_is_accepted() {
     assert_eq!((outcome.verdict.premium_bips, outcome.verdict.max_premium_bips, outcome.verdict.bad_debt), (12_157, 21_138, true));
 }
 
-/// FINDING-1 (fixed) through real transactions: the keeper liquidates both borrowers of the
-/// keeper's case on the bank, each `Liquidated` event equal to the pipeline's outcome and the
-/// SDK quote (checked by the lockstep run), the first seizing the whole L deposit.
+/// FINDING-1's keeper scene through real transactions. Its borrowers are larger than the
+/// tranche bound lets one position be now, so the bank refuses part of the scene
+/// (`TooManyTranches`) and the pipeline in lockstep refuses exactly the same steps; what the
+/// bank then calls liquidatable is liquidated by the keeper's request, each `Liquidated`
+/// event equal to the pipeline's outcome and the SDK quote (the lockstep run's checks), and
+/// afterwards no borrower is liquidatable. The exact FINDING-1 amounts are pinned on the
+/// pipeline above.
 #[tokio::test]
-async fn regression_whole_l_deposit_seizure_after_repayments_is_accepted_on_the_bank() {
+async fn finding_1_scene_on_the_bank_matches_the_pipeline() {
     let scenario = finding_1_keeper_scenario();
     let mut run = Lockstep::new(scenario.users(), Flavor::SplToken).await;
+    let mut refused = Vec::new();
     for step in scenario.steps() {
-        run.apply(step).await;
+        if !run.apply(step).await {
+            refused.push(step);
+        }
     }
-    let deposit_l = run.sim.books[FIRST_BORROWER].balances[0];
-    assert!(deposit_l > 0);
-    let events = run.liquidate(FIRST_BORROWER).await;
-    let described = |events: &[Liquidated]| -> Vec<_> {
-        events.iter().map(|e| (e.kind, [e.repaid_l, e.repaid_x, e.repaid_y], [e.seized_l, e.seized_x, e.seized_y], (e.paid_x, e.paid_y), e.premium_bips, e.max_premium_bips, e.bad_debt)).collect()
-    };
-    assert_eq!(
-        described(&events),
-        [(LiquidationKind::Hard, [0, 17_186_069, 0], [244_742_596, 0, 980_247_319], (17_186_069, 0), 283_504, 283_504, true)],
-        "the pipeline's amounts, in one liquidation"
-    );
-    assert_eq!(run.sim.books[FIRST_BORROWER], PositionBook::default(), "the whole L deposit was seized, the rest written off");
-    let events = run.liquidate(FIRST_BORROWER + 1).await;
-    assert_eq!(described(&events).iter().map(|e| (e.0, e.6)).collect::<Vec<_>>(), [(LiquidationKind::Hard, true)]);
+    assert!(refused.iter().all(|step| matches!(step, Step::BorrowMax { .. } | Step::Borrow { .. })), "only borrows are refused: {refused:?}");
+    for borrower in FIRST_BORROWER..scenario.users() {
+        run.liquidate(borrower).await;
+        let report = run.sim.report(borrower);
+        assert!(!report.hard_liquidatable && !report.leverage_liquidatable, "{report:?}");
+    }
 }
 
 /// FINDING-2 scene: LP 0 mints 1e9 X / 4e9 Y; LP 1 mints 4e9 X / 16e9 Y and, one window
@@ -928,7 +961,7 @@ const FINDING_2_PLAN: HardLiquidationProposal = HardLiquidationProposal { repay_
 /// changing nothing.
 #[test]
 fn regression_fragile_liquidity_cannot_make_a_solvent_position_liquidatable() {
-    let mut sim = Sim::new(3, 1_700_000_000);
+    let mut sim = Sim::without_tranches(3, 1_700_000_000);
     for step in finding_2_steps() {
         assert!(sim.apply(step), "{step:?}");
     }
@@ -946,25 +979,31 @@ fn regression_fragile_liquidity_cannot_make_a_solvent_position_liquidatable() {
     assert_eq!((pair.pool(), victim, liquidator), (sim.pair.pool(), sim.books[2], PositionBook::default()), "a refused liquidation changes nothing");
 }
 
-/// FINDING-2 (fixed) through real transactions: the bank's report (equal to the pipeline's)
-/// gives no keeper request, and FINDING-2's plan (the liquidator paid 6 Y for the victim's 4e9
-/// X) is refused with `PositionNotLiquidatable` and changes no account.
+/// FINDING-2's scene through real transactions: LP 1 holds 80% of the pool, so its 10 X
+/// borrow, which made its L fragile, is refused on chain now (`TooManyTranches`: its
+/// liquidation would need more than the tranche bound of the pool's liquidity), and the pool
+/// never holds the fragile liquidity the finding needed. The victim is not liquidatable
+/// (no keeper request), and FINDING-2's plan is refused and changes no account.
 #[tokio::test]
-async fn regression_fragile_liquidity_cannot_make_a_solvent_position_liquidatable_on_the_bank() {
+async fn finding_2_scene_cannot_arise_on_the_bank() {
     let mut run = Lockstep::new(3, Flavor::SplToken).await;
-    for step in finding_2_steps() {
+    let steps = finding_2_steps();
+    let lp_borrow = steps.iter().position(|step| matches!(step, Step::Borrow { user: 1, .. })).unwrap();
+    for (i, step) in steps.into_iter().enumerate() {
+        if i == lp_borrow {
+            let instruction = ix::borrow(&run.f.keys, &run.users[1].tokens, Asset::X, 10_000_000);
+            assert_dlex_error(run.f.bank.send(&[instruction], &[&run.users[1].keypair]).await, DlexError::TooManyTranches);
+        }
         run.apply(step).await;
     }
-    let events = run.liquidate(2).await;
-    let described: Vec<String> = events
-        .iter()
-        .map(|e| format!("{:?}: paid {} X {} Y, seized L {} X {} Y {}, bad debt {}", e.kind, e.paid_x, e.paid_y, e.seized_l, e.seized_x, e.seized_y, e.bad_debt))
-        .collect();
-    assert!(events.is_empty(), "a solvent position was liquidated: {described:?}");
+    assert_eq!(run.f.pair().await.fragile_liquidity_shares.get(), 0, "no fragile liquidity");
+    assert!(run.liquidate(2).await.is_empty(), "the victim is not liquidatable");
     let liquidator = run.f.user().await;
     let victim = run.users[2].pubkey();
+    let owes = dlex::state::has_debt(&run.sim.books[2].balances);
     let before = run.f.snapshot(&[&run.users[2], &liquidator]).await;
     let instruction = ix::liquidate(&run.f.keys, &liquidator.tokens, victim, LiquidationRequest::Hard(FINDING_2_PLAN), u64::MAX, u64::MAX);
-    assert_dlex_error(run.f.bank.send(&[instruction], &[&liquidator.keypair]).await, DlexError::PositionNotLiquidatable);
+    let expected = if owes { DlexError::PositionNotLiquidatable } else { DlexError::NothingToLiquidate };
+    assert_dlex_error(run.f.bank.send(&[instruction], &[&liquidator.keypair]).await, expected);
     assert_eq!(run.f.snapshot(&[&run.users[2], &liquidator]).await, before, "a refused liquidation changes nothing");
 }

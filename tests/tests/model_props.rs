@@ -50,6 +50,12 @@
 //!   repaying nothing was accepted; now it is refused (`NotEnoughRepaidForLiquidation`) and
 //!   every accepted liquidation lowers the debt.
 //!
+//! Every step runs with tranches (spec §10.4–§10.6) as the handlers do: each position's
+//! allocation and every tranche are kept in memory, and after every accepted step the
+//! tranche books balance: each tranche's totals are the sum of the positions' slots in it,
+//! each side's index counts exactly the occupied tranches at their leaves, the pair's summary
+//! names the highest occupied leaf, and a position that owes nothing occupies no tranche.
+//!
 //! At the end everyone exits and the pool has paid out no more than it took in.
 //!
 //! Case count: 1,000 random sequences by default; set `DLEX_PROPTEST_CASES` to change it
@@ -59,9 +65,11 @@
 //! asserts that every kind occurred (hard, hard with bad debt, leverage); the deterministic
 //! `shocks_produce_every_kind_of_liquidation` checks each kind on a fixed scene regardless.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dlex::actions::{self, Asset, HardLiquidationProposal, LiquidationOutcome, LiquidationRequest, PositionBook, SwapAmount, SwapDirection, TokenFlows};
+use dlex::actions::saturation::{SideAllocation, TrancheBook, TrancheTotals};
+use dlex::actions::{self, Asset, HardLiquidationProposal, LiquidationOutcome, LiquidationRequest, PositionBook, SaturationContext, SwapAmount, SwapDirection, TokenFlows};
 use dlex::errors::DlexError;
 use dlex::math::MINIMUM_LIQUIDITY;
 use dlex::queries::{self, PositionReport};
@@ -69,6 +77,9 @@ use dlex::risk::{self, Action, LiquidationKind, RiskContext};
 use dlex::state::{has_debt, Assets, Pair, Position, TokenKind};
 use dlex_sdk::liquidation;
 use dlex_tests::SOLVENT_MAX_PREMIUM_BIPS;
+
+/// Every position keeps the default saturation ratio (spec §10.6: 85%).
+const RATIO_MAG2: u128 = dlex::state::DEFAULT_SATURATION_RATIO_MAG2 as u128;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, TestCaseError, TestRunner};
 
@@ -191,13 +202,28 @@ struct Model {
     paid_in: (u128, u128),
     paid_out: (u128, u128),
     now: u32,
+    /// Each position's tranche allocation and every tranche with both indices, as the
+    /// instructions' accounts hold them (the handlers re-walk them on every step).
+    allocations: [[SideAllocation; 2]; USERS],
+    tranches: TrancheBook,
 }
 
 impl Model {
     fn new() -> Self {
         let mut pair: Pair = bytemuck::Zeroable::zeroed();
         actions::configure_oracle(&mut pair, 8, 112).unwrap();
-        Self { pair, balances: [[0; 6]; USERS], fragile: [0; USERS], vault_x: 0, vault_y: 0, paid_in: (0, 0), paid_out: (0, 0), now: 1_700_000_000 }
+        Self {
+            pair,
+            balances: [[0; 6]; USERS],
+            fragile: [0; USERS],
+            vault_x: 0,
+            vault_y: 0,
+            paid_in: (0, 0),
+            paid_out: (0, 0),
+            now: 1_700_000_000,
+            allocations: [[SideAllocation::default(); 2]; USERS],
+            tranches: TrancheBook::default(),
+        }
     }
 
     fn apply_flows(&mut self, flows: TokenFlows) {
@@ -310,10 +336,30 @@ impl Model {
     ) -> Option<TokenFlows> {
         let mut balances = self.balances[user];
         let mut fragile = self.fragile[user];
-        let (flows, _) = actions::run_leg(pair, &mut balances, &mut fragile, self.now, false, leg).ok()?;
+        let mut tranches = self.tranches.clone();
+        let (flows, allocations) = self.run_with_tranches(pair, user, &mut balances, &mut fragile, &mut tranches, leg).ok()?;
         self.balances[user] = balances;
         self.fragile[user] = fragile;
+        self.allocations[user] = allocations;
+        self.tranches = tranches;
         Some(flows)
+    }
+
+    /// `actions::run_leg_with_saturation` for `user` with `tranches` as the tranche accounts:
+    /// the leg's flows and the position's new allocation.
+    fn run_with_tranches(
+        &self,
+        pair: &mut Pair,
+        user: usize,
+        balances: &mut [u128; 6],
+        fragile: &mut u128,
+        tranches: &mut TrancheBook,
+        leg: impl FnOnce(&mut dlex::state::Pool, &mut [u128; 6]) -> anchor_lang::Result<(Action, TokenFlows)>,
+    ) -> anchor_lang::Result<(TokenFlows, [SideAllocation; 2])> {
+        let old = self.allocations[user];
+        let mut saturation = SaturationContext { store: tranches, allocations: old, ratio_mag2: RATIO_MAG2 };
+        let (flows, _, allocations) = actions::run_leg_with_saturation(pair, balances, fragile, self.now, false, Some(&mut saturation), leg)?;
+        Ok((flows, allocations.unwrap_or(old)))
     }
 
     /// Repays `amount` of one debt kind with no other limit: it may be refused only for a
@@ -324,7 +370,8 @@ impl Model {
         let mut pair = self.pair;
         let mut balances = self.balances[user];
         let mut fragile = self.fragile[user];
-        let result = actions::run_leg(&mut pair, &mut balances, &mut fragile, self.now, false, |pool, balances| match kind {
+        let mut tranches = self.tranches.clone();
+        let result = self.run_with_tranches(&mut pair, user, &mut balances, &mut fragile, &mut tranches, |pool, balances| match kind {
             0 | 1 => {
                 let asset = if kind == 0 { Asset::X } else { Asset::Y };
                 let amount = u64::try_from(amount).unwrap_or(u64::MAX);
@@ -333,12 +380,14 @@ impl Model {
             _ => Ok((Action::RepayLiquidity, actions::repay_liquidity(pool, balances, amount, u64::MAX, u64::MAX)?.flows)),
         });
         match result {
-            Ok((flows, _)) => {
+            Ok((flows, allocations)) => {
                 let paid = u128::from(flows.x_in) + u128::from(flows.y_in);
                 assert!(kind == 2 || paid <= amount, "repay pulled {paid}, more than offered {amount}");
                 self.pair = pair;
                 self.balances[user] = balances;
                 self.fragile[user] = fragile;
+                self.allocations[user] = allocations;
+                self.tranches = tranches;
                 self.apply_flows(flows);
                 true
             }
@@ -514,12 +563,13 @@ impl Model {
             assert!(!report.hard_liquidatable && !report.leverage_liquidatable, "a liquidatable position got no keeper request");
             return None;
         };
-        let book = |user: usize| PositionBook { balances: self.balances[user], fragile: self.fragile[user], ..PositionBook::default() };
+        let book = |user: usize| PositionBook { balances: self.balances[user], fragile: self.fragile[user], allocations: self.allocations[user], ..PositionBook::default() };
         let (borrower_before, liquidator_before) = (book(borrower), book(liquidator));
         let quoted = liquidation::quote(&self.pair, &Self::position(&borrower_before), &Self::position(&liquidator_before), i64::from(self.now), request);
         let mut pair = self.pair;
         let (mut b, mut l) = (borrower_before, liquidator_before);
-        let result = actions::run_liquidation(&mut pair, &mut b, &mut l, None, self.now, request, u64::MAX, u64::MAX);
+        let mut tranches = self.tranches.clone();
+        let result = actions::run_liquidation(&mut pair, &mut b, &mut l, Some(&mut tranches), self.now, request, u64::MAX, u64::MAX);
         let reported = if let LiquidationRequest::Hard(_) = request {
             report.hard_liquidatable
         } else if request == LiquidationRequest::Leverage {
@@ -583,6 +633,9 @@ impl Model {
         self.fragile[borrower] = b.fragile;
         self.balances[liquidator] = l.balances;
         self.fragile[liquidator] = l.fragile;
+        self.allocations[borrower] = b.allocations;
+        self.allocations[liquidator] = l.allocations;
+        self.tranches = tranches;
         self.apply_flows(outcome.flows);
         let bad_debt = outcome.bad_debt.is_some();
         STATS.count(if outcome.kind == LiquidationKind::Hard {
@@ -609,6 +662,47 @@ impl Model {
             assert_eq!(held + locked + protocol, pool.shares[kind as usize], "share totals of {kind:?}");
         }
         assert_eq!(self.fragile.iter().sum::<u128>(), pool.fragile_liquidity_shares, "fragile shares add up");
+        self.check_tranche_books();
+    }
+
+    /// Tranche bookkeeping: every tranche's totals are the sum of the positions' slots in it,
+    /// each side's index counts exactly the non-empty tranches at their leaves, the pair's
+    /// summary names each side's highest occupied leaf, and a position with no debt occupies
+    /// no tranche.
+    fn check_tranche_books(&self) {
+        let mut expected: BTreeMap<(usize, i32), TrancheTotals> = BTreeMap::new();
+        for (user, allocations) in self.allocations.iter().enumerate() {
+            if !has_debt(&self.balances[user]) {
+                assert!(allocations.iter().all(|a| a.count == 0), "user {user} owes nothing but occupies tranches: {allocations:?}");
+            }
+            for (side, allocation) in allocations.iter().enumerate() {
+                for i in 0..usize::from(allocation.count) {
+                    let totals = expected.entry((side, allocation.tranche_at(side, i))).or_default();
+                    totals.sat_in_l_assets += allocation.sat_in_l_assets[i];
+                    totals.sat_relative_to_l += allocation.sat_relative_to_l[i];
+                }
+            }
+        }
+        for (key, totals) in &self.tranches.tranches {
+            assert_eq!(*totals, expected.get(key).copied().unwrap_or_default(), "tranche {key:?}: totals against the positions' slots");
+        }
+        if expected.values().any(|totals| *totals != TrancheTotals::default()) {
+            STATS.count(Stat::TranchesOccupied);
+        }
+        for (key, totals) in &expected {
+            assert_eq!(self.tranches.tranches.get(key).copied().unwrap_or_default(), *totals, "tranche {key:?} missing");
+        }
+        for side in 0..2 {
+            let mut per_leaf = vec![0u16; self.tranches.indices[side].tranches_per_leaf.len()];
+            for ((s, _), totals) in &self.tranches.tranches {
+                if let (true, Some(leaf)) = (*s == side, totals.leaf()) {
+                    per_leaf[leaf as usize] += 1;
+                }
+            }
+            assert_eq!(&self.tranches.indices[side].tranches_per_leaf[..], &per_leaf[..], "side {side}: index against the tranches");
+            let highest = self.tranches.indices[side].highest_occupied_leaf().map_or(0, |leaf| leaf as u16);
+            assert_eq!(self.pair.highest_set_leaf[side], highest, "side {side}: the pair's highest occupied leaf");
+        }
     }
 }
 
@@ -627,9 +721,11 @@ enum Stat {
     RefusedLiquidatable,
     Shock,
     ShockRefused,
+    /// Steps after which some tranche was occupied (the bookkeeping check was not vacuous).
+    TranchesOccupied,
 }
 
-const STAT_NAMES: [&str; 10] = [
+const STAT_NAMES: [&str; 11] = [
     "hard",
     "hard with bad debt",
     "leverage",
@@ -640,9 +736,10 @@ const STAT_NAMES: [&str; 10] = [
     "refused (liquidatable)",
     "shocks",
     "shocks refused",
+    "steps with occupied tranches",
 ];
 
-struct Stats([AtomicUsize; 10]);
+struct Stats([AtomicUsize; 11]);
 
 impl Stats {
     fn count(&self, stat: Stat) {
@@ -654,7 +751,7 @@ impl Stats {
     }
 }
 
-static STATS: Stats = Stats([const { AtomicUsize::new(0) }; 10]);
+static STATS: Stats = Stats([const { AtomicUsize::new(0) }; 11]);
 
 fn cases() -> u32 {
     dlex_tests::proptest_cases(DEFAULT_CASES)
@@ -716,6 +813,7 @@ fn random_sequences_keep_conservation_and_never_pay_out_more_than_paid_in() {
         for (kind, made) in [("hard", STATS.get(Stat::Hard)), ("hard with bad debt", STATS.get(Stat::HardBadDebt)), ("leverage", leverage)] {
             assert!(made > 0, "no {kind} liquidation in {cases} sequences: the liquidation properties were vacuous for it");
         }
+        assert!(STATS.get(Stat::TranchesOccupied) > 0, "no step occupied a tranche: the bookkeeping check was vacuous");
     }
 }
 

@@ -130,35 +130,69 @@ async fn on_chain_report(f: &mut Fixture, user: &User) -> PositionReport {
 
 // --- B1: fragile liquidity (spec §4.12) -----------------------------------------------------
 
-/// Two LPs (F1: 5e10 L, F2: 4.5e10 L) and a lender-borrower B with 2e12 X and 2e12 Y on
-/// deposit; the price window filled. Everything after this happens in the same second (no
-/// accrual, no new observation).
+/// A passive LP (8.91e10 L) and two LPs who will borrow X, F1 (8e8 L) and F2 (1.01e10 L):
+/// 1e11 L in all. A lender-borrower B has 2e12 X and 2e12 Y on deposit, so much that no price
+/// can liquidate an L debt of B's (spec §10.4, `rad ≤ 0`): B has no saturation. The price
+/// window is filled. Everything after this happens in the same second (no accrual, no new
+/// observation).
+///
+/// The sizes come from the saturation rules (spec §10.5–§10.6), which judge every borrow. An LP
+/// borrowing X against its own L has a saturation of about 17.5× its L (its debt at its
+/// liquidation price is 85% of its L, and a liquidation consumes ~20.6× its debt). That
+/// saturation goes into bands of `0.85·activeL`, so at full depth F2 fills two bands of
+/// 8.5e10. After any borrow, the fullest band must stay 3 leaves (~6%) below
+/// `active − fragile` (`MaxTrancheOverSaturated`). 8.5e10 is leaf 922 and leaf 925 starts at
+/// ~8.914e10, so at full depth the fragile L may be at most ~1.085e10. The L-borrow limit
+/// (spec §6, 90% less the fee) keeps B from taking the active L below ~1.0045e10. 95% of
+/// F1's + F2's 1.09e10 L is 1.0355e10, which lies between the two. F2's own L stays below
+/// the active L at which the bound refuses it, so F2 stays solvent.
 async fn two_lp_pool() -> (Fixture, User, User, User) {
     let mut f = Fixture::new(Flavor::SplToken).await;
+    let passive = f.user().await;
     let f1 = f.user().await;
     let f2 = f.user().await;
     let b = f.user().await;
     let keys = f.keys;
-    send(&mut f, &f1, ix::mint(&keys, &f1.tokens, 50_000_000_000, 50_000_000_000, 0)).await.unwrap();
-    send(&mut f, &f2, ix::mint(&keys, &f2.tokens, 45_000_000_000, 45_000_000_000, 0)).await.unwrap();
+    send(&mut f, &passive, ix::mint(&keys, &passive.tokens, 89_100_000_000, 89_100_000_000, 0)).await.unwrap();
+    send(&mut f, &f1, ix::mint(&keys, &f1.tokens, 800_000_000, 800_000_000, 0)).await.unwrap();
+    send(&mut f, &f2, ix::mint(&keys, &f2.tokens, 10_100_000_000, 10_100_000_000, 0)).await.unwrap();
     f.fill_price_window(&b).await;
     send(&mut f, &b, ix::deposit(&keys, &b.tokens, Asset::X, 2_000_000_000_000, 0)).await.unwrap();
     send(&mut f, &b, ix::deposit(&keys, &b.tokens, Asset::Y, 2_000_000_000_000, 0)).await.unwrap();
     (f, f1, f2, b)
 }
 
-/// Spec §4.12 from the LPs' side: F1 borrows X (its 5e10 L becomes fragile), B borrows 1.5e10
-/// L (active falls to ~8e10), then F2's X borrow would make 95% of F1's + F2's ~9.5e10 L
-/// fragile, above the active liquidity: `FragileLiquidityExceeded`, nothing changes. F2 itself
-/// is solvent (its 4.5e10 L is far below the active L), so without the rule the borrow would
-/// pass. Once B repays 1.1e10 L, the same borrow stays under the bound and passes.
-/// Kills risk/mod.rs `check_fragile_liquidity → Ok(())`.
+/// F1's and F2's X borrows: debts of 1/800 and ~1/100 of their L. Their liquidation prices are
+/// ~40 bands apart, so they share no band.
+const F1_BORROW_X: u64 = 1_000_000;
+const F2_BORROW_X: u64 = 100_000_000;
+
+/// Whether `user`'s position holds no saturation on either side.
+async fn holds_no_saturation(f: &mut Fixture, user: &User) -> bool {
+    f.position(user).await.allocations().iter().all(|side| side.count == 0 && side.sat_at_allocation == 0)
+}
+
+/// Spec §4.12 from the LPs' side. B borrows 8.975e10 L, which takes the active L down to
+/// ~1.025e10 (inside the L-borrow limit). F1 borrows X, so its 8e8 L becomes fragile. F2's X
+/// borrow would then make 95% of F1's + F2's 1.09e10 L (1.0355e10) fragile, above the active
+/// liquidity: it is refused with `FragileLiquidityExceeded` and nothing changes. F2 itself is
+/// solvent (its 1.01e10 L is below the active L), so of the borrow's own rules only the
+/// fragile bound refuses it. Its saturation would not fit the shrunken pool's bands either,
+/// but `risk::check` judges the saturation verdict after the action's rules, so the error
+/// names the fragile bound. Once B repays its L, the same borrow stays under the bound, F2's
+/// saturation fits, and the borrow passes.
+/// B borrows before F1 does. If F1 already held saturation in bands of the full depth, the
+/// fullest band would have to stay 3 leaves below `active − fragile`, and B could not take
+/// the active liquidity down this far.
+/// Kills risk/mod.rs `check_fragile_liquidity → Ok(())`: the saturation verdict would then
+/// refuse the borrow with `TooManyTranches` (7 bands of 0.85·1.025e10 cannot hold F2's ~1.8e11).
 #[tokio::test]
 async fn lp_borrow_beyond_the_fragile_bound_is_refused_and_changes_nothing() {
     let (mut f, f1, f2, b) = two_lp_pool().await;
     let keys = f.keys;
-    send(&mut f, &f1, ix::borrow(&keys, &f1.tokens, Asset::X, 100_000_000)).await.unwrap();
-    send(&mut f, &b, ix::borrow_liquidity(&keys, &b.tokens, 15_000_000_000, 0, 0)).await.unwrap();
+    send(&mut f, &b, ix::borrow_liquidity(&keys, &b.tokens, 89_750_000_000, 0, 0)).await.unwrap();
+    assert!(holds_no_saturation(&mut f, &b).await, "B's X and Y cover its L debt at every price");
+    send(&mut f, &f1, ix::borrow(&keys, &f1.tokens, Asset::X, F1_BORROW_X)).await.unwrap();
     let pair = f.pair().await;
     let f1_shares = f.position(&f1).await.share_balance(TokenKind::DepositL);
     assert_eq!(pair.fragile_liquidity_shares.get(), f1_shares, "F1's whole L is fragile");
@@ -167,21 +201,24 @@ async fn lp_borrow_beyond_the_fragile_bound_is_refused_and_changes_nothing() {
     let (accrued_pair, pool) = accrued(&mut f).await;
     let position = f.position(&f2).await;
     let (mut after, mut balances, mut fragile) = (pool, position.balances(), position.fragile_shares.get());
-    actions::borrow(&mut after, &mut balances, Asset::X, 100_000_000).unwrap();
+    actions::borrow(&mut after, &mut balances, Asset::X, F2_BORROW_X).unwrap();
     after.update_fragile(&balances, &mut fragile).unwrap();
     let fragile_l = after.fragile_liquidity_assets().unwrap();
     let active = floored_active(&accrued_pair, &after);
     assert!(fragile_l > active, "fragile {fragile_l} must exceed active {active}");
-    assert!(active > 79_000_000_000 && active < 81_000_000_000, "active {active}");
+    // 1e11 − 8.975e10: above F2's 1.01e10 L, below 95% of F1's + F2's 1.09e10 L.
+    assert!(active > 10_200_000_000 && active < 10_300_000_000, "active {active}");
     // F2 alone is solvent after the borrow (this file's §9.5): only the fragile rule refuses.
     let range = actions::price_range_for_new_risk(&accrued_pair, &after, f.bank.now() as u32).unwrap().unwrap();
     assert!(solvent(after.user_assets(&balances).unwrap(), &range, active));
 
-    assert_refused(&mut f, &f2, &[&f1, &b], ix::borrow(&keys, &f2.tokens, Asset::X, 100_000_000), DlexError::FragileLiquidityExceeded).await;
+    assert_refused(&mut f, &f2, &[&f1, &b], ix::borrow(&keys, &f2.tokens, Asset::X, F2_BORROW_X), DlexError::FragileLiquidityExceeded).await;
 
-    // B repays most of its L: active rises above 95% of F1's + F2's L, and the borrow passes.
-    send(&mut f, &b, ix::repay_liquidity(&keys, &b.tokens, 11_000_000_000, u64::MAX, u64::MAX)).await.unwrap();
-    send(&mut f, &f2, ix::borrow(&keys, &f2.tokens, Asset::X, 100_000_000)).await.unwrap();
+    // B repays all its L. The active liquidity is back at 1e11, above 95% of F1's + F2's L, and
+    // it leaves room beside the fragile L for F2's saturation (the rules of the fixture), so the
+    // borrow passes. A partial repayment would not do: F2's bands need an active L of ~9.95e10.
+    send(&mut f, &b, ix::repay_liquidity(&keys, &b.tokens, u128::MAX, u64::MAX, u64::MAX)).await.unwrap();
+    send(&mut f, &f2, ix::borrow(&keys, &f2.tokens, Asset::X, F2_BORROW_X)).await.unwrap();
     let (pair, pool) = accrued(&mut f).await;
     let f2_shares = f.position(&f2).await.share_balance(TokenKind::DepositL);
     assert_eq!(pair.fragile_liquidity_shares.get(), f1_shares + f2_shares);
@@ -190,28 +227,43 @@ async fn lp_borrow_beyond_the_fragile_bound_is_refused_and_changes_nothing() {
     f.assert_conservation().await;
 }
 
-/// Spec §4.12 at its exact boundary. F1 and F2 both borrow X (95% of ~9.5e10 L is fragile,
-/// just under the 9.5e10 active), then B borrows L, which lowers the active liquidity one for
-/// one: the largest L borrow the program accepts leaves fragile liquidity exactly equal to the
-/// active liquidity (computed here from the pool, not by the risk check), one more unit is
-/// refused with `FragileLiquidityExceeded` and changes nothing.
-/// Kills `check_fragile_liquidity → Ok(())` and `>` → `>=` in it (which would refuse the
-/// state with fragile == active, so the accepted maximum would leave fragile < active).
+/// Spec §4.12 at its exact boundary. F1 and F2 both borrow X at full depth: 95% of their
+/// 1.09e10 L (1.0355e10) is fragile, far under the 1e11 active. Then B borrows L, which lowers
+/// the active liquidity one for one. The largest L borrow that the action's own rules accept
+/// (the SDK's limits without tranches) leaves fragile liquidity exactly equal to the active
+/// liquidity. That equality is computed here from the pool, not by the risk check. One more
+/// unit is refused with `FragileLiquidityExceeded` and changes nothing.
+///
+/// With tranche accounting on, the boundary is not an accepted state. There the fragile L
+/// takes the whole active L, so nothing is left for the pair's saturation
+/// (`maxLeaf = satToLeaf(0) = 0`, spec §10.6). The saturation verdict is judged after the
+/// action's rules and refuses the borrow with `MaxTrancheOverSaturated`, which also changes
+/// nothing, even though the fragile bound lets the borrow through. This holds in any pool
+/// where a borrowing LP's saturation occupies a band. The largest borrow accepted with
+/// tranches (`Fixture::limits`) keeps `active − fragile` 3 leaves above the fullest band. Here
+/// that is ~5e8 L; it passes and leaves fragile < active.
+/// Kills `check_fragile_liquidity → Ok(())`: the +1 borrow would be refused with
+/// `MaxTrancheOverSaturated`. Kills `>` → `>=` in it: the boundary borrow would be refused
+/// with `FragileLiquidityExceeded`, and the maximum without tranches would leave
+/// fragile < active.
 #[tokio::test]
 async fn fragile_bound_is_reached_exactly_by_a_liquidity_borrow() {
     let (mut f, f1, f2, b) = two_lp_pool().await;
     let keys = f.keys;
-    send(&mut f, &f1, ix::borrow(&keys, &f1.tokens, Asset::X, 100_000_000)).await.unwrap();
-    send(&mut f, &f2, ix::borrow(&keys, &f2.tokens, Asset::X, 100_000_000)).await.unwrap();
+    send(&mut f, &f1, ix::borrow(&keys, &f1.tokens, Asset::X, F1_BORROW_X)).await.unwrap();
+    send(&mut f, &f2, ix::borrow(&keys, &f2.tokens, Asset::X, F2_BORROW_X)).await.unwrap();
     let (pair, pool) = accrued(&mut f).await;
     let fragile_before = pool.fragile_liquidity_assets().unwrap();
     let active_before = floored_active(&pair, &pool);
     assert!(fragile_before < active_before);
 
+    // The limits the action's own rules allow, without tranches. B holds no saturation, but the
+    // pair-wide rule of §10.6 binds it too, so this is not what B may borrow (see below).
     let (_, limits) = report_and_limits(&mut f, &b).await;
     let max = limits.max_borrow_l;
-    // The bound is ~active − 95%·(F1 + F2 L): a few e9, far below the 90% L-borrow limit.
-    assert!(max > 4_000_000_000 && max < 5_500_000_000, "max L borrow {max}");
+    // The bound is at ~active − 95%·(F1 + F2 L) = 1e11 − 1.0355e10. That is just inside the
+    // L-borrow limit (~8.9955e10, 90% less the fee), so `max + 1` below reaches the fragile rule.
+    assert!(max > 89_600_000_000 && max < 89_700_000_000, "max L borrow {max}");
 
     // This file's view of the two borrows: the program's leg on a copy, fragile vs active.
     let position = f.position(&b).await;
@@ -227,14 +279,36 @@ async fn fragile_bound_is_reached_exactly_by_a_liquidity_borrow() {
     let (fragile_over, active_over) = leave(max + 1);
     println!("max L borrow {max}: fragile {fragile_at_max} / active {active_at_max}; +1: {fragile_over} / {active_over}");
     assert!(fragile_over > active_over);
-    assert_eq!(fragile_at_max, active_at_max, "the largest accepted borrow reaches the bound exactly");
+    assert_eq!(fragile_at_max, active_at_max, "the largest borrow the action's rules accept reaches the bound exactly");
 
     assert_refused(&mut f, &b, &[&f1, &f2], ix::borrow_liquidity(&keys, &b.tokens, max + 1, 0, 0), DlexError::FragileLiquidityExceeded).await;
-    send(&mut f, &b, ix::borrow_liquidity(&keys, &b.tokens, max, 0, 0)).await.unwrap();
+    // At the bound the fragile rule lets the borrow through; the saturation verdict does not.
+    assert_refused(&mut f, &b, &[&f1, &f2], ix::borrow_liquidity(&keys, &b.tokens, max, 0, 0), DlexError::MaxTrancheOverSaturated).await;
+
+    // What B may borrow, tranche rules included. F2's full bands hold 0.85·activeL (leaf 922).
+    // `active − fragile` may fall only to the first saturation of leaf 925 (~8.914e10), down
+    // from ~8.9645e10, which leaves ~5e8.
+    let accepted = f.limits(&b).await.max_borrow_l;
+    let book = dlex_sdk::saturation::tranche_book(&mut f.bank, keys.pair).await.unwrap();
+    let fullest = book.tranches.values().map(|t| t.sat_relative_to_l).max().unwrap();
+    assert_eq!(fullest, div_ceil(active_before * 85, 100), "F2 fills bands of 0.85·activeL");
+    let room_leaf = |liquidity: u128| {
+        let (fragile, active) = leave(liquidity);
+        math::sat_to_leaf(active - fragile)
+    };
+    assert!(room_leaf(accepted) >= math::sat_to_leaf(fullest) + 3);
+    assert!(room_leaf(accepted + 1) < math::sat_to_leaf(fullest) + 3, "the saturation rule sets the limit");
+    assert!(accepted > 400_000_000 && accepted < 600_000_000, "accepted L borrow {accepted}");
+    println!("accepted with tranches: {accepted} (fullest band {fullest}, leaf {})", math::sat_to_leaf(fullest));
+
+    send(&mut f, &b, ix::borrow_liquidity(&keys, &b.tokens, accepted, 0, 0)).await.unwrap();
+    assert!(holds_no_saturation(&mut f, &b).await, "B's X and Y cover its L debt at every price");
     let (pair_after, pool_after) = accrued(&mut f).await;
     assert_eq!(pair_after.depth(), pair.depth(), "same interval: the snapshot is unchanged");
-    assert_eq!(pool_after.fragile_liquidity_assets().unwrap(), counted_active(&pool, &pool_after));
-    assert_eq!(pair_after.total_assets[BL].get(), max + math::lending_fee(max));
+    let fragile_after = pool_after.fragile_liquidity_assets().unwrap();
+    assert_eq!((fragile_after, counted_active(&pool, &pool_after)), leave(accepted), "as the copy predicted");
+    assert!(fragile_after < counted_active(&pool, &pool_after));
+    assert_eq!(pair_after.total_assets[BL].get(), accepted + math::lending_fee(accepted));
     f.assert_conservation().await;
 }
 

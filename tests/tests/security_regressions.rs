@@ -44,7 +44,7 @@ async fn jit_liquidity_around_a_borrow_does_not_raise_the_depth_limit() {
     let borrow = 400_000_000u64;
     let alone = f.bank.send(&[ix::borrow(&keys, &a.tokens, Asset::X, borrow)], &[&a.keypair]).await;
     assert_dlex_error(alone, DlexError::MaxSlippage);
-    let limits = health::position_limits(&f.pair().await, &f.position(&a).await, f.bank.now(), false).unwrap();
+    let limits = f.limits(&a).await;
     assert!(limits.max_borrow_x < 1_000_000, "the thin pool's depth caps A at {} X", limits.max_borrow_x);
 
     let minted = quote::mint(&f.pair().await, f.bank.now(), 2_000_000_000, 8_000_000_000).unwrap();
@@ -57,8 +57,10 @@ async fn jit_liquidity_around_a_borrow_does_not_raise_the_depth_limit() {
     };
     let before = f.snapshot(&[&a, &b]).await;
     assert_dlex_error(f.bank.send(&jit(borrow), &[&a.keypair, &b.keypair]).await, DlexError::MaxSlippage);
-    // Not even one unit beyond what the pool alone allows.
-    assert_dlex_error(f.bank.send(&jit(limits.max_borrow_x + 1), &[&a.keypair, &b.keypair]).await, DlexError::MaxSlippage);
+    // Not even one unit beyond what the pool alone allows, refused by the same rule as
+    // without the JIT legs (with this much collateral, tranche capacity binds before depth).
+    let alone_over = error_code(f.bank.send(&[ix::borrow(&keys, &a.tokens, Asset::X, limits.max_borrow_x + 1)], &[&a.keypair]).await);
+    assert_eq!(error_code(f.bank.send(&jit(limits.max_borrow_x + 1), &[&a.keypair, &b.keypair]).await), alone_over);
     assert_eq!(f.snapshot(&[&a, &b]).await, before, "the refused transactions changed nothing");
     f.assert_conservation().await;
 }
@@ -75,7 +77,7 @@ async fn jit_liquidity_cannot_absorb_the_depth_an_l_borrow_removes() {
     let a = f.user().await;
     let b = f.user().await;
     f.bank.send(&[ix::deposit(&keys, &a.tokens, Asset::Y, 100_000_000_000, 0)], &[&a.keypair]).await.unwrap();
-    let limits = health::position_limits(&f.pair().await, &f.position(&a).await, f.bank.now(), false).unwrap();
+    let limits = f.limits(&a).await;
     let non_jit_max = limits.max_borrow_l;
     assert!(non_jit_max > 0, "A may borrow some L");
     let minted = quote::mint(&f.pair().await, f.bank.now(), 2_000_000_000, 8_000_000_000).unwrap();
@@ -88,8 +90,9 @@ async fn jit_liquidity_cannot_absorb_the_depth_an_l_borrow_removes() {
     };
     let before = f.snapshot(&[&a, &b]).await;
     let over = f.bank.send(&jit(non_jit_max + 1), &[&a.keypair, &b.keypair]).await;
-    // One L beyond the non-JIT maximum breaks the LTV with the JIT legs too.
-    assert_dlex_error(over, DlexError::LtvTooHigh);
+    // One L beyond the non-JIT maximum is refused with the JIT legs too, by the same rule.
+    let alone_over = f.bank.send(&[ix::borrow_liquidity(&keys, &a.tokens, non_jit_max + 1, 0, 0)], &[&a.keypair]).await;
+    assert_eq!(error_code(over), error_code(alone_over));
     assert_eq!(f.snapshot(&[&a, &b]).await, before);
     f.bank.send(&jit(non_jit_max), &[&a.keypair, &b.keypair]).await.unwrap();
     f.assert_conservation().await;
@@ -116,7 +119,7 @@ async fn steering_plus_jit_liquidity_cannot_borrow_beyond_the_non_jit_depth() {
     let a = f.user().await;
     let b = f.user().await;
     f.bank.send(&[ix::deposit(&keys, &a.tokens, Asset::Y, 400_000_000, 0)], &[&a.keypair]).await.unwrap();
-    let limits = health::position_limits(&f.pair().await, &f.position(&a).await, f.bank.now(), false).unwrap();
+    let limits = f.limits(&a).await;
     let non_jit_max = limits.max_borrow_x;
     assert!(non_jit_max > 0 && non_jit_max < 4_000_000, "the steered thin pool allows {non_jit_max} X");
 
@@ -130,9 +133,10 @@ async fn steering_plus_jit_liquidity_cannot_borrow_beyond_the_non_jit_depth() {
     };
     let before = f.snapshot(&[&a, &b]).await;
     // The theft is beyond what the (floored) depth can absorb; one unit over the pool's own
-    // limit breaks the LTV, exactly as it does without the JIT legs.
+    // limit is refused by the same rule as without the JIT legs.
     assert_dlex_error(f.bank.send(&jit(300_000_000), &[&a.keypair, &b.keypair]).await, DlexError::MaxSlippage);
-    assert_dlex_error(f.bank.send(&jit(non_jit_max + 1), &[&a.keypair, &b.keypair]).await, DlexError::LtvTooHigh);
+    let alone_over = error_code(f.bank.send(&[ix::borrow(&keys, &a.tokens, Asset::X, non_jit_max + 1)], &[&a.keypair]).await);
+    assert_eq!(error_code(f.bank.send(&jit(non_jit_max + 1), &[&a.keypair, &b.keypair]).await), alone_over);
     assert_eq!(f.snapshot(&[&a, &b]).await, before);
     // What the pool alone allows is still allowed with the JIT legs around it.
     f.bank.send(&jit(non_jit_max), &[&a.keypair, &b.keypair]).await.unwrap();
@@ -154,7 +158,10 @@ async fn thirty_years_of_unpaid_l_debt_never_freeze_the_pair() {
     let keys = f.keys;
     let borrower = f.user().await;
     let lender = f.user().await;
-    f.bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 100_000_000_000_000, 0)], &[&borrower.keypair]).await.unwrap();
+    // Collateral on both sides, so that no price makes the L debt liquidatable (spec §10.4:
+    // L² ≤ 4·X·Y after scaling) and it needs no tranche: only the unpaid interest can break it.
+    let collateral = [ix::deposit(&keys, &borrower.tokens, Asset::X, 10_000_000_000, 0), ix::deposit(&keys, &borrower.tokens, Asset::Y, 40_000_000_000, 0)];
+    f.bank.send(&collateral, &[&borrower.keypair]).await.unwrap();
     f.bank.send(&[ix::deposit(&keys, &lender.tokens, Asset::X, 50_000_000, 0)], &[&lender.keypair]).await.unwrap();
     let x_borrower = f.user().await;
     f.bank.send(&[ix::deposit(&keys, &x_borrower.tokens, Asset::Y, 400_000_000, 0)], &[&x_borrower.keypair]).await.unwrap();

@@ -165,6 +165,8 @@ pub enum DlexError {
     MissingTrancheAccount,
     #[msg("The pair's saturation index accounts were not passed, or are not this pair's")]
     MissingSaturationAccount,
+    #[msg("The saturation ratio must be between 1 and 90 percent")]
+    InvalidSaturationRatio,
 }
 
 impl From<MathError> for DlexError {

@@ -33,6 +33,15 @@ pub struct PositionOpened {
     pub position: Pubkey,
 }
 
+/// The owner set its position's saturation ratio (spec §10.6), in percent.
+#[event]
+pub struct SaturationRatioSet {
+    pub pair: Pubkey,
+    pub owner: Pubkey,
+    pub previous_ratio_mag2: u8,
+    pub ratio_mag2: u8,
+}
+
 #[event]
 pub struct PositionClosed {
     pub pair: Pubkey,

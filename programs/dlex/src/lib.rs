@@ -88,19 +88,25 @@ pub mod dlex {
         instructions::open_position::handler(ctx)
     }
 
+    /// Sets the caller's position's saturation ratio (percent of active liquidity per tranche,
+    /// 1–90; default 85), used from the position's next re-walk on.
+    pub fn set_saturation_ratio(ctx: Context<SetSaturationRatio>, ratio_mag2: u8) -> Result<()> {
+        instructions::set_saturation_ratio::handler(ctx, ratio_mag2)
+    }
+
     /// Closes the caller's empty position and refunds its rent.
-    pub fn close_position(ctx: Context<ClosePosition>) -> Result<()> {
+    pub fn close_position<'info>(ctx: Context<'info, ClosePosition<'info>>) -> Result<()> {
         instructions::close_position::handler(ctx)
     }
 
     /// Adds liquidity for at most `max_amount_x` / `max_amount_y`; fails if fewer than
     /// `min_shares` DEPOSIT_L shares would be credited.
-    pub fn mint(ctx: Context<PositionTokens>, max_amount_x: u64, max_amount_y: u64, min_shares: u128) -> Result<()> {
+    pub fn mint<'info>(ctx: Context<'info, PositionTokens<'info>>, max_amount_x: u64, max_amount_y: u64, min_shares: u128) -> Result<()> {
         instructions::mint::handler(ctx, max_amount_x, max_amount_y, min_shares)
     }
 
     /// Burns `shares` of DEPOSIT_L for X and Y; fails below the minimum amounts.
-    pub fn burn(ctx: Context<PositionTokens>, shares: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
+    pub fn burn<'info>(ctx: Context<'info, PositionTokens<'info>>, shares: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
         instructions::burn::handler(ctx, shares, min_amount_x, min_amount_y)
     }
 
@@ -115,36 +121,36 @@ pub mod dlex {
     }
 
     /// Deposits `amount` of X or Y for lending; fails if fewer than `min_shares` are minted.
-    pub fn deposit(ctx: Context<PositionTokens>, asset: Asset, amount: u64, min_shares: u128) -> Result<()> {
+    pub fn deposit<'info>(ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64, min_shares: u128) -> Result<()> {
         instructions::deposit::handler(ctx, asset, amount, min_shares)
     }
 
     /// Redeems `shares` of the X or Y deposit; fails if fewer than `min_amount` tokens result.
-    pub fn withdraw(ctx: Context<PositionTokens>, asset: Asset, shares: u128, min_amount: u64) -> Result<()> {
+    pub fn withdraw<'info>(ctx: Context<'info, PositionTokens<'info>>, asset: Asset, shares: u128, min_amount: u64) -> Result<()> {
         instructions::withdraw::handler(ctx, asset, shares, min_amount)
     }
 
     /// Borrows `amount` of X or Y against the position (plus a 5-bip fee added to the debt).
     /// Refused until the pair's mid-term price window has filled.
-    pub fn borrow(ctx: Context<PositionTokens>, asset: Asset, amount: u64) -> Result<()> {
+    pub fn borrow<'info>(ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64) -> Result<()> {
         instructions::borrow::handler(ctx, asset, amount)
     }
 
     /// Repays X or Y debt with at most `amount` tokens; an amount that covers the whole debt
     /// pulls only the debt (`u64::MAX` repays everything).
-    pub fn repay(ctx: Context<PositionTokens>, asset: Asset, amount: u64) -> Result<()> {
+    pub fn repay<'info>(ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64) -> Result<()> {
         instructions::repay::handler(ctx, asset, amount)
     }
 
     /// Borrows `liquidity` L: the pool removes that liquidity and pays its X and Y to the
     /// borrower (at least the minimum amounts), who owes L plus a 5-bip fee.
-    pub fn borrow_liquidity(ctx: Context<PositionTokens>, liquidity: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
+    pub fn borrow_liquidity<'info>(ctx: Context<'info, PositionTokens<'info>>, liquidity: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
         instructions::borrow_liquidity::handler(ctx, liquidity, min_amount_x, min_amount_y)
     }
 
     /// Repays `liquidity` L of debt (at most the whole debt; `u128::MAX` repays everything)
     /// with the proportional X and Y, refusing more than `max_amount_x` / `max_amount_y`.
-    pub fn repay_liquidity(ctx: Context<PositionTokens>, liquidity: u128, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
+    pub fn repay_liquidity<'info>(ctx: Context<'info, PositionTokens<'info>>, liquidity: u128, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
         instructions::repay_liquidity::handler(ctx, liquidity, max_amount_x, max_amount_y)
     }
 
@@ -153,7 +159,7 @@ pub mod dlex {
     /// the repaid debt (at most `max_amount_x` / `max_amount_y` tokens) and receives the
     /// seized deposit shares in its own position. Bad debt is burned against the pool.
     /// Never blocked by a pause.
-    pub fn liquidate(ctx: Context<Liquidate>, request: LiquidationRequest, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
+    pub fn liquidate<'info>(ctx: Context<'info, Liquidate<'info>>, request: LiquidationRequest, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
         instructions::liquidate::handler(ctx, request, max_amount_x, max_amount_y)
     }
 

@@ -59,6 +59,61 @@ pub struct PositionReport {
     pub leverage_liquidatable: bool,
     pub leverage_amounts: [u128; 6],
     pub leverage_bad_debt: bool,
+    /// The position's tranche allocation per side (0: net X debt, 1: net Y debt); filled by
+    /// [`position_report_of`], which has the position's allocation.
+    pub tranches: [TrancheReport; 2],
+    /// A debt-cap liquidation is possible now (spec §11.2): the position's saturation grew
+    /// past what it was allocated with; it would seize this share of each deposit, bips.
+    pub debt_cap_liquidatable: bool,
+    pub debt_cap_premium_bips: u128,
+}
+
+/// One side of a position's tranche allocation (spec §10.5–§10.6).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TrancheReport {
+    /// The band the walk started from (the liquidation's end) and how many consecutive bands
+    /// the allocation occupies (0: none; at most `MAX_POSITION_TRANCHES`).
+    pub first_tranche: i32,
+    pub tranche_count: u8,
+    /// Saturation in L assets (the net debt at the liquidation price) when allocated.
+    pub allocated_saturation_l: u128,
+    /// The same, today (0 when the side has no liquidation price).
+    pub saturation_today_l: u128,
+    /// How much today's saturation may still grow (interest, price) before the position
+    /// becomes debt-cap liquidatable: allocated less today, 0 once exceeded.
+    pub headroom_l: u128,
+}
+
+/// [`position_report`] for a stored position, with its tranche allocation, the headroom left
+/// in it, and whether a debt-cap liquidation is possible: what `position_health` returns.
+pub fn position_report_of(pair: &Pair, position: &crate::state::Position, now: u32) -> Result<PositionReport> {
+    let book = actions::PositionBook::of(position);
+    let mut report = position_report(pair, &book.balances, now)?;
+    if !has_debt(&book.balances) && book.allocations.iter().all(|a| a.count == 0) {
+        return Ok(report);
+    }
+    let mut pair = Box::new(*pair);
+    let mut pool = pair.pool();
+    actions::accrue(&mut pair, &mut pool, now)?;
+    let liquidity = pair.depth().floor(&pool).active_liquidity.saturating_sub(pool.fragile_liquidity_assets()?);
+    for side in actions::saturation::SIDES {
+        let allocation = &book.allocations[side];
+        let today = math::position_saturation(report.assets, liquidity.max(1), book.ratio_mag2, side == 0)
+            .map_err(crate::errors::DlexError::from)?
+            .map_or(0, |sat| sat.sat_in_l_assets);
+        report.tranches[side] = TrancheReport {
+            first_tranche: allocation.last_tranche,
+            tranche_count: allocation.count,
+            allocated_saturation_l: allocation.sat_at_allocation,
+            saturation_today_l: today,
+            headroom_l: allocation.sat_at_allocation.saturating_sub(today),
+        };
+    }
+    if has_debt(&book.balances) {
+        report.debt_cap_premium_bips = actions::debt_cap_premium(&pair, &pool, &book)?;
+        report.debt_cap_liquidatable = report.debt_cap_premium_bips > 0;
+    }
+    Ok(report)
 }
 
 /// The report for a position with `balances` and `fragile` shares, at unix time `now`

@@ -39,6 +39,9 @@ pub enum LiquidationRequest {
     Hard(HardLiquidationProposal),
     /// Leverage liquidation: the amounts follow from the formula (§11.3).
     Leverage,
+    /// Debt-cap liquidation (§11.2): seizes `floor(deposit·premium/1e4)` of each deposit,
+    /// repays nothing, and re-allocates the position at today's saturation.
+    DebtCap,
 }
 
 impl LiquidationRequest {
@@ -46,18 +49,31 @@ impl LiquidationRequest {
         match self {
             LiquidationRequest::Hard(_) => LiquidationKind::Hard,
             LiquidationRequest::Leverage => LiquidationKind::Leverage,
+            LiquidationRequest::DebtCap => LiquidationKind::DebtCap,
         }
     }
 }
 
 /// The parts of a position a liquidation changes: its share balances, its fragile shares,
-/// and (the borrower's) tranche allocation and saturation ratio.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// and (the borrower's) tranche allocation and saturation ratio. The default is a fresh
+/// position (nothing held, the default ratio), as `open_position` creates it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PositionBook {
     pub balances: [u128; 6],
     pub fragile: u128,
     pub allocations: [SideAllocation; 2],
     pub ratio_mag2: u128,
+}
+
+impl Default for PositionBook {
+    fn default() -> Self {
+        Self {
+            balances: [0; 6],
+            fragile: 0,
+            allocations: [SideAllocation::default(); 2],
+            ratio_mag2: u128::from(crate::state::DEFAULT_SATURATION_RATIO_MAG2),
+        }
+    }
 }
 
 impl PositionBook {
@@ -198,9 +214,15 @@ pub fn apply_and_judge_liquidation(
     let range = liquidation_price_range(pair, before, now)?;
     let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(DlexError::from)?;
     let borrower_before = before.user_assets(&borrower.balances)?;
+    let mut debt_cap_premium_bips = 0;
     let planned: [u128; 6] = match request {
         LiquidationRequest::Hard(p) => [p.seize_l, p.seize_x, p.seize_y, p.repay_l, u128::from(p.repay_x), u128::from(p.repay_y)],
         LiquidationRequest::Leverage => risk::leverage_liquidation(borrower_before, sqrt_min, sqrt_max)?.amounts,
+        LiquidationRequest::DebtCap => {
+            debt_cap_premium_bips = debt_cap_premium(pair, before, borrower)?;
+            let share = |deposit: u128| math::mul_div(deposit, debt_cap_premium_bips, math::BIPS, false).map_err(DlexError::from);
+            [share(borrower_before[0])?, share(borrower_before[1])?, share(borrower_before[2])?, 0, 0, 0]
+        }
     };
     let mut pool = *before;
     let (mut borrower, mut liquidator) = (*borrower, *liquidator);
@@ -251,6 +273,7 @@ pub fn apply_and_judge_liquidation(
         borrower_after: pool.user_assets(&borrower.balances)?,
         amounts: [seized[0], seized[1], seized[2], repaid[0], repaid[1], repaid[2]],
         bad_debt: false,
+        debt_cap_premium_bips,
     };
     let liquidity = risk::liquidation_liquidity(before, &pair.depth(), &borrower_before);
     let verdict = risk::judge_liquidation(&facts, liquidity, sqrt_min, sqrt_max)?;
@@ -261,7 +284,7 @@ pub fn apply_and_judge_liquidation(
     let mut summary = None;
     if let Some(store) = store {
         let mut saturation = SaturationContext { store, allocations: borrower.allocations, ratio_mag2: borrower.ratio_mag2 };
-        let (allocations, new_summary, _) = update_saturation(pair, &pool, &borrower.balances, &mut saturation, None)?;
+        let (allocations, new_summary, _) = update_saturation(pair, before, &pool, &borrower.balances, &mut saturation, None)?;
         borrower.allocations = allocations;
         summary = new_summary;
     }
@@ -274,6 +297,15 @@ pub fn apply_and_judge_liquidation(
         liquidator,
         summary,
     })
+}
+
+/// The debt-cap premium of `borrower` on the accrued pool `before` (spec §11.2): its
+/// allocation against today's saturation, computed on the active liquidity the allocation
+/// walk counts (the depth floor) less fragile liquidity.
+pub fn debt_cap_premium(pair: &Pair, before: &Pool, borrower: &PositionBook) -> core::result::Result<u128, DlexError> {
+    let liquidity = pair.depth().floor(before).active_liquidity.saturating_sub(before.fragile_liquidity_assets()?);
+    let assets = before.user_assets(&borrower.balances)?;
+    super::saturation::debt_cap_premium_bips(&borrower.allocations, assets, liquidity, borrower.ratio_mag2)
 }
 
 const DEPOSIT_KINDS: [TokenKind; 3] = [TokenKind::DepositL, TokenKind::DepositX, TokenKind::DepositY];

@@ -42,10 +42,19 @@ pub struct SaturationContext<'s> {
     pub ratio_mag2: u128,
 }
 
-/// What the saturation walk counts on after a leg: the depth floor (H-1), the same less
-/// fragile liquidity for `maxLeaf`, and the range edges when the action adds risk.
-fn saturation_inputs(pair: &Pair, pool: &Pool, balances: &[u128; 6], ratio_mag2: u128, edges: Option<&PriceRange>) -> Result<SaturationInputs> {
-    let active_liquidity = pair.depth().floor(pool).active_liquidity;
+/// What the saturation walk counts on after a leg (`before` → `pool`): the depth floor less
+/// what the leg itself took out of the pool (H-1, the same depth the acting position's
+/// solvency counts, so liquidity added earlier in the transaction makes no room), the same
+/// less fragile liquidity for `maxLeaf`, and the range edges when the action adds risk.
+fn saturation_inputs(
+    pair: &Pair,
+    before: &Pool,
+    pool: &Pool,
+    balances: &[u128; 6],
+    ratio_mag2: u128,
+    edges: Option<&PriceRange>,
+) -> Result<SaturationInputs> {
+    let active_liquidity = pair.depth().less_taken(before, pool).floor(pool).active_liquidity;
     let range = match edges {
         Some(range) => {
             let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(DlexError::from)?;
@@ -62,12 +71,14 @@ fn saturation_inputs(pair: &Pair, pool: &Pool, balances: &[u128; 6], ratio_mag2:
     })
 }
 
-/// Re-walks the position's saturation after a leg when it holds or owes any (spec §10.6):
+/// Re-walks the position's saturation after a leg (`before` → `pool`) when it holds or owes
+/// any (spec §10.6):
 /// `(allocations, summary, verdict)`. A position that neither owes nor occupies a tranche
 /// needs no accounts; one whose debt is gone but that never occupied a tranche just forgets
 /// its recorded saturation.
 pub fn update_saturation(
     pair: &Pair,
+    before: &Pool,
     pool: &Pool,
     balances: &[u128; 6],
     context: &mut SaturationContext,
@@ -77,7 +88,7 @@ pub fn update_saturation(
     if !occupies && !has_debt(balances) {
         return Ok(([SideAllocation::default(); 2], None, None));
     }
-    let inputs = saturation_inputs(pair, pool, balances, context.ratio_mag2, edges)?;
+    let inputs = saturation_inputs(pair, before, pool, balances, context.ratio_mag2, edges)?;
     let mut allocations = context.allocations;
     let (verdict, summary) = saturation::reallocate(context.store, &mut allocations, &inputs)?;
     Ok((allocations, Some(summary), Some(verdict)))
@@ -126,7 +137,15 @@ pub fn apply_and_judge_with_saturation<T>(
     let (mut allocations, mut summary) = (None, None);
     if let Some(saturation) = saturation {
         let edges = if risk::adds_risk(&action, &next_balances) { range.as_ref() } else { None };
-        let (placed, new_summary, verdict) = update_saturation(pair, &pool, &next_balances, saturation, edges)?;
+        // The action's own rules come first: when the walk cannot run (arithmetic at an
+        // extreme debt, or tranche accounts missing), a refusal by `risk::check` is the answer.
+        let (placed, new_summary, verdict) = match update_saturation(pair, before, &pool, &next_balances, saturation, edges) {
+            Ok(walked) => walked,
+            Err(error) => {
+                risk::check(&action, before, &pool, &next_balances, &context)?;
+                return Err(error);
+            }
+        };
         (allocations, summary) = (Some(placed), new_summary);
         context.saturation = verdict;
     }

@@ -13,9 +13,9 @@ use crate::risk::Action;
 ///    price window to be ready and applies the 90% lending limit, the fragile-liquidity bound
 ///    and solvency at the worst price of the range.
 /// 2. Pay out the amount, verify conservation, emit `Borrowed`.
-pub fn handler(mut ctx: Context<PositionTokens>, asset: Asset, amount: u64) -> Result<()> {
+pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64) -> Result<()> {
     let now = now_u32()?;
-    let (outcome, _) = ctx.accounts.apply_position_leg(now, |pool, balances| {
+    let (outcome, _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
         Ok((Action::Borrow { asset }, actions::borrow(pool, balances, asset, amount)?))
     })?;
     let accounts = &mut ctx.accounts;

@@ -15,9 +15,9 @@ use crate::state::Assets;
 ///    reserves and DEPOSIT_L minus the burned L.
 /// 2. Refuse outputs below `min_amount_x` / `min_amount_y`.
 /// 3. Pay out, verify conservation, emit `LiquidityRemoved`.
-pub fn handler(mut ctx: Context<PositionTokens>, shares: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
+pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, shares: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
     let now = now_u32()?;
-    let (outcome, pool) = ctx.accounts.apply_position_leg(now, |pool, balances| {
+    let (outcome, pool) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
         let deposit_l_before = pool.deposit_l_assets()?;
         let outcome = actions::burn_liquidity(pool, balances, shares)?;
         require!(outcome.flows.x_out >= min_amount_x, DlexError::SlippageAmountOut);

@@ -34,12 +34,12 @@ pub struct ClosePosition<'info> {
 ///    redeems to a token (`PositionNotEmpty`), else forfeits the dust shares to the pool and
 ///    emits `DustForfeited`.
 /// 3. Anchor closes the account to the owner; emit `PositionClosed`.
-pub fn handler(ctx: Context<ClosePosition>) -> Result<()> {
+pub fn handler<'info>(ctx: Context<'info, ClosePosition<'info>>) -> Result<()> {
     let is_empty = ctx.accounts.position.load()?.is_empty();
     if !is_empty {
         let now = now_u32()?;
         // Forfeiting dust adds no risk, so the global pause is irrelevant here.
-        let (forfeited, _) = run_position_leg(&ctx.accounts.pair, &ctx.accounts.position, now, false, |pool, balances| {
+        let (forfeited, _) = run_position_leg(&ctx.accounts.pair, &ctx.accounts.position, ctx.remaining_accounts, now, false, |pool, balances| {
             Ok((Action::ForfeitDust, actions::forfeit_dust(pool, balances)?))
         })?;
         emit_cpi!(DustForfeited {

@@ -14,9 +14,9 @@ use crate::risk::Action;
 ///    by a position's health.
 /// 2. Refuse fewer than `min_shares`.
 /// 3. Pull the tokens, verify conservation, emit `Deposited`.
-pub fn handler(mut ctx: Context<PositionTokens>, asset: Asset, amount: u64, min_shares: u128) -> Result<()> {
+pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64, min_shares: u128) -> Result<()> {
     let now = now_u32()?;
-    let ((shares, flows), _) = ctx.accounts.apply_position_leg(now, |pool, balances| {
+    let ((shares, flows), _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
         let (shares, flows) = actions::deposit(pool, balances, asset, amount)?;
         require!(shares.0 >= min_shares, DlexError::SlippageSharesOut);
         Ok((Action::Deposit { asset }, (shares, flows)))

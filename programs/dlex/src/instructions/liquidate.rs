@@ -7,6 +7,8 @@ use anchor_lang::prelude::*;
 // Glob: the nested accounts struct brings Anchor-generated companions (bumps, client modules).
 use super::common::now_u32;
 use super::pair_tokens::*;
+use super::saturation_accounts::AccountStore;
+use crate::actions::saturation::{NoSaturationAccounts, SaturationStore};
 use crate::actions::{self, LiquidationRequest, PositionBook};
 use crate::errors::DlexError;
 use crate::events::{BadDebtBurned, Liquidated};
@@ -35,25 +37,37 @@ pub struct Liquidate<'info> {
 }
 
 /// 1. Run the liquidation on the loaded pair and both positions ([`actions::run_liquidation`]:
-///    accrue, repay, seize, judge with `risk::check`, burn bad debt, write back). Never
-///    blocked by a pause, and the price window needs no warm-up.
+///    accrue, repay, seize, judge with `risk::check`, burn bad debt, re-walk the borrower's
+///    saturation into the tranche accounts given after the named ones, write back). Never
+///    blocked by a pause, tranche capacity or range edges, and the price window needs no
+///    warm-up.
 /// 2. Pull the repaid tokens from the liquidator and verify conservation.
 /// 3. Emit `Liquidated`, and `BadDebtBurned` when the rest of the debt was written off.
-pub fn handler(mut ctx: Context<Liquidate>, request: LiquidationRequest, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
+pub fn handler<'info>(mut ctx: Context<'info, Liquidate<'info>>, request: LiquidationRequest, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
     let now = now_u32()?;
     let accounts = &mut ctx.accounts;
+    let pair_key = accounts.tokens.pair.key();
+    let mut store = AccountStore::from_remaining(pair_key, ctx.remaining_accounts)?;
     let (outcome, borrower_owner) = {
         let mut pair = accounts.tokens.pair.load_mut()?;
         let mut borrower_position = accounts.borrower_position.load_mut()?;
         let mut liquidator_position = accounts.liquidator_position.load_mut()?;
         let mut borrower = PositionBook::of(&borrower_position);
         let mut liquidator = PositionBook::of(&liquidator_position);
-        // Tranche accounts are not wired into the instructions yet (issue 7, next step).
-        let outcome = actions::run_liquidation(&mut pair, &mut borrower, &mut liquidator, None, now, request, max_amount_x, max_amount_y)?;
+        let mut no_accounts = NoSaturationAccounts;
+        let saturation: &mut dyn SaturationStore = match store.as_mut() {
+            Some(store) => store,
+            None => &mut no_accounts,
+        };
+        let outcome =
+            actions::run_liquidation(&mut pair, &mut borrower, &mut liquidator, Some(saturation), now, request, max_amount_x, max_amount_y)?;
         borrower.store(&mut borrower_position);
         liquidator.store(&mut liquidator_position);
         (outcome, borrower_position.owner)
     };
+    if let Some(store) = store {
+        store.flush()?;
+    }
     accounts.tokens.settle(&accounts.liquidator, outcome.flows)?;
     let pair = ctx.accounts.tokens.pair.key();
     emit_cpi!(Liquidated {

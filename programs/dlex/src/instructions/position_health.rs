@@ -21,8 +21,8 @@ pub struct PositionHealth<'info> {
 pub fn handler(ctx: Context<PositionHealth>) -> Result<PositionReport> {
     let now = now_u32()?;
     let pair = Box::new(*ctx.accounts.pair.load()?);
-    let balances = ctx.accounts.position.load()?.balances();
-    let report = queries::position_report(&pair, &balances, now)?;
+    let position = Box::new(*ctx.accounts.position.load()?);
+    let report = queries::position_report_of(&pair, &position, now)?;
     mirror_return_data_off_chain(&report)?;
     Ok(report)
 }

@@ -7,7 +7,9 @@ use anchor_lang::prelude::*;
 
 // Glob: the nested accounts struct brings Anchor-generated companions (bumps, client modules).
 use super::pair_tokens::*;
-use crate::actions;
+use super::saturation_accounts::AccountStore;
+use crate::actions::saturation::{NoSaturationAccounts, SaturationStore};
+use crate::actions::{self, SaturationContext};
 use crate::constants::CONFIG_SEED;
 use crate::errors::DlexError;
 use crate::risk::Action;
@@ -31,30 +33,57 @@ pub struct PositionTokens<'info> {
 }
 
 impl<'info> PositionTokens<'info> {
-    /// Runs `leg` through [`actions::run_leg`] (accrue, leg, `risk::check`, first-liquidity
-    /// oracle start) on the loaded pair and position, which are written only if it succeeds.
-    /// Returns the leg's value and the pool after it.
-    pub fn apply_position_leg<T>(&self, now: u32, leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>) -> Result<(T, Pool)> {
-        run_position_leg(&self.tokens.pair, &self.position, now, self.config.new_risk_paused, leg)
+    /// Runs `leg` through [`run_position_leg`] (accrue, leg, saturation re-walk, `risk::check`,
+    /// first-liquidity oracle start) on the loaded pair and position and the saturation
+    /// accounts in `remaining`; all are written only if it succeeds. Returns the leg's value
+    /// and the pool after it.
+    pub fn apply_position_leg<T>(
+        &self,
+        remaining: &[AccountInfo<'info>],
+        now: u32,
+        leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
+    ) -> Result<(T, Pool)> {
+        run_position_leg(&self.tokens.pair, &self.position, remaining, now, self.config.new_risk_paused, leg)
     }
 }
 
-/// [`actions::run_leg`] on loaded pair and position accounts: the position's balances and
-/// fragile shares are read, and written back only if the leg passes. Instructions without the
-/// full token account set (`close_position`) use it directly.
-pub fn run_position_leg<T>(
-    pair: &AccountLoader<Pair>,
-    position: &AccountLoader<Position>,
+/// [`actions::run_leg_with_saturation`] on loaded pair and position accounts: the position's
+/// balances, fragile shares and tranche allocation are read, its saturation is re-walked into
+/// the tranche accounts of `remaining` (layout in [`super::saturation_accounts`]; none are
+/// needed by a position that neither owes nor occupies a tranche), and everything is written
+/// back only if the leg passes `risk::check`. Instructions without the full token account set
+/// (`close_position`) use it directly.
+pub fn run_position_leg<'info, T>(
+    pair: &AccountLoader<'info, Pair>,
+    position: &AccountLoader<'info, Position>,
+    remaining: &[AccountInfo<'info>],
     now: u32,
     globally_paused: bool,
     leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
 ) -> Result<(T, Pool)> {
-    let mut pair = pair.load_mut()?;
-    let mut position = position.load_mut()?;
-    let mut balances = position.balances();
-    let mut fragile = position.fragile_shares.get();
-    let result = actions::run_leg(&mut pair, &mut balances, &mut fragile, now, globally_paused, leg)?;
-    position.set_balances(&balances);
-    position.fragile_shares.set(fragile);
+    let mut store = AccountStore::from_remaining(pair.key(), remaining)?;
+    let result = {
+        let mut pair = pair.load_mut()?;
+        let mut position = position.load_mut()?;
+        let mut balances = position.balances();
+        let mut fragile = position.fragile_shares.get();
+        let mut no_accounts = NoSaturationAccounts;
+        let store: &mut dyn SaturationStore = match store.as_mut() {
+            Some(store) => store,
+            None => &mut no_accounts,
+        };
+        let mut saturation = SaturationContext { store, allocations: position.allocations(), ratio_mag2: position.saturation_ratio() };
+        let (value, pool, allocations) =
+            actions::run_leg_with_saturation(&mut pair, &mut balances, &mut fragile, now, globally_paused, Some(&mut saturation), leg)?;
+        position.set_balances(&balances);
+        position.fragile_shares.set(fragile);
+        if let Some(allocations) = allocations {
+            position.set_allocations(&allocations);
+        }
+        (value, pool)
+    };
+    if let Some(store) = store {
+        store.flush()?;
+    }
     Ok(result)
 }

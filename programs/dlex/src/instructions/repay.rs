@@ -13,9 +13,9 @@ use crate::risk::Action;
 ///    (pass `u64::MAX` to repay everything). Repaying is never blocked by the position's
 ///    health.
 /// 2. Pull what was repaid, verify conservation, emit `Repaid`.
-pub fn handler(mut ctx: Context<PositionTokens>, asset: Asset, amount: u64) -> Result<()> {
+pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64) -> Result<()> {
     let now = now_u32()?;
-    let (outcome, _) = ctx.accounts.apply_position_leg(now, |pool, balances| {
+    let (outcome, _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
         Ok((Action::Repay { asset }, actions::repay(pool, balances, asset, amount)?))
     })?;
     let accounts = &mut ctx.accounts;

@@ -37,6 +37,10 @@ pub enum LiquidationKind {
     Hard,
     /// Over-leveraged positions, exact amounts from the formula (§11.3).
     Leverage,
+    /// Debt cap (the saturation-reset liquidation of §11.2): the position's saturation today
+    /// exceeds what it was allocated with; a share of each deposit is seized, nothing repaid,
+    /// and the position is re-allocated at today's saturation.
+    DebtCap,
 }
 
 /// What a liquidation did, as `risk::check` judges it. Amounts are assets; positions are
@@ -52,6 +56,9 @@ pub struct LiquidationFacts {
     pub amounts: [u128; 6],
     /// Whether the action burned the borrower's remaining debt (§11.4).
     pub bad_debt: bool,
+    /// The debt-cap premium (§11.2, `actions::saturation::debt_cap_premium_bips` on the
+    /// borrower's allocation before), bips; read only by the debt-cap kind.
+    pub debt_cap_premium_bips: u128,
 }
 
 /// The verdict on a liquidation: its premiums and whether it is bad debt.
@@ -86,6 +93,7 @@ pub fn liquidation_liquidity(pool: &Pool, snapshot: &Depth, user_assets: &[u128;
 ///   it is bad debt when the maximum premium exceeds `MAX_PREMIUM_IN_BIPS` and no deposit is
 ///   left; otherwise the borrower's LTV must not rise ([`math::liquidation_keeps_ltv`],
 ///   `NotEnoughRepaidForLiquidation`).
+/// - debt cap: see `judge_debt_cap` (the premium comes from the borrower's allocation).
 /// - leverage: the formula ([`leverage_liquidation`], `LiquidationZeroPremium` below its
 ///   threshold) fixes the amounts: nothing may be seized beyond them
 ///   (`LiquidationPremiumTooHigh`) and every debt must be repaid at least as required
@@ -99,6 +107,9 @@ pub fn judge_liquidation(
     sqrt_price_min_q72: u128,
     sqrt_price_max_q72: u128,
 ) -> Result<LiquidationVerdict, DlexError> {
+    if facts.kind == LiquidationKind::DebtCap {
+        return judge_debt_cap(facts);
+    }
     if facts.amounts.iter().all(|amount| *amount == 0) {
         return Err(DlexError::EmptyLiquidation);
     }
@@ -126,6 +137,7 @@ pub fn judge_liquidation(
             }
             bad_debt
         }
+        LiquidationKind::DebtCap => return Err(DlexError::LiquidationMutation),
         LiquidationKind::Leverage => {
             let required = leverage_liquidation(facts.borrower_before, sqrt_price_min_q72, sqrt_price_max_q72)?;
             if (0..3).any(|i| facts.amounts[i] > required.amounts[i]) {
@@ -138,6 +150,29 @@ pub fn judge_liquidation(
         }
     };
     Ok(LiquidationVerdict { max_premium_bips, premium_bips, bad_debt })
+}
+
+/// The debt-cap kind (§11.2): a positive premium (`LiquidationZeroPremium` otherwise), at
+/// most `floor(deposit·premium/1e4)` seized of each deposit (`LiquidationPremiumTooHigh`),
+/// something seized (`EmptyLiquidation`), nothing repaid, never bad debt.
+fn judge_debt_cap(facts: &LiquidationFacts) -> Result<LiquidationVerdict, DlexError> {
+    let premium = facts.debt_cap_premium_bips;
+    if premium == 0 {
+        return Err(DlexError::LiquidationZeroPremium);
+    }
+    if facts.amounts[3..].iter().any(|repaid| *repaid > 0) {
+        return Err(DlexError::LiquidationMutation);
+    }
+    for i in 0..3 {
+        let allowed = math::mul_div(facts.borrower_before[i], premium, math::BIPS, false)?;
+        if facts.amounts[i] > allowed {
+            return Err(DlexError::LiquidationPremiumTooHigh);
+        }
+    }
+    if facts.amounts[..3].iter().all(|seized| *seized == 0) {
+        return Err(DlexError::EmptyLiquidation);
+    }
+    Ok(LiquidationVerdict { max_premium_bips: premium, premium_bips: premium, bad_debt: false })
 }
 
 /// A whole hard liquidation of a position, in assets: what a keeper proposes.
@@ -247,6 +282,7 @@ mod tests {
             borrower_after: after,
             amounts,
             bad_debt: false,
+            debt_cap_premium_bips: 0,
         }
     }
 
@@ -331,6 +367,27 @@ mod tests {
     }
 
     #[test]
+    fn debt_cap_seizes_at_most_the_premium_share_and_repays_nothing() {
+        // 250 bips of a 1e6 L and 4e6 Y deposit: at most 25_000 L and 100_000 Y.
+        let before = [1_000_000, 0, 4_000_000, 0, 2_000_000, 0];
+        let facts = |amounts: [u128; 6], premium: u128| LiquidationFacts {
+            kind: LiquidationKind::DebtCap,
+            borrower_before: before,
+            borrower_after: before,
+            amounts,
+            bad_debt: false,
+            debt_cap_premium_bips: premium,
+        };
+        let exact = judged(&facts([25_000, 0, 100_000, 0, 0, 0], 250)).unwrap();
+        assert_eq!(exact, LiquidationVerdict { max_premium_bips: 250, premium_bips: 250, bad_debt: false });
+        assert_eq!(judged(&facts([25_001, 0, 100_000, 0, 0, 0], 250)), Err("LiquidationPremiumTooHigh".into()));
+        assert_eq!(judged(&facts([25_000, 0, 100_001, 0, 0, 0], 250)), Err("LiquidationPremiumTooHigh".into()));
+        assert_eq!(judged(&facts([25_000, 0, 100_000, 0, 0, 0], 0)), Err("LiquidationZeroPremium".into()));
+        assert_eq!(judged(&facts([0; 6], 250)), Err("EmptyLiquidation".into()));
+        assert_eq!(judged(&facts([25_000, 0, 0, 0, 1, 0], 250)), Err("LiquidationMutation".into()));
+    }
+
+    #[test]
     fn leverage_amounts_are_the_formulas() {
         // Price 1, D = 1000, B = 1001: premium 1, repay 999 … (see `maps_the_math_result`).
         let before = [0, 0, 2000, 0, 2002, 0];
@@ -340,6 +397,7 @@ mod tests {
             borrower_after: [0; 6],
             amounts: [0, 0, 2000, 0, 1998, 0],
             bad_debt: true,
+            debt_cap_premium_bips: 0,
         };
         assert!(judged(&exact).unwrap().bad_debt);
         let short = LiquidationFacts { amounts: [0, 0, 2000, 0, 1997, 0], ..exact };
