@@ -110,7 +110,8 @@ pub fn judge_liquidation(
     if facts.kind == LiquidationKind::DebtCap {
         return judge_debt_cap(facts);
     }
-    if facts.amounts.iter().all(|amount| *amount == 0) {
+    let empty = facts.amounts.iter().all(|amount| *amount == 0);
+    if empty && facts.kind == LiquidationKind::Hard {
         return Err(DlexError::EmptyLiquidation);
     }
     let max_premium_bips = math::hard_max_premium_bips(facts.borrower_before, liquidity, sqrt_price_min_q72, sqrt_price_max_q72);
@@ -145,6 +146,11 @@ pub fn judge_liquidation(
             }
             if (3..6).any(|i| facts.amounts[i] < required.amounts[i]) {
                 return Err(DlexError::NotEnoughRepaidForLiquidation);
+            }
+            // A position with nothing left to seize gets all-zero amounts from the formula:
+            // then the leverage kind only writes its bad debt off.
+            if empty && !required.bad_debt {
+                return Err(DlexError::EmptyLiquidation);
             }
             required.bad_debt
         }
