@@ -78,7 +78,7 @@ pub fn position_limits_with_tranches(
             allocations: position.allocations(),
             ratio_mag2: position.saturation_ratio(),
         });
-        actions::apply_and_judge_with_saturation(&pair, &pool, &balances, fragile, globally_paused, now, saturation.as_mut(), |p, b| {
+        actions::apply_and_judge(&pair, &pool, &balances, fragile, globally_paused, now, saturation.as_mut(), |p, b| {
             Ok((leg(p, b)?, ()))
         })
         .is_ok()

@@ -22,7 +22,7 @@
 //!   `leverage_liquidatable`.
 //!
 //! The random cases run on the program's pipeline without a bank ([`Sim`]: the handlers' own
-//! `actions::run_leg_with_saturation` and `actions::run_liquidation` with every tranche in
+//! `actions::run_leg` and `actions::run_liquidation` with every tranche in
 //! memory, so tranche capacity and range edges are judged as on chain).
 //! Five fixed scenarios (hard; hard into bad debt; leverage after two shocks; leverage of an L
 //! borrower by interest alone; a cross-margined position next to a plain borrower after a
@@ -256,7 +256,7 @@ fn max_borrow(pair: &Pair, book: &PositionBook, tranches: Option<&TrancheBook>, 
     largest_passing(limit, |amount| {
         let mut store = tranches.cloned();
         let mut saturation = store.as_mut().map(|store| SaturationContext { store, allocations: book.allocations, ratio_mag2: book.ratio_mag2 });
-        actions::apply_and_judge_with_saturation(&pair, &pool, &book.balances, book.fragile, false, now, saturation.as_mut(), |p, b| match debt {
+        actions::apply_and_judge(&pair, &pool, &book.balances, book.fragile, false, now, saturation.as_mut(), |p, b| match debt {
             Some(asset) => Ok((Action::Borrow { asset }, actions::borrow(p, b, asset, amount as u64)?.flows)),
             None => {
                 let out = actions::borrow_liquidity(p, b, amount)?;
@@ -318,7 +318,7 @@ impl Sim {
         assert_eq!(self.vault, (pool.expected_vault_x().unwrap(), pool.expected_vault_y().unwrap()), "vaults == reserve + deposits - borrows");
     }
 
-    /// `actions::run_leg_with_saturation` on copies (the position handlers' pipeline, tranches
+    /// `actions::run_leg` on copies (the position handlers' pipeline, tranches
     /// included); a refused leg changes nothing.
     fn leg(&mut self, user: usize, leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> anchor_lang::Result<(Action, TokenFlows)>) -> bool {
         let mut pair = self.pair;
@@ -327,7 +327,7 @@ impl Sim {
         let mut saturation =
             tranches.as_mut().map(|store| SaturationContext { store, allocations: book.allocations, ratio_mag2: book.ratio_mag2 });
         let Ok((flows, _, allocations)) =
-            actions::run_leg_with_saturation(&mut pair, &mut book.balances, &mut book.fragile, self.now, false, saturation.as_mut(), leg)
+            actions::run_leg(&mut pair, &mut book.balances, &mut book.fragile, self.now, false, saturation.as_mut(), leg)
         else {
             return false;
         };

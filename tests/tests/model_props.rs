@@ -77,13 +77,12 @@ use dlex::risk::{self, Action, LiquidationKind, RiskContext};
 use dlex::state::{has_debt, Assets, Pair, Position, TokenKind};
 use dlex_sdk::liquidation;
 use dlex_tests::SOLVENT_MAX_PREMIUM_BIPS;
-
-/// Every position keeps the default saturation ratio (spec §10.6: 85%).
-const RATIO_MAG2: u128 = dlex::state::DEFAULT_SATURATION_RATIO_MAG2 as u128;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence, TestCaseError, TestRunner};
 
 const USERS: usize = 3;
+/// Every position keeps the default saturation ratio (spec §10.6: 85%).
+const RATIO_MAG2: u128 = dlex::state::DEFAULT_SATURATION_RATIO_MAG2 as u128;
 /// Random sequences per run unless `DLEX_PROPTEST_CASES` (or `PROPTEST_CASES`) says otherwise.
 const DEFAULT_CASES: u32 = 1_000;
 /// Observation intervals a shock lets pass (the mid-term window fills in 50).
@@ -345,7 +344,7 @@ impl Model {
         Some(flows)
     }
 
-    /// `actions::run_leg_with_saturation` for `user` with `tranches` as the tranche accounts:
+    /// `actions::run_leg` for `user` with `tranches` as the tranche accounts:
     /// the leg's flows and the position's new allocation.
     fn run_with_tranches(
         &self,
@@ -358,7 +357,7 @@ impl Model {
     ) -> anchor_lang::Result<(TokenFlows, [SideAllocation; 2])> {
         let old = self.allocations[user];
         let mut saturation = SaturationContext { store: tranches, allocations: old, ratio_mag2: RATIO_MAG2 };
-        let (flows, _, allocations) = actions::run_leg_with_saturation(pair, balances, fragile, self.now, false, Some(&mut saturation), leg)?;
+        let (flows, _, allocations) = actions::run_leg(pair, balances, fragile, self.now, false, Some(&mut saturation), leg)?;
         Ok((flows, allocations.unwrap_or(old)))
     }
 

@@ -95,29 +95,15 @@ pub fn update_saturation(
 }
 
 /// Steps 2-4 of [`run_leg`] on a pair whose pool has already accrued: apply `leg` to copies
-/// of `before` and the balances, re-derive the position's fragile liquidity (spec §4.12), and
-/// judge the result with `risk::check` (with the price range for new risk when the check
-/// needs one, the pair's depth snapshot, and the pause flags). Queries reuse this to test
-/// hypothetical actions.
-pub fn apply_and_judge<T>(
-    pair: &Pair,
-    before: &Pool,
-    balances: &[u128; 6],
-    fragile: u128,
-    globally_paused: bool,
-    now: u32,
-    leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
-) -> Result<JudgedLeg<T>> {
-    apply_and_judge_with_saturation(pair, before, balances, fragile, globally_paused, now, None, leg)
-}
-
-/// [`apply_and_judge`] with the position's tranche allocation: after the leg, the position's
-/// saturation is re-walked into its tranches ([`update_saturation`], on the range for new
-/// risk when the action adds risk) and `risk::check` also judges the allocation. Without a
+/// of `before` and the balances, re-derive the position's fragile liquidity (spec §4.12),
+/// re-walk the position's saturation into its tranches when `saturation` is given
+/// ([`update_saturation`], on the range for new risk when the action adds risk), and judge the
+/// result with `risk::check` (with the price range for new risk when the check needs one, the
+/// pair's depth snapshot, the pause flags and the allocation's verdict). Without a
 /// [`SaturationContext`] (off-chain searches that hold no tranche accounts) tranche capacity is
-/// not judged.
+/// not judged. Queries reuse this to test hypothetical actions.
 #[allow(clippy::too_many_arguments)]
-pub fn apply_and_judge_with_saturation<T>(
+pub fn apply_and_judge<T>(
     pair: &Pair,
     before: &Pool,
     balances: &[u128; 6],
@@ -168,31 +154,19 @@ pub fn risk_context<'a>(pair: &Pair, price_range: Option<&'a PriceRange>, global
 /// the Config's pause of new risk):
 /// 1. accrue (TWAP observation, fee anchors, interest);
 /// 2. to 4. [`apply_and_judge`]: apply the leg to copies, re-derive the position's fragile
-///    liquidity, `risk::check` with the price range for new risk when needed;
+///    liquidity, re-walk its saturation when `saturation` is given, `risk::check` with the
+///    price range for new risk when needed;
 /// 5. if the pool just received its first liquidity, start its TWAP buffers;
-/// 6. write the pool into `pair` and the copies into `balances` and `position_fragile`.
+/// 6. write the pool and the pair's saturation summary into `pair` and the copies into
+///    `balances` and `position_fragile`; return the leg's value, the pool and the position's
+///    new allocation (for the caller to store).
 ///
 /// On error the pool totals and `balances` are untouched, but `pair`'s oracle fields may have
 /// accrued. On chain the failed transaction reverts that too; off-chain callers that want to
 /// keep going after a failure pass a copy. (The pair is not copied here: at ~1.3 KB it would
 /// take a third of an SBF stack frame.)
-pub fn run_leg<T>(
-    pair: &mut Pair,
-    balances: &mut [u128; 6],
-    position_fragile: &mut u128,
-    now: u32,
-    globally_paused: bool,
-    leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
-) -> Result<(T, Pool)> {
-    let (value, pool, _) = run_leg_with_saturation(pair, balances, position_fragile, now, globally_paused, None, leg)?;
-    Ok((value, pool))
-}
-
-/// [`run_leg`] with the position's tranche allocation (see [`apply_and_judge_with_saturation`]):
-/// also stores the pair's new saturation summary, and returns the position's new allocation
-/// for the caller to store.
 #[allow(clippy::too_many_arguments)]
-pub fn run_leg_with_saturation<T>(
+pub fn run_leg<T>(
     pair: &mut Pair,
     balances: &mut [u128; 6],
     position_fragile: &mut u128,
@@ -203,7 +177,7 @@ pub fn run_leg_with_saturation<T>(
 ) -> Result<(T, Pool, Option<[SideAllocation; 2]>)> {
     let mut before = pair.pool();
     accrue(pair, &mut before, now)?;
-    let judged = apply_and_judge_with_saturation(pair, &before, balances, *position_fragile, globally_paused, now, saturation, leg)?;
+    let judged = apply_and_judge(pair, &before, balances, *position_fragile, globally_paused, now, saturation, leg)?;
     if before.total_shares(TokenKind::DepositL).0 == 0 && judged.pool.total_shares(TokenKind::DepositL).0 > 0 {
         start_oracle(pair, &judged.pool, now)?;
     }

@@ -7,8 +7,7 @@ use anchor_lang::prelude::*;
 // Glob: the nested accounts struct brings Anchor-generated companions (bumps, client modules).
 use super::common::now_u32;
 use super::pair_tokens::*;
-use super::saturation_accounts::AccountStore;
-use crate::actions::saturation::{NoSaturationAccounts, SaturationStore};
+use super::saturation_accounts::with_saturation_accounts;
 use crate::actions::{self, LiquidationRequest, PositionBook};
 use crate::errors::DlexError;
 use crate::events::{BadDebtBurned, Liquidated};
@@ -47,27 +46,18 @@ pub fn handler<'info>(mut ctx: Context<'info, Liquidate<'info>>, request: Liquid
     let now = now_u32()?;
     let accounts = &mut ctx.accounts;
     let pair_key = accounts.tokens.pair.key();
-    let mut store = AccountStore::from_remaining(pair_key, ctx.remaining_accounts)?;
-    let (outcome, borrower_owner) = {
+    let (outcome, borrower_owner) = with_saturation_accounts(pair_key, ctx.remaining_accounts, |store| {
         let mut pair = accounts.tokens.pair.load_mut()?;
         let mut borrower_position = accounts.borrower_position.load_mut()?;
         let mut liquidator_position = accounts.liquidator_position.load_mut()?;
         let mut borrower = PositionBook::of(&borrower_position);
         let mut liquidator = PositionBook::of(&liquidator_position);
-        let mut no_accounts = NoSaturationAccounts;
-        let saturation: &mut dyn SaturationStore = match store.as_mut() {
-            Some(store) => store,
-            None => &mut no_accounts,
-        };
         let outcome =
-            actions::run_liquidation(&mut pair, &mut borrower, &mut liquidator, Some(saturation), now, request, max_amount_x, max_amount_y)?;
+            actions::run_liquidation(&mut pair, &mut borrower, &mut liquidator, Some(store), now, request, max_amount_x, max_amount_y)?;
         borrower.store(&mut borrower_position);
         liquidator.store(&mut liquidator_position);
-        (outcome, borrower_position.owner)
-    };
-    if let Some(store) = store {
-        store.flush()?;
-    }
+        Ok((outcome, borrower_position.owner))
+    })?;
     accounts.tokens.settle(&accounts.liquidator, outcome.flows)?;
     let pair = ctx.accounts.tokens.pair.key();
     emit_cpi!(Liquidated {

@@ -7,8 +7,7 @@ use anchor_lang::prelude::*;
 
 // Glob: the nested accounts struct brings Anchor-generated companions (bumps, client modules).
 use super::pair_tokens::*;
-use super::saturation_accounts::AccountStore;
-use crate::actions::saturation::{NoSaturationAccounts, SaturationStore};
+use super::saturation_accounts::with_saturation_accounts;
 use crate::actions::{self, SaturationContext};
 use crate::constants::CONFIG_SEED;
 use crate::errors::DlexError;
@@ -47,7 +46,7 @@ impl<'info> PositionTokens<'info> {
     }
 }
 
-/// [`actions::run_leg_with_saturation`] on loaded pair and position accounts: the position's
+/// [`actions::run_leg`] on loaded pair and position accounts: the position's
 /// balances, fragile shares and tranche allocation are read, its saturation is re-walked into
 /// the tranche accounts of `remaining` (layout in [`super::saturation_accounts`]; none are
 /// needed by a position that neither owes nor occupies a tranche), and everything is written
@@ -61,29 +60,19 @@ pub fn run_position_leg<'info, T>(
     globally_paused: bool,
     leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
 ) -> Result<(T, Pool)> {
-    let mut store = AccountStore::from_remaining(pair.key(), remaining)?;
-    let result = {
+    with_saturation_accounts(pair.key(), remaining, |store| {
         let mut pair = pair.load_mut()?;
         let mut position = position.load_mut()?;
         let mut balances = position.balances();
         let mut fragile = position.fragile_shares.get();
-        let mut no_accounts = NoSaturationAccounts;
-        let store: &mut dyn SaturationStore = match store.as_mut() {
-            Some(store) => store,
-            None => &mut no_accounts,
-        };
         let mut saturation = SaturationContext { store, allocations: position.allocations(), ratio_mag2: position.saturation_ratio() };
         let (value, pool, allocations) =
-            actions::run_leg_with_saturation(&mut pair, &mut balances, &mut fragile, now, globally_paused, Some(&mut saturation), leg)?;
+            actions::run_leg(&mut pair, &mut balances, &mut fragile, now, globally_paused, Some(&mut saturation), leg)?;
         position.set_balances(&balances);
         position.fragile_shares.set(fragile);
         if let Some(allocations) = allocations {
             position.set_allocations(&allocations);
         }
-        (value, pool)
-    };
-    if let Some(store) = store {
-        store.flush()?;
-    }
-    Ok(result)
+        Ok((value, pool))
+    })
 }

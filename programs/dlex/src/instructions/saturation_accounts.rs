@@ -19,7 +19,7 @@ use anchor_lang::prelude::*;
 use anchor_lang::Discriminator;
 
 use super::create_accounts::{create_zero_copy_account, fill_zero_copy_account};
-use crate::actions::saturation::{SaturationStore, TrancheTotals};
+use crate::actions::saturation::{NoSaturationAccounts, SaturationStore, TrancheTotals};
 use crate::constants::TRANCHE_SEED;
 use crate::errors::DlexError;
 use crate::state::{SaturationIndex, SaturationTree, Tranche, SATURATION_TREE_SIZE, TRANCHE_SIZE};
@@ -46,6 +46,23 @@ pub struct AccountStore<'a, 'info> {
     trees: [RefMut<'a, SaturationTree>; 2],
     /// Boxed: a bounded heap allocation keeps the SBF stack frame small.
     entries: Box<[Option<Entry>; MAX_TRANCHE_ENTRIES]>,
+}
+
+/// Runs `f` with the saturation accounts of `remaining` as its store (or, when none were
+/// given, a store that names the missing account on first use), then, if `f` succeeded,
+/// writes the touched tranches back ([`AccountStore::flush`]). Handlers call it around their
+/// pipeline, with the pair and position accounts loaded inside `f`.
+pub fn with_saturation_accounts<'info, R>(
+    pair: Pubkey,
+    remaining: &[AccountInfo<'info>],
+    f: impl FnOnce(&mut dyn SaturationStore) -> Result<R>,
+) -> Result<R> {
+    let Some(mut store) = AccountStore::from_remaining(pair, remaining)? else {
+        return f(&mut NoSaturationAccounts);
+    };
+    let result = f(&mut store)?;
+    store.flush()?;
+    Ok(result)
 }
 
 /// Borrows `info` as `side`'s saturation index of `pair`, refusing anything else.
