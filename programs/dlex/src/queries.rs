@@ -88,13 +88,11 @@ pub struct TrancheReport {
 /// in it, and whether a debt-cap liquidation is possible: what `position_health` returns.
 pub fn position_report_of(pair: &Pair, position: &crate::state::Position, now: u32) -> Result<PositionReport> {
     let book = actions::PositionBook::of(position);
-    let mut report = position_report(pair, &book.balances, now)?;
+    let (pair, pool) = accrued(pair, now)?;
+    let mut report = report_on_accrued(&pair, &pool, &book.balances, now)?;
     if !has_debt(&book.balances) && book.allocations.iter().all(|a| a.count == 0) {
         return Ok(report);
     }
-    let mut pair = Box::new(*pair);
-    let mut pool = pair.pool();
-    actions::accrue(&mut pair, &mut pool, now)?;
     let liquidity = pair.depth().floor(&pool).active_liquidity.saturating_sub(pool.fragile_liquidity_assets()?);
     for side in actions::saturation::SIDES {
         let allocation = &book.allocations[side];
@@ -119,9 +117,21 @@ pub fn position_report_of(pair: &Pair, position: &crate::state::Position, now: u
 /// The report for a position with `balances` and `fragile` shares, at unix time `now`
 /// (interest and the oracle accrued to `now` on a copy; nothing is written).
 pub fn position_report(pair: &Pair, balances: &[u128; 6], now: u32) -> Result<PositionReport> {
+    let (pair, pool) = accrued(pair, now)?;
+    report_on_accrued(&pair, &pool, balances, now)
+}
+
+/// A copy of `pair` and its pool with interest and the oracle accrued to `now` (the pair is
+/// boxed: it is too large for an SBF stack frame).
+fn accrued(pair: &Pair, now: u32) -> Result<(Box<Pair>, Pool)> {
     let mut pair = Box::new(*pair);
     let mut pool = pair.pool();
     actions::accrue(&mut pair, &mut pool, now)?;
+    Ok((pair, pool))
+}
+
+/// [`position_report`] on a pair and pool already accrued to `now`.
+fn report_on_accrued(pair: &Pair, pool: &Pool, balances: &[u128; 6], now: u32) -> Result<PositionReport> {
     let assets = pool.user_assets(balances)?;
     let (liquidation_x, liquidation_y) = math::liquidation_sqrt_prices_q72(assets);
     let mut report = PositionReport {
@@ -132,9 +142,9 @@ pub fn position_report(pair: &Pair, balances: &[u128; 6], now: u32) -> Result<Po
         ..PositionReport::default()
     };
     if has_debt(&assets) {
-        describe_liquidations(&mut report, &pair, &pool, now)?;
+        describe_liquidations(&mut report, pair, pool, now)?;
     }
-    let Some(range) = actions::price_range_for_new_risk(&pair, &pool, now)? else {
+    let Some(range) = actions::price_range_for_new_risk(pair, pool, now)? else {
         return Ok(report);
     };
     report.price_window_ready = true;
@@ -147,14 +157,14 @@ pub fn position_report(pair: &Pair, balances: &[u128; 6], now: u32) -> Result<Po
     report.collateral_l = collateral_l;
     report.net_debt_x = net_debt_x;
     let own_liquidity = assets[TokenKind::DepositL as usize];
-    let slippage_liquidity = pair.depth().floor(&pool).active_liquidity.saturating_sub(own_liquidity);
+    let slippage_liquidity = pair.depth().floor(pool).active_liquidity.saturating_sub(own_liquidity);
     report.debt_with_slippage_l = math::increase_for_slippage(debt_l, slippage_liquidity).unwrap_or(u128::MAX);
     report.ltv_bips = match (debt_l, collateral_l) {
         (0, _) => 0,
         (_, 0) => u64::MAX,
         (_, collateral) => u64::try_from(report.debt_with_slippage_l.saturating_mul(10_000) / collateral).unwrap_or(u64::MAX),
     };
-    report.solvent = !has_debt(&assets) || risk::check_solvency(&pool, &pair.depth(), balances, &range).is_ok();
+    report.solvent = !has_debt(&assets) || risk::check_solvency(pool, &pair.depth(), balances, &range).is_ok();
     Ok(report)
 }
 
