@@ -261,31 +261,39 @@ pub async fn complete<S: AccountSource>(source: &mut S, instructions: &[Instruct
         for address in positions {
             model.position(source, address).await?;
         }
-        // Walk, fetch what the walk reached, and walk again until nothing new exists.
+        // Walk, fetch what the walk reached, and walk again until nothing new exists. The
+        // last walk, on everything that exists, is the instruction's effect: it is committed
+        // for the instructions after it.
         let mut touched = BTreeSet::new();
         let mut needed = false;
+        let mut settled = false;
         for _ in 0..4 {
             let mut trial = Model {
                 pair_address,
                 pair: model.pair,
                 positions: model.positions.clone(),
                 book: model.book.clone(),
-                fetched: model.fetched.clone(),
+                fetched: BTreeSet::new(),
                 now: model.now,
             };
             let Some((requested, used_index)) = trial.simulate(&leg) else {
+                // The program refuses it too: nothing to commit.
                 touched.clear();
                 needed = false;
+                settled = true;
                 break;
             };
             touched = requested;
             needed = used_index || !touched.is_empty();
             if !model.fetch(source, &touched).await? {
+                (model.pair, model.positions, model.book) = (trial.pair, trial.positions, trial.book);
+                settled = true;
                 break;
             }
         }
-        // Commit the instruction's effect for the ones after it.
-        model.simulate(&leg);
+        if !settled {
+            model.simulate(&leg);
+        }
         if !needed {
             out.push(instruction.clone());
             continue;
