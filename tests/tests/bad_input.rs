@@ -152,6 +152,61 @@ async fn assert_refused(f: &mut Fixture, users: &[&User], ix: Instruction, signe
     assert_eq!(f.snapshot(users).await, before, "a refused instruction changes nothing");
 }
 
+/// The owner and data of every account `ix` names, to show a refusal changed none of them
+/// (lamports are left out: the fee payer pays for the failed transaction).
+async fn named_accounts(bank: &mut Bank, ix: &Instruction) -> Vec<Option<(Pubkey, Vec<u8>)>> {
+    let mut accounts = Vec::with_capacity(ix.accounts.len());
+    for meta in &ix.accounts {
+        accounts.push(bank.account(meta.pubkey).await.map(|account| (account.owner, account.data)));
+    }
+    accounts
+}
+
+/// The saturation-account cases (the accounts after the named ones: index X, index Y, system
+/// program, payer, tranches; see the program's `instructions::saturation_accounts`), run on
+/// `ix` as the SDK completes it, one after another on the same scene (each refusal is shown
+/// to change nothing, tranche accounts included). The completed instruction must reach at
+/// least two tranches of the net-X debt side. Sent with `send_exact`: `send` would complete
+/// the hand-made account list again.
+async fn saturation_account_cases(f: &mut Fixture, users: &[&User], ix: Instruction, signers: &[&Keypair]) {
+    let named = ix.accounts.len();
+    let completed = dlex_sdk::saturation::complete(&mut f.bank, std::slice::from_ref(&ix)).await.expect("complete").remove(0);
+    let (indices, tranches) = (named, named + 4);
+    assert!(completed.accounts.len() >= tranches + 2, "the scene reaches at least two tranches");
+    let pair = f.keys.pair;
+    let foreign_pair = Pubkey::new_unique();
+    let last = completed.accounts.len() - 1;
+    let band_of = |address: Pubkey| (-1000i16..=1000).find(|&i| pda::tranche(pair, 0, i) == address).expect("a net-X band");
+    let first_band = band_of(completed.accounts[tranches].pubkey);
+    let with = |edit: &dyn Fn(&mut Vec<AccountMeta>)| {
+        let mut edited = completed.clone();
+        edit(&mut edited.accounts);
+        edited
+    };
+    let cases: Vec<(&str, Instruction, Expected)> = vec![
+        ("a tranche left out", with(&|a| drop(a.pop())), Dlex(DlexError::MissingTrancheAccount)),
+        ("a tranche read-only", with(&|a| a[last].is_writable = false), Dlex(DlexError::MissingTrancheAccount)),
+        ("another pair's tranche in place of one", with(&|a| a[last].pubkey = pda::tranche(foreign_pair, 0, first_band)), Dlex(DlexError::MissingTrancheAccount)),
+        ("an extra band of the other side", with(&|a| a.push(AccountMeta::new(pda::tranche(pair, 1, first_band), false))), Dlex(DlexError::UnexpectedTrancheAccount)),
+        ("an extra tranche of another pair", with(&|a| a.push(AccountMeta::new(pda::tranche(foreign_pair, 0, first_band), false))), Dlex(DlexError::UnexpectedTrancheAccount)),
+        ("a tranche twice", with(&|a| a.push(a[tranches].clone())), Dlex(DlexError::DuplicateSaturationAccount)),
+        ("the net-X index twice", with(&|a| a[indices + 1] = a[indices].clone()), Dlex(DlexError::DuplicateSaturationAccount)),
+        ("the indices swapped", with(&|a| a.swap(indices, indices + 1)), Dlex(DlexError::MissingSaturationAccount)),
+        ("another pair's index", with(&|a| a[indices].pubkey = pda::saturation(foreign_pair, 0)), Dlex(DlexError::MissingSaturationAccount)),
+        ("the indices left out", with(&|a| drop(a.drain(indices..indices + 2))), Dlex(DlexError::MissingSaturationAccount)),
+    ];
+    for (case, edited, expected) in cases {
+        let before = (f.snapshot(users).await, named_accounts(&mut f.bank, &completed).await);
+        let result = f.bank.send_exact(&[edited], signers).await;
+        let after = (f.snapshot(users).await, named_accounts(&mut f.bank, &completed).await);
+        eprintln!("case: {case}"); // shown when an assertion below fails
+        assert_error(result, expected);
+        assert_eq!(after, before, "{case}: a refused instruction changes nothing");
+    }
+    // Control: the completed instruction itself goes through.
+    f.bank.send_exact(&[completed], signers).await.expect("the SDK's account list is accepted");
+}
+
 /// A pair with liquidity and lending deposits: A minted 1e9 X + 4e9 Y and deposited 7e6 of
 /// each asset; B minted half as much liquidity. Both keep most of their funds.
 struct Setup {
@@ -1561,6 +1616,15 @@ mod borrow {
     // No control here: a borrow needs the pair's price window, which `Setup` does not fill.
     position_account_checks!();
 
+    /// C, who owes X, borrows 10e6 X more: its old and new allocations are in the net-X
+    /// tranches, and every wrong saturation account list is refused with its own error.
+    #[tokio::test]
+    async fn wrong_saturation_accounts_are_refused() {
+        let Lent { mut f, a, b, c } = Lent::new().await;
+        let ix = ix::borrow(&f.keys, &c.tokens, Asset::X, 10_000_000);
+        saturation_account_cases(&mut f, &[&a, &b, &c], ix, &[&c.keypair]).await;
+    }
+
     #[tokio::test]
     async fn zero_amount_is_refused() {
         let mut s = Setup::new(Flavor::SplToken).await;
@@ -2117,6 +2181,16 @@ mod liquidate {
             let ix = ix::liquidate(&keys, &tokens, user.pubkey(), hard(REPAY_X, SEIZE_Y), u64::MAX, u64::MAX);
             l.refused(ix, &[&user], Dlex(DlexError::SelfLiquidation)).await;
         }
+    }
+
+    /// A liquidates a third of B's plan: the borrower's allocation moves, and every wrong
+    /// saturation account list is refused with its own error (liquidations are never refused
+    /// for capacity, but they are for a malformed account list).
+    #[tokio::test]
+    async fn wrong_saturation_accounts_are_refused() {
+        let Scene { s: Setup { mut f, a, b }, lender } = Scene::new(Flavor::SplToken, true).await;
+        let ix = build(&f.keys, &a.tokens);
+        saturation_account_cases(&mut f, &[&a, &b, &lender], ix, &[&a.keypair]).await;
     }
 
     /// A signs and passes the lender's position as the liquidator position.

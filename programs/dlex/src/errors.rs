@@ -167,6 +167,10 @@ pub enum DlexError {
     MissingSaturationAccount,
     #[msg("The saturation ratio must be between 1 and 90 percent")]
     InvalidSaturationRatio,
+    #[msg("A tranche account was passed that the instruction does not use (an unneeded band, another pair's tranche, or more than an instruction can touch): rebuild it with the SDK")]
+    UnexpectedTrancheAccount,
+    #[msg("The same saturation or tranche account was passed twice")]
+    DuplicateSaturationAccount,
 }
 
 impl From<MathError> for DlexError {

@@ -1,10 +1,11 @@
 //! The demo scenario: two mints, one pair, three LPs, a lender, and a stream of swaps in both
 //! directions across many TWAP intervals; then three borrowers (X against Y, Y against X, L
 //! against Y, each taking 90% of what its collateral allows) and thirty days of daily trading
-//! so interest accrues. It ends with a price shock: two more borrowers take X against Y, a
-//! seller halves the price of Y, and a liquidator liquidates every borrower the shock made
-//! liquidatable (hard liquidations in the premium zone and into bad debt, and a leverage
-//! liquidation). The report shows reserves, prices, TWAP ticks, utilization, borrow and
+//! so interest accrues. A liquidator then resets the borrower whose saturation the month of
+//! interest grew past its tranche allocation (a debt-cap liquidation). It ends with a price
+//! shock: two more borrowers take X against Y, a seller halves the price of Y, and the
+//! liquidator liquidates every borrower the shock made liquidatable (hard liquidations in the
+//! premium zone and into bad debt, and a leverage liquidation). The report shows reserves, prices, TWAP ticks, utilization, borrow and
 //! supply rates (the LPs' = swap fees + interest), every account's balances, every
 //! borrower's health, and the liquidations with the bad debt they socialized.
 
@@ -328,13 +329,16 @@ struct LiquidationRecord {
     burned: Option<BadDebtBurned>,
 }
 
-/// Two late borrowers take X against Y; a seller dumps Y into the pool, and small swaps keep
-/// the oracle ticking until the liquidation range (mid-term TWAP and last tick, without the
-/// long-term TWAP) has reached the new price. A liquidator then scans every borrower and
-/// sends the leverage kind where the position qualifies, else the SDK's request
-/// (`liquidation::request_for`: the whole hard-liquidation plan), paying at most what
-/// `liquidation::quote` says.
+/// First a liquidation round on the month-old loans: interest has grown some borrowers'
+/// saturation past what their tranches were allocated with, which the debt-cap kind answers
+/// (ivan's L debt, at five times the X/Y rate, grew enough). Then two late borrowers take X
+/// against Y; a seller dumps Y into the pool, and small swaps keep the oracle ticking until
+/// the liquidation range (mid-term TWAP and last tick, without the long-term TWAP) has
+/// reached the new price; a second round liquidates what the shock made liquidatable.
 async fn shock_and_liquidate(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<Vec<LiquidationRecord>> {
+    println!("\n== a month of interest: saturation outgrows its tranche allocation ==");
+    let mut records = liquidation_round(bank, keys, accounts).await?;
+
     println!("\n== a price shock, and the liquidations it allows ==");
     for (account, borrow_x) in accounts[LATE_BORROWERS].iter().zip(LATE_BORROWS_X) {
         send(bank, "deposit", ix::deposit(keys, &account.tokens, Asset::Y, LATE_COLLATERAL_Y, 0), &account.keypair).await?;
@@ -382,10 +386,36 @@ async fn shock_and_liquidate(bank: &mut Bank, keys: &PairKeys, accounts: &[Accou
     }
     println!("{:<19} then {ticks} tiny swaps, one per observation ({} s), until the oracle's mid-term TWAP", "", ticks * MID_TERM_INTERVAL);
     println!("{:<19} and last tick, which price liquidations, have both reached tick {shocked_tick}", "");
+    records.extend(liquidation_round(bank, keys, accounts).await?);
 
+    // The liquidator takes the seized deposits out as tokens.
+    let liquidator = &accounts[LIQUIDATOR];
+    let position = bank.position(pda::position(keys.pair, liquidator.keypair.pubkey())).await.ok_or("liquidator position")?;
+    let (shares_l, shares_x, shares_y) =
+        (position.share_balance(TokenKind::DepositL), position.share_balance(TokenKind::DepositX), position.share_balance(TokenKind::DepositY));
+    if shares_l > 0 {
+        send(bank, "burn", ix::burn(keys, &liquidator.tokens, shares_l, 0, 0), &liquidator.keypair).await?;
+    }
+    for (asset, shares) in [(Asset::X, shares_x), (Asset::Y, shares_y)] {
+        if shares > 0 {
+            send(bank, "withdraw", ix::withdraw(keys, &liquidator.tokens, asset, shares, 0), &liquidator.keypair).await?;
+        }
+    }
+    println!("{:<19} withdraws the seized deposits", liquidator.name);
+    Ok(records)
+}
+
+/// The liquidator scans every borrower and sends the leverage kind where the position
+/// qualifies, else the SDK's request (`liquidation::request_for`: the whole hard-liquidation
+/// plan, or the debt cap when that is the only kind possible), paying at most what
+/// `liquidation::quote` says.
+async fn liquidation_round(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<Vec<LiquidationRecord>> {
     let liquidator = &accounts[LIQUIDATOR];
     let liquidator_owner = liquidator.keypair.pubkey();
-    println!("{:<19} checks every borrower; sends the leverage kind where a position qualifies, else the SDK's hard plan:", liquidator.name);
+    println!(
+        "{:<19} checks every borrower; sends the leverage kind where a position qualifies, else the SDK's request (hard plan, or debt cap):",
+        liquidator.name
+    );
     let mut records = Vec::new();
     for account in &accounts[BORROWERS] {
         let pair = bank.pair(keys.pair).await;
@@ -393,7 +423,8 @@ async fn shock_and_liquidate(bank: &mut Bank, keys: &PairKeys, accounts: &[Accou
         let position = bank.position(pda::position(keys.pair, owner)).await.ok_or("borrower position")?;
         let report = dlex_sdk::health::position_report(&pair, &position, bank.now()).map_err(|e| format!("report: {e}"))?;
         let Some(keeper_request) = liquidation::request_for(&report) else {
-            println!("{:<19} not liquidatable", account.name);
+            let owes = report.assets[TokenKind::BorrowL as usize..].iter().any(|&debt| debt > 0);
+            println!("{:<19} {}", account.name, if owes { "not liquidatable" } else { "owes nothing" });
             continue;
         };
         // The SDK's request takes the kind that pays the liquidator more: after a collapse like
@@ -429,20 +460,6 @@ async fn shock_and_liquidate(bank: &mut Bank, keys: &PairKeys, accounts: &[Accou
         }
         records.push(LiquidationRecord { borrower: account.name, event, burned });
     }
-
-    // The liquidator takes the seized deposits out as tokens.
-    let position = bank.position(pda::position(keys.pair, liquidator_owner)).await.ok_or("liquidator position")?;
-    let (shares_l, shares_x, shares_y) =
-        (position.share_balance(TokenKind::DepositL), position.share_balance(TokenKind::DepositX), position.share_balance(TokenKind::DepositY));
-    if shares_l > 0 {
-        send(bank, "burn", ix::burn(keys, &liquidator.tokens, shares_l, 0, 0), &liquidator.keypair).await?;
-    }
-    for (asset, shares) in [(Asset::X, shares_x), (Asset::Y, shares_y)] {
-        if shares > 0 {
-            send(bank, "withdraw", ix::withdraw(keys, &liquidator.tokens, asset, shares, 0), &liquidator.keypair).await?;
-        }
-    }
-    println!("{:<19} withdraws the seized deposits", liquidator.name);
     Ok(records)
 }
 

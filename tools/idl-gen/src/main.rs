@@ -13,7 +13,10 @@ fn main() -> ExitCode {
     // anchor-lang-idl 0.1.4 passes the literal `+{toolchain}` to cargo when RUSTUP_TOOLCHAIN is
     // set (cargo sets it for `cargo run`); the toolchain is already the active one, so drop it.
     std::env::remove_var("RUSTUP_TOOLCHAIN");
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // `cargo run` sets the manifest directory at run time too; prefer it, since a binary
+    // reused from a shared target directory may have been built in another checkout.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+    let root = PathBuf::from(manifest_dir).join("../..");
     let root = root.canonicalize().expect("workspace root");
     let program = root.join("programs/dlex");
     let out_path = root.join("app-idl/dlex.json");

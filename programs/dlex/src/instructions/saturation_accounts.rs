@@ -11,7 +11,9 @@
 //! totals back after `risk::check` passed, creating the tranche accounts that received their
 //! first saturation (the payer, the instruction's signer, pays the rent, prefund-proof as every
 //! dlex account). Work is
-//! bounded: at most [`MAX_TRANCHE_ENTRIES`] tranches per instruction.
+//! bounded: at most [`MAX_TRANCHE_ENTRIES`] tranches per instruction. Every account appears
+//! once (`DuplicateSaturationAccount`), and a tranche the instruction does not use is refused
+//! (`UnexpectedTrancheAccount`), as a missing one is (`MissingTrancheAccount`).
 
 use core::cell::RefMut;
 
@@ -82,6 +84,12 @@ impl<'a, 'info> AccountStore<'a, 'info> {
             return Ok(None);
         }
         require!(remaining.len() >= FIXED_ACCOUNTS, DlexError::MissingSaturationAccount);
+        require!(remaining.len() <= FIXED_ACCOUNTS + MAX_TRANCHE_ENTRIES, DlexError::UnexpectedTrancheAccount);
+        // At most 4 + MAX_TRANCHE_ENTRIES keys: the quadratic check is bounded (under 500
+        // comparisons), and it names the duplicate before a second mutable borrow could.
+        for (i, info) in remaining.iter().enumerate() {
+            require!(remaining[i + 1..].iter().all(|other| other.key != info.key), DlexError::DuplicateSaturationAccount);
+        }
         require!(remaining[2].key() == anchor_lang::system_program::ID, DlexError::MissingSaturationAccount);
         require!(remaining[3].is_signer && remaining[3].is_writable, DlexError::MissingSaturationAccount);
         let trees = [load_tree(&remaining[0], &pair, 0)?, load_tree(&remaining[1], &pair, 1)?];
@@ -123,10 +131,15 @@ impl<'a, 'info> AccountStore<'a, 'info> {
     }
 
     /// Writes every tranche touched back, creating those that received their first
-    /// saturation (rent from the payer). Call only after `risk::check` passed.
+    /// saturation (rent from the payer). Call only after `risk::check` passed. A tranche
+    /// account the instruction never asked for is refused rather than ignored: the SDK passes
+    /// exactly the walk's bands, so an extra one means a stale or hand-made account list.
     pub fn flush(self) -> Result<()> {
         let Self { pair, accounts, trees, entries } = self;
         drop(trees);
+        for account in FIXED_ACCOUNTS..accounts.len() {
+            require!(entries.iter().flatten().any(|entry| entry.account == account), DlexError::UnexpectedTrancheAccount);
+        }
         let payer = &accounts[3];
         let system_program = accounts[2].key();
         for entry in entries.into_iter().flatten() {

@@ -25,12 +25,10 @@ pub fn leverage_liquidation(
     Ok(math::leverage_liquidation_amounts(user_assets, sqrt_price_min_q72, sqrt_price_max_q72)?)
 }
 
-
-/// Which liquidation a `liquidate` instruction runs (spec §11: HARD = 0, LEVERAGE = 2). The
-/// debt-cap kind (SATURATION = 1, §11.2; its premium is
-/// `actions::saturation::debt_cap_premium_bips`) is enabled once the instructions keep tranche
-/// allocations: before that every allocation reads as empty, which the straddle rule would
-/// misprice.
+/// Which liquidation a `liquidate` instruction runs. Spec §11 numbers them HARD = 0,
+/// SATURATION = 1 (here `DebtCap`), LEVERAGE = 2; the encoded order is the variants' order
+/// below. The debt-cap premium is `actions::saturation::debt_cap_premium_bips` on the
+/// borrower's tranche allocation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
 pub enum LiquidationKind {
     /// LTV-based, with the premium curve (§11.1); partial liquidations allowed.
