@@ -54,6 +54,12 @@ pub enum MintExtension {
 pub struct Bank {
     pub ctx: ProgramTestContext,
     now: i64,
+    /// Every address a transaction sent through the bank named, with the number of the last
+    /// transaction that named it writable (0: never). The bank cannot scan its accounts, so
+    /// this index is how `getProgramAccounts` (localnet) and keepers find them.
+    addresses: std::collections::BTreeMap<Pubkey, u64>,
+    /// Transactions recorded so far.
+    transactions: u64,
 }
 
 impl Bank {
@@ -105,7 +111,7 @@ impl Bank {
         let clock: Clock = ctx.banks_client.get_sysvar().await.expect("clock sysvar");
         let now = clock.unix_timestamp.max(1_700_000_000);
         ctx.warp_to_slot(clock.slot + 2).expect("warp");
-        Self { ctx, now }
+        Self { ctx, now, addresses: std::collections::BTreeMap::new(), transactions: 0 }
     }
 
     pub fn payer(&self) -> &Keypair {
@@ -114,6 +120,40 @@ impl Bank {
 
     pub fn payer_pubkey(&self) -> Pubkey {
         self.ctx.payer.pubkey()
+    }
+
+    /// Adds the addresses `transaction` names to the index ([`Bank::known_addresses`]); the
+    /// writable ones are marked written by this transaction.
+    pub fn record(&mut self, transaction: &Transaction) {
+        let message = &transaction.message;
+        self.record_addresses(message.account_keys.iter().enumerate().map(|(i, key)| (*key, message.is_maybe_writable(i, None))));
+    }
+
+    /// [`Bank::record`] for a transaction given as its `(address, writable)` list.
+    pub fn record_addresses(&mut self, addresses: impl IntoIterator<Item = (Pubkey, bool)>) {
+        self.transactions += 1;
+        for (key, writable) in addresses {
+            let written = self.addresses.entry(key).or_insert(0);
+            if writable {
+                *written = self.transactions;
+            }
+        }
+    }
+
+    /// Every address a transaction sent through the bank has named, in order.
+    pub fn known_addresses(&self) -> impl Iterator<Item = Pubkey> + '_ {
+        self.addresses.keys().copied()
+    }
+
+    /// How many transactions the index has recorded: a mark for [`Bank::written_since`].
+    pub fn transaction_count(&self) -> u64 {
+        self.transactions
+    }
+
+    /// The addresses named writable by a transaction recorded after `mark` (a
+    /// [`Bank::transaction_count`]).
+    pub fn written_since(&self, mark: u64) -> Vec<Pubkey> {
+        self.addresses.iter().filter(|(_, &written)| written > mark).map(|(key, _)| *key).collect()
     }
 
     /// Current unix time of the bank (what `Clock::unix_timestamp` returns to programs).
@@ -155,6 +195,7 @@ impl Bank {
     pub async fn send_exact(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<(), BanksClientError> {
         self.next_slot().await?;
         let tx = self.transaction(instructions, signers);
+        self.record(&tx);
         self.ctx.banks_client.process_transaction(tx).await
     }
 
@@ -162,8 +203,14 @@ impl Bank {
     /// instruction dlex emitted as an event (`emit_cpi!`), in order.
     pub async fn send_with_events(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Vec<Vec<u8>>, BanksClientError> {
         let instructions = self.with_saturation_accounts(instructions).await;
+        self.send_exact_with_events(&instructions, signers).await
+    }
+
+    /// [`Bank::send_with_events`] without completing the instructions (callers that appended
+    /// the saturation accounts themselves, such as the keeper).
+    pub async fn send_exact_with_events(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<Vec<Vec<u8>>, BanksClientError> {
         self.next_slot().await?;
-        let tx = self.transaction(&instructions, signers);
+        let tx = self.transaction(instructions, signers);
         let simulation = self.ctx.banks_client.simulate_transaction(tx.clone()).await?;
         let mut events = Vec::new();
         if let Some(details) = simulation.simulation_details {
@@ -175,6 +222,7 @@ impl Bank {
                 }
             }
         }
+        self.record(&tx);
         self.ctx.banks_client.process_transaction(tx).await?;
         Ok(events)
     }

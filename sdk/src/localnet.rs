@@ -6,9 +6,9 @@
 //!   origin), owns its handle, the
 //!   bank's funded payer, and stopping;
 //! - `State`: what the server owns behind one lock: the bank, the record of every transaction
-//!   it processed (status, logs, inner instructions) and the index of account addresses it has
-//!   seen (the bank cannot scan accounts, so `getProgramAccounts` and
-//!   `getTokenAccountsByOwner` scan that index);
+//!   it processed (status, logs, inner instructions); the bank keeps the index of account
+//!   addresses it has seen (`Bank::known_addresses`: the bank cannot scan accounts, so
+//!   `getProgramAccounts` and `getTokenAccountsByOwner` scan that index);
 //! - `Args` and the error helpers: request parameters read without ever panicking (bad input is
 //!   a JSON-RPC error, never a crash);
 //! - one handler per method, answering with the wire types of `solana-rpc-client-api`,
@@ -23,7 +23,7 @@
 // solana-banks-interface 3.x, like program-test, marks its API "unstable"; see bank.rs.
 #![allow(deprecated)]
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -134,7 +134,9 @@ impl Localnet {
 pub async fn start(bind: SocketAddr) -> std::io::Result<Localnet> {
     let bank = Bank::start().await;
     let payer = bank.payer().insecure_clone();
-    let mut known = BTreeSet::from([
+    let mut bank = bank;
+    // Named once so that `getProgramAccounts` and `getAccountInfo` scans know them.
+    let builtins = [
         payer.pubkey(),
         dlex::ID,
         crate::pda::program_data(),
@@ -143,9 +145,10 @@ pub async fn start(bind: SocketAddr) -> std::io::Result<Localnet> {
         anchor_spl::associated_token::ID,
         solana_sdk::sysvar::clock::ID,
         solana_sdk::sysvar::rent::ID,
-    ]);
-    known.insert(anchor_lang::solana_program::system_program::ID);
-    let state = Mutex::new(State { bank, transactions: HashMap::new(), known, blockhashes: HashMap::new() });
+        anchor_lang::solana_program::system_program::ID,
+    ];
+    bank.record_addresses(builtins.map(|key| (key, false)));
+    let state = Mutex::new(State { bank, transactions: HashMap::new(), blockhashes: HashMap::new() });
     // Any origin may call it (a front end on its dev server, a wallet): it is a local test
     // endpoint, on loopback unless the operator binds elsewhere.
     let cors = tower_http::cors::CorsLayer::new()
@@ -180,8 +183,6 @@ pub async fn start(bind: SocketAddr) -> std::io::Result<Localnet> {
 struct State {
     bank: Bank,
     transactions: HashMap<Signature, Record>,
-    /// Every account address seen at startup or in a processed transaction.
-    known: BTreeSet<Pubkey>,
     /// Blockhashes handed out, with the slot each was first seen in (for `isBlockhashValid`).
     blockhashes: HashMap<Hash, u64>,
 }
@@ -308,7 +309,8 @@ impl State {
             ));
         };
         let post_balances = self.balances(&keys).await?;
-        self.known.extend(keys.iter().copied());
+        let message = &transaction.message;
+        self.bank.record_addresses(keys.iter().enumerate().map(|(i, key)| (*key, message.is_maybe_writable(i, None))));
         let err = processed.result.err();
         let meta = UiTransactionStatusMeta {
             err: err.clone().map(Into::into),
@@ -341,7 +343,7 @@ impl State {
     /// Known accounts owned by `program` that pass `filters`.
     async fn scan(&mut self, program: Pubkey, filters: &[RpcFilterType]) -> Result<Vec<(Pubkey, Account)>, ErrorObjectOwned> {
         let mut found = Vec::new();
-        let addresses: Vec<Pubkey> = self.known.iter().copied().collect();
+        let addresses: Vec<Pubkey> = self.bank.known_addresses().collect();
         for address in addresses {
             let Some(account) = self.account(address).await? else { continue };
             if account.owner == program && filters.iter().all(|f| filter_allows(f, &account.data)) {

@@ -241,7 +241,16 @@ impl Model {
 pub async fn complete<S: AccountSource>(source: &mut S, instructions: &[Instruction]) -> Result<Vec<Instruction>, String> {
     let mut models: BTreeMap<Pubkey, Model> = BTreeMap::new();
     let mut out = Vec::with_capacity(instructions.len());
+    // Positions an earlier instruction of the transaction opens (a keeper opens its own
+    // position in the transaction of its first liquidation).
+    let mut opened: BTreeMap<Pubkey, Position> = BTreeMap::new();
     for instruction in instructions {
+        if instruction.program_id == dlex::ID && instruction.data.starts_with(dlex::instruction::OpenPosition::DISCRIMINATOR) {
+            // OpenPosition: [owner, pair, position, …].
+            if let (Some(owner), Some(pair), Some(position)) = (instruction.accounts.first(), instruction.accounts.get(1), instruction.accounts.get(2)) {
+                opened.insert(position.pubkey, Position::opened(owner.pubkey, pair.pubkey, 0, 0));
+            }
+        }
         let Some((pair_address, leg)) = leg_of(instruction) else {
             out.push(instruction.clone());
             continue;
@@ -259,7 +268,11 @@ pub async fn complete<S: AccountSource>(source: &mut S, instructions: &[Instruct
             Leg::Liquidate { borrower, liquidator, .. } => vec![*borrower, *liquidator],
         };
         for address in positions {
-            model.position(source, address).await?;
+            if model.position(source, address).await?.is_none() {
+                if let Some(position) = opened.get(&address) {
+                    model.positions.insert(address, *position);
+                }
+            }
         }
         // Walk, fetch what the walk reached, and walk again until nothing new exists. The
         // last walk, on everything that exists, is the instruction's effect: it is committed

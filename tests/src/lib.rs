@@ -47,6 +47,12 @@ impl User {
     pub fn pubkey(&self) -> Pubkey {
         self.keypair.pubkey()
     }
+
+    /// A copy (the keypair too), for tests that hand a user to a keeper or a helper while
+    /// the scene keeps it.
+    pub fn insecure_clone(&self) -> User {
+        User { keypair: self.keypair.insecure_clone(), tokens: self.tokens }
+    }
 }
 
 pub struct Fixture {

@@ -9,6 +9,7 @@
 use anchor_lang::prelude::*;
 
 use crate::actions;
+use crate::errors::DlexError;
 use crate::math;
 use crate::risk::{self, HardLiquidationPlan};
 use crate::state::{has_debt, Pair, Pool, TokenKind};
@@ -87,103 +88,182 @@ pub struct TrancheReport {
 /// [`position_report`] for a stored position, with its tranche allocation, the headroom left
 /// in it, and whether a debt-cap liquidation is possible: what `position_health` returns.
 pub fn position_report_of(pair: &Pair, position: &crate::state::Position, now: u32) -> Result<PositionReport> {
-    let book = actions::PositionBook::of(position);
-    let (pair, pool) = accrued(pair, now)?;
-    let mut report = report_on_accrued(&pair, &pool, &book.balances, now)?;
-    if !has_debt(&book.balances) && book.allocations.iter().all(|a| a.count == 0) {
-        return Ok(report);
-    }
-    let liquidity = pair.depth().floor(&pool).active_liquidity.saturating_sub(pool.fragile_liquidity_assets()?);
-    for side in actions::saturation::SIDES {
-        let allocation = &book.allocations[side];
-        let today = math::position_saturation(report.assets, liquidity.max(1), book.ratio_mag2, side == 0)
-            .map_err(crate::errors::DlexError::from)?
-            .map_or(0, |sat| sat.sat_in_l_assets);
-        report.tranches[side] = TrancheReport {
-            first_tranche: allocation.last_tranche,
-            tranche_count: allocation.count,
-            allocated_saturation_l: allocation.sat_at_allocation,
-            saturation_today_l: today,
-            headroom_l: allocation.sat_at_allocation.saturating_sub(today),
-        };
-    }
-    if has_debt(&book.balances) {
-        report.debt_cap_premium_bips = actions::debt_cap_premium(&pair, &pool, &book)?;
-        report.debt_cap_liquidatable = report.debt_cap_premium_bips > 0;
-    }
-    Ok(report)
+    PairSnapshot::new(pair, now)?.report(position)
 }
 
 /// The report for a position with `balances` and `fragile` shares, at unix time `now`
 /// (interest and the oracle accrued to `now` on a copy; nothing is written).
 pub fn position_report(pair: &Pair, balances: &[u128; 6], now: u32) -> Result<PositionReport> {
-    let (pair, pool) = accrued(pair, now)?;
-    report_on_accrued(&pair, &pool, balances, now)
+    PairSnapshot::new(pair, now)?.report_balances(balances)
 }
 
-/// A copy of `pair` and its pool with interest and the oracle accrued to `now` (the pair is
-/// boxed: it is too large for an SBF stack frame).
-fn accrued(pair: &Pair, now: u32) -> Result<(Box<Pair>, Pool)> {
-    let mut pair = Box::new(*pair);
-    let mut pool = pair.pool();
-    actions::accrue(&mut pair, &mut pool, now)?;
-    Ok((pair, pool))
+/// Which liquidations a position allows now ([`PairSnapshot::liquidation_chances`]): the
+/// fields of [`PositionReport`] that decide it, without the hard plan and the solvency part.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LiquidationChances {
+    /// The hard liquidation's maximum premium, bips (0: not hard-liquidatable).
+    pub hard_max_premium_bips: u128,
+    /// The leverage liquidation's formula applies (spec §11.3).
+    pub leverage: bool,
+    /// The debt-cap premium, bips (0: saturation within its allocation).
+    pub debt_cap_premium_bips: u128,
 }
 
-/// [`position_report`] on a pair and pool already accrued to `now`.
-fn report_on_accrued(pair: &Pair, pool: &Pool, balances: &[u128; 6], now: u32) -> Result<PositionReport> {
-    let assets = pool.user_assets(balances)?;
-    let (liquidation_x, liquidation_y) = math::liquidation_sqrt_prices_q72(assets);
-    let mut report = PositionReport {
-        assets,
-        liquidation_sqrt_price_net_x_q72: liquidation_x,
-        liquidation_sqrt_price_net_y_q72: liquidation_y,
-        solvent: true,
-        ..PositionReport::default()
-    };
-    if has_debt(&assets) {
-        describe_liquidations(&mut report, pair, pool, now)?;
+impl LiquidationChances {
+    /// Some liquidation kind is possible now.
+    pub fn any(&self) -> bool {
+        self.hard_max_premium_bips > 0 || self.leverage || self.debt_cap_premium_bips > 0
     }
-    let Some(range) = actions::price_range_for_new_risk(pair, pool, now)? else {
-        return Ok(report);
-    };
-    report.price_window_ready = true;
-    report.min_tick = range.min_tick;
-    report.max_tick = range.max_tick;
-    let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(crate::errors::DlexError::from)?;
-    let params = math::check_ltv_params(assets, sqrt_min, sqrt_max).map_err(crate::errors::DlexError::from)?;
-    let (debt_l, collateral_l, net_debt_x) = math::debt_and_collateral(&params);
-    report.debt_l = debt_l;
-    report.collateral_l = collateral_l;
-    report.net_debt_x = net_debt_x;
-    let own_liquidity = assets[TokenKind::DepositL as usize];
-    let slippage_liquidity = pair.depth().floor(pool).active_liquidity.saturating_sub(own_liquidity);
-    report.debt_with_slippage_l = math::increase_for_slippage(debt_l, slippage_liquidity).unwrap_or(u128::MAX);
-    report.ltv_bips = match (debt_l, collateral_l) {
-        (0, _) => 0,
-        (_, 0) => u64::MAX,
-        (_, collateral) => u64::try_from(report.debt_with_slippage_l.saturating_mul(10_000) / collateral).unwrap_or(u64::MAX),
-    };
-    report.solvent = !has_debt(&assets) || risk::check_solvency(pool, &pair.depth(), balances, &range).is_ok();
-    Ok(report)
 }
 
-/// The liquidation part of the report for an indebted position, with the same range, L and
-/// functions `liquidate` judges with.
-fn describe_liquidations(report: &mut PositionReport, pair: &Pair, pool: &Pool, now: u32) -> Result<()> {
-    let range = actions::liquidation_price_range(pair, pool, now)?;
-    report.liquidation_min_tick = range.min_tick;
-    report.liquidation_max_tick = range.max_tick;
-    let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(crate::errors::DlexError::from)?;
-    let liquidity = risk::liquidation_liquidity(pool, &pair.depth(), &report.assets);
-    report.liquidation_ltv_bips = math::hard_liquidation_ltv_bips(report.assets, liquidity, sqrt_min, sqrt_max);
-    report.hard_max_premium_bips = math::hard_premium_for_liquidation_ltv(report.liquidation_ltv_bips);
-    report.hard_liquidatable = report.hard_max_premium_bips > 0;
-    report.hard_plan = risk::plan_hard_liquidation(report.assets, report.hard_max_premium_bips, sqrt_min, sqrt_max).unwrap_or_default();
-    if let Ok(leverage) = risk::leverage_liquidation(report.assets, sqrt_min, sqrt_max) {
-        report.leverage_liquidatable = true;
-        report.leverage_amounts = leverage.amounts;
-        report.leverage_bad_debt = leverage.bad_debt;
+/// The liquidation range (spec §8.5 without the long-term TWAP) and its sqrt-price bounds.
+#[derive(Clone, Copy)]
+struct LiquidationPrices {
+    min_tick: i32,
+    max_tick: i32,
+    sqrt_min_q72: u128,
+    sqrt_max_q72: u128,
+}
+
+/// A pair accrued once to `now`, with what every position of it is judged on (the liquidation
+/// range and the depth). `position_health` builds one per query; a
+/// keeper builds one per pair and round and judges every position of the pair on it, so both
+/// run the same code on the same numbers. Nothing is written.
+pub struct PairSnapshot {
+    /// Boxed: the pair is too large for an SBF stack frame.
+    pair: Box<Pair>,
+    pool: Pool,
+    now: u32,
+    /// Kept as the error it may be: only indebted positions need it (as in `liquidate`).
+    liquidation: core::result::Result<LiquidationPrices, DlexError>,
+}
+
+impl PairSnapshot {
+    /// `pair` with interest and the oracle accrued to `now` on a copy.
+    pub fn new(pair: &Pair, now: u32) -> Result<Self> {
+        let mut pair = Box::new(*pair);
+        let mut pool = pair.pool();
+        actions::accrue(&mut pair, &mut pool, now)?;
+        let liquidation = actions::liquidation_price_range(&pair, &pool, now).and_then(|range| {
+            let (sqrt_min_q72, sqrt_max_q72) = range.sqrt_price_bounds()?;
+            Ok(LiquidationPrices { min_tick: range.min_tick, max_tick: range.max_tick, sqrt_min_q72, sqrt_max_q72 })
+        });
+        Ok(Self { pair, pool, now, liquidation })
     }
-    Ok(())
+
+    /// The accrued pair and pool.
+    pub fn pair(&self) -> &Pair {
+        &self.pair
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Which liquidations `position` allows now: the same verdict [`PairSnapshot::report`]
+    /// gives (`hard_liquidatable`, `leverage_liquidatable`, `debt_cap_liquidatable` and their
+    /// premiums), without the rest of the report. Positions without debt allow none.
+    pub fn liquidation_chances(&self, position: &crate::state::Position) -> Result<LiquidationChances> {
+        let book = actions::PositionBook::of(position);
+        let assets = self.pool.user_assets(&book.balances)?;
+        if !has_debt(&assets) {
+            return Ok(LiquidationChances::default());
+        }
+        let prices = self.liquidation?;
+        let (_, hard_max_premium_bips, leverage) = self.hard_and_leverage(&assets, &prices);
+        let debt_cap_premium_bips = if has_debt(&book.balances) { actions::saturation::debt_cap_premium_bips(&book.allocations, assets)? } else { 0 };
+        Ok(LiquidationChances { hard_max_premium_bips, leverage: leverage.is_some(), debt_cap_premium_bips })
+    }
+
+    /// What `position_health` returns for `position` (see [`position_report_of`]).
+    pub fn report(&self, position: &crate::state::Position) -> Result<PositionReport> {
+        let book = actions::PositionBook::of(position);
+        let mut report = self.report_balances(&book.balances)?;
+        if !has_debt(&book.balances) && book.allocations.iter().all(|a| a.count == 0) {
+            return Ok(report);
+        }
+        for side in actions::saturation::SIDES {
+            let allocation = &book.allocations[side];
+            let today = math::saturation_in_l_assets(report.assets, side == 0).map_err(DlexError::from)?.unwrap_or(0);
+            report.tranches[side] = TrancheReport {
+                first_tranche: allocation.last_tranche,
+                tranche_count: allocation.count,
+                allocated_saturation_l: allocation.sat_at_allocation,
+                saturation_today_l: today,
+                headroom_l: allocation.sat_at_allocation.saturating_sub(today),
+            };
+        }
+        if has_debt(&book.balances) {
+            report.debt_cap_premium_bips = actions::saturation::debt_cap_premium_bips(&book.allocations, report.assets)?;
+            report.debt_cap_liquidatable = report.debt_cap_premium_bips > 0;
+        }
+        Ok(report)
+    }
+
+    /// The report of a position with `balances` and no tranche allocation
+    /// ([`position_report`]).
+    pub fn report_balances(&self, balances: &[u128; 6]) -> Result<PositionReport> {
+        let (pair, pool) = (&*self.pair, &self.pool);
+        let assets = pool.user_assets(balances)?;
+        let (liquidation_x, liquidation_y) = math::liquidation_sqrt_prices_q72(assets);
+        let mut report = PositionReport {
+            assets,
+            liquidation_sqrt_price_net_x_q72: liquidation_x,
+            liquidation_sqrt_price_net_y_q72: liquidation_y,
+            solvent: true,
+            ..PositionReport::default()
+        };
+        if has_debt(&assets) {
+            self.describe_liquidations(&mut report)?;
+        }
+        let Some(range) = actions::price_range_for_new_risk(pair, pool, self.now)? else {
+            return Ok(report);
+        };
+        report.price_window_ready = true;
+        report.min_tick = range.min_tick;
+        report.max_tick = range.max_tick;
+        let (sqrt_min, sqrt_max) = range.sqrt_price_bounds().map_err(DlexError::from)?;
+        let params = math::check_ltv_params(assets, sqrt_min, sqrt_max).map_err(DlexError::from)?;
+        let (debt_l, collateral_l, net_debt_x) = math::debt_and_collateral(&params);
+        report.debt_l = debt_l;
+        report.collateral_l = collateral_l;
+        report.net_debt_x = net_debt_x;
+        let own_liquidity = assets[TokenKind::DepositL as usize];
+        let slippage_liquidity = pair.depth().floor(pool).active_liquidity.saturating_sub(own_liquidity);
+        report.debt_with_slippage_l = math::increase_for_slippage(debt_l, slippage_liquidity).unwrap_or(u128::MAX);
+        report.ltv_bips = match (debt_l, collateral_l) {
+            (0, _) => 0,
+            (_, 0) => u64::MAX,
+            (_, collateral) => u64::try_from(report.debt_with_slippage_l.saturating_mul(10_000) / collateral).unwrap_or(u64::MAX),
+        };
+        report.solvent = !has_debt(&assets) || risk::check_solvency(pool, &pair.depth(), balances, &range).is_ok();
+        Ok(report)
+    }
+
+    /// The liquidation LTV, the hard maximum premium and the leverage formula's outcome, with
+    /// the same range, L and functions `liquidate` judges with.
+    fn hard_and_leverage(&self, assets: &[u128; 6], prices: &LiquidationPrices) -> (u128, u128, Option<math::LeverageLiquidation>) {
+        let liquidity = risk::liquidation_liquidity(&self.pool, &self.pair.depth(), assets);
+        let ltv = math::hard_liquidation_ltv_bips(*assets, liquidity, prices.sqrt_min_q72, prices.sqrt_max_q72);
+        let leverage = risk::leverage_liquidation(*assets, prices.sqrt_min_q72, prices.sqrt_max_q72).ok();
+        (ltv, math::hard_premium_for_liquidation_ltv(ltv), leverage)
+    }
+
+    /// The liquidation part of the report for an indebted position.
+    fn describe_liquidations(&self, report: &mut PositionReport) -> Result<()> {
+        let prices = self.liquidation?;
+        report.liquidation_min_tick = prices.min_tick;
+        report.liquidation_max_tick = prices.max_tick;
+        let (ltv, max_premium, leverage) = self.hard_and_leverage(&report.assets, &prices);
+        report.liquidation_ltv_bips = ltv;
+        report.hard_max_premium_bips = max_premium;
+        report.hard_liquidatable = max_premium > 0;
+        report.hard_plan = risk::plan_hard_liquidation(report.assets, max_premium, prices.sqrt_min_q72, prices.sqrt_max_q72).unwrap_or_default();
+        if let Some(leverage) = leverage {
+            report.leverage_liquidatable = true;
+            report.leverage_amounts = leverage.amounts;
+            report.leverage_bad_debt = leverage.bad_debt;
+        }
+        Ok(())
+    }
 }

@@ -1,23 +1,24 @@
 //! The demo scenario: two mints, one pair, three LPs, a lender, and a stream of swaps in both
 //! directions across many TWAP intervals; then three borrowers (X against Y, Y against X, L
 //! against Y, each taking 90% of what its collateral allows) and thirty days of daily trading
-//! so interest accrues. A liquidator then resets the borrower whose saturation the month of
-//! interest grew past its tranche allocation (a debt-cap liquidation). It ends with a price
-//! shock: two more borrowers take X against Y, a seller halves the price of Y, and the
-//! liquidator liquidates every borrower the shock made liquidatable (hard liquidations in the
-//! premium zone and into bad debt, and a leverage liquidation). The report shows reserves, prices, TWAP ticks, utilization, borrow and
+//! so interest accrues. A liquidator running the keeper's library (`dlex_keeper`) then resets
+//! the borrower whose saturation the month of interest grew past its tranche allocation (a
+//! debt-cap liquidation). It ends with a price shock: two more borrowers take X against Y, a
+//! seller halves the price of Y, and the keeper liquidates every borrower the shock made
+//! liquidatable (hard liquidations in the premium zone and into bad debt, and a leverage
+//! liquidation). The report shows reserves, prices, TWAP ticks, utilization, borrow and
 //! supply rates (the LPs' = swap fees + interest), every account's balances, every
 //! borrower's health, and the liquidations with the bad debt they socialized.
 
 use anchor_lang::prelude::Pubkey;
-use dlex::actions::{Asset, LiquidationRequest, SwapAmount, SwapDirection};
+use dlex::actions::{Asset, SwapAmount, SwapDirection};
 use dlex::events::{BadDebtBurned, Liquidated};
 use dlex::risk::LiquidationKind;
 use dlex::math;
 use dlex::state::{Pair, TokenKind};
 use dlex_sdk::bank::{decode_event, Bank, TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
 use dlex_sdk::ix::{self, UserTokens};
-use dlex_sdk::{liquidation, pda, quote, PairKeys};
+use dlex_sdk::{pda, quote, PairKeys};
 use solana_sdk::signature::Keypair;
 use solana_sdk::signer::Signer;
 
@@ -329,15 +330,27 @@ struct LiquidationRecord {
     burned: Option<BadDebtBurned>,
 }
 
-/// First a liquidation round on the month-old loans: interest has grown some borrowers'
-/// saturation past what their tranches were allocated with, which the debt-cap kind answers
-/// (ivan's L debt, at five times the X/Y rate, grew enough). Then two late borrowers take X
-/// against Y; a seller dumps Y into the pool, and small swaps keep the oracle ticking until
-/// the liquidation range (mid-term TWAP and last tick, without the long-term TWAP) has
-/// reached the new price; a second round liquidates what the shock made liquidatable.
+/// The liquidations are sent by leo running the keeper (`dlex_keeper::Keeper`, the library of
+/// `dlex-keeper`): first a round on the month-old loans, where interest has grown some
+/// borrowers' saturation past what their tranches were allocated with, which the debt-cap kind
+/// answers (ivan's L debt, at five times the X/Y rate, grew enough). Then two late borrowers
+/// take X against Y; a seller dumps Y into the pool, and small swaps keep the oracle ticking
+/// until the liquidation range (mid-term TWAP and last tick, without the long-term TWAP) has
+/// reached the new price; a second round liquidates what the shock made liquidatable. Leo's
+/// keeper prefers the leverage kind where a position qualifies (`prefer_leverage`), so the
+/// demo shows that kind too, and withdraws what it seized after each round.
 async fn shock_and_liquidate(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<Vec<LiquidationRecord>> {
+    let leo = &accounts[LIQUIDATOR];
+    let config = dlex_keeper::Config {
+        token_accounts: std::collections::BTreeMap::from([(keys.pair, leo.tokens)]),
+        prefer_leverage: true,
+        withdraw_seized: true,
+        ..dlex_keeper::Config::default()
+    };
+    let mut keeper = dlex_keeper::Keeper::new(leo.keypair.insecure_clone(), config);
+
     println!("\n== a month of interest: saturation outgrows its tranche allocation ==");
-    let mut records = liquidation_round(bank, keys, accounts).await?;
+    let mut records = keeper_round(bank, accounts, &mut keeper).await?;
 
     println!("\n== a price shock, and the liquidations it allows ==");
     for (account, borrow_x) in accounts[LATE_BORROWERS].iter().zip(LATE_BORROWS_X) {
@@ -386,66 +399,32 @@ async fn shock_and_liquidate(bank: &mut Bank, keys: &PairKeys, accounts: &[Accou
     }
     println!("{:<19} then {ticks} tiny swaps, one per observation ({} s), until the oracle's mid-term TWAP", "", ticks * MID_TERM_INTERVAL);
     println!("{:<19} and last tick, which price liquidations, have both reached tick {shocked_tick}", "");
-    records.extend(liquidation_round(bank, keys, accounts).await?);
-
-    // The liquidator takes the seized deposits out as tokens.
-    let liquidator = &accounts[LIQUIDATOR];
-    let position = bank.position(pda::position(keys.pair, liquidator.keypair.pubkey())).await.ok_or("liquidator position")?;
-    let (shares_l, shares_x, shares_y) =
-        (position.share_balance(TokenKind::DepositL), position.share_balance(TokenKind::DepositX), position.share_balance(TokenKind::DepositY));
-    if shares_l > 0 {
-        send(bank, "burn", ix::burn(keys, &liquidator.tokens, shares_l, 0, 0), &liquidator.keypair).await?;
-    }
-    for (asset, shares) in [(Asset::X, shares_x), (Asset::Y, shares_y)] {
-        if shares > 0 {
-            send(bank, "withdraw", ix::withdraw(keys, &liquidator.tokens, asset, shares, 0), &liquidator.keypair).await?;
-        }
-    }
-    println!("{:<19} withdraws the seized deposits", liquidator.name);
+    records.extend(keeper_round(bank, accounts, &mut keeper).await?);
     Ok(records)
 }
 
-/// The liquidator scans every borrower and sends the leverage kind where the position
-/// qualifies, else the SDK's request (`liquidation::request_for`: the whole hard-liquidation
-/// plan, or the debt cap when that is the only kind possible), paying at most what
-/// `liquidation::quote` says.
-async fn liquidation_round(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<Vec<LiquidationRecord>> {
-    let liquidator = &accounts[LIQUIDATOR];
-    let liquidator_owner = liquidator.keypair.pubkey();
+/// One round of leo's keeper, printed: every liquidation it sent (from the program's
+/// `Liquidated` and `BadDebtBurned` events), what else it found, and the borrowers it left.
+async fn keeper_round(bank: &mut Bank, accounts: &[Account], keeper: &mut dlex_keeper::Keeper) -> DemoResult<Vec<LiquidationRecord>> {
+    let leo = &accounts[LIQUIDATOR];
+    let report = keeper.round(bank).await.map_err(|e| format!("keeper round: {e}"))?;
     println!(
-        "{:<19} checks every borrower; sends the leverage kind where a position qualifies, else the SDK's request (hard plan, or debt cap):",
-        liquidator.name
+        "{:<19} keeper round {}: {} positions judged, {} liquidatable, {} sent, {} failed",
+        leo.name, report.round, report.positions_scanned, report.liquidatable, report.sent, report.failed
     );
+    let name_of = |owner: &str| accounts.iter().find(|a| a.keypair.pubkey().to_string() == owner).map_or("someone", |a| a.name);
     let mut records = Vec::new();
-    for account in &accounts[BORROWERS] {
-        let pair = bank.pair(keys.pair).await;
-        let owner = account.keypair.pubkey();
-        let position = bank.position(pda::position(keys.pair, owner)).await.ok_or("borrower position")?;
-        let report = dlex_sdk::health::position_report(&pair, &position, bank.now()).map_err(|e| format!("report: {e}"))?;
-        let Some(keeper_request) = liquidation::request_for(&report) else {
-            let owes = report.assets[TokenKind::BorrowL as usize..].iter().any(|&debt| debt > 0);
-            println!("{:<19} {}", account.name, if owes { "not liquidatable" } else { "owes nothing" });
+    for attempt in &report.attempts {
+        let borrower = name_of(&attempt.owner);
+        if attempt.status != dlex_keeper::Status::Sent {
+            println!("{borrower:<19} {:?} ({})", attempt.status, attempt.error.as_deref().unwrap_or("no error"));
             continue;
-        };
-        // The SDK's request takes the kind that pays the liquidator more: after a collapse like
-        // this one, the hard plan. Leo sends the leverage kind to a position that qualifies for
-        // it, so the demo shows that kind too, with what the hard plan would have paid.
-        let request = if report.leverage_liquidatable { LiquidationRequest::Leverage } else { keeper_request };
-        let instead = match keeper_request {
-            LiquidationRequest::Hard(_) if request == LiquidationRequest::Leverage => Some(report.hard_plan.premium_bips),
-            _ => None,
-        };
-        let liquidator_position = bank.position(pda::position(keys.pair, liquidator_owner)).await.ok_or("liquidator position")?;
-        let quoted = liquidation::quote(&pair, &position, &liquidator_position, bank.now(), request)
-            .map_err(|e| format!("quote the liquidation of {}: {e}", account.name))?;
-        // The quote's token amounts are the most the liquidator agrees to pay.
-        let instruction = ix::liquidate(keys, &liquidator.tokens, owner, request, quoted.flows.x_in, quoted.flows.y_in);
-        let events = bank.send_with_events(&[instruction], &[&liquidator.keypair]).await.map_err(|e| format!("liquidate {}: {e}", account.name))?;
-        let event = events.iter().find_map(|data| decode_event::<Liquidated>(data)).ok_or("no Liquidated event")?;
-        let burned = events.iter().find_map(|data| decode_event::<BadDebtBurned>(data));
+        }
+        let event = attempt.events.iter().find_map(|data| decode_event::<Liquidated>(data)).ok_or("no Liquidated event")?;
+        let burned = attempt.events.iter().find_map(|data| decode_event::<BadDebtBurned>(data));
         println!(
-            "{:<19} {} liquidation: repays {}, seizes {}, premium {}{}",
-            account.name,
+            "{:<19} {} liquidation: repays {}, seizes {}, premium {}{} (expected profit {} X)",
+            borrower,
             kind_name(event.kind),
             fmt_nonzero([event.repaid_l, event.repaid_x, event.repaid_y]),
             fmt_nonzero([event.seized_l, event.seized_x, event.seized_y]),
@@ -453,12 +432,31 @@ async fn liquidation_round(bank: &mut Bank, keys: &PairKeys, accounts: &[Account
             match &burned {
                 Some(b) => format!(", bad debt {}", fmt_nonzero([b.debt_l, b.debt_x, b.debt_y])),
                 None => String::new(),
-            }
+            },
+            fmt_signed_tokens(attempt.profit_x.parse::<i128>().unwrap_or(0)),
         );
-        if let Some(hard_premium) = instead {
-            println!("{:<19} (the formula fixes the amounts; the SDK's request, the hard plan, would take {} bips)", "", fmt_bips(hard_premium));
+        let chosen = attempt.profit_x.parse::<i128>().unwrap_or(0);
+        for (kind, profit) in &attempt.options {
+            let profit = profit.parse::<i128>().unwrap_or(0);
+            if profit > chosen {
+                println!("{:<19} (leo prefers the leverage kind; the {kind} kind would have earned {} X)", "", fmt_signed_tokens(profit));
+            }
         }
-        records.push(LiquidationRecord { borrower: account.name, event, burned });
+        records.push(LiquidationRecord { borrower, event, burned });
+    }
+    for account in &accounts[BORROWERS] {
+        if report.attempts.iter().any(|a| a.owner == account.keypair.pubkey().to_string()) {
+            continue;
+        }
+        let position = bank.position(pda::position(keeper.book.pairs.keys().next().copied().unwrap_or_default(), account.keypair.pubkey())).await;
+        let owes = position.is_some_and(|p| [TokenKind::BorrowL, TokenKind::BorrowX, TokenKind::BorrowY].iter().any(|&k| p.share_balance(k) > 0));
+        println!("{:<19} {}", account.name, if owes { "not liquidatable" } else { "owes nothing" });
+    }
+    for withdrawn in &report.withdrawn {
+        println!("{:<19} withdraws the seized deposits ({})", leo.name, withdrawn.split_once(": ").map_or(withdrawn.as_str(), |(_, what)| what));
+    }
+    for error in &report.errors {
+        println!("{:<19} {error}", leo.name);
     }
     Ok(records)
 }

@@ -219,7 +219,7 @@ pub fn apply_and_judge_liquidation(
         LiquidationRequest::Hard(p) => [p.seize_l, p.seize_x, p.seize_y, p.repay_l, u128::from(p.repay_x), u128::from(p.repay_y)],
         LiquidationRequest::Leverage => risk::leverage_liquidation(borrower_before, sqrt_min, sqrt_max)?.amounts,
         LiquidationRequest::DebtCap => {
-            debt_cap_premium_bips = debt_cap_premium(pair, before, borrower)?;
+            debt_cap_premium_bips = debt_cap_premium(before, borrower)?;
             let share = |deposit: u128| math::mul_div(deposit, debt_cap_premium_bips, math::BIPS, false).map_err(DlexError::from);
             [share(borrower_before[0])?, share(borrower_before[1])?, share(borrower_before[2])?, 0, 0, 0]
         }
@@ -300,12 +300,10 @@ pub fn apply_and_judge_liquidation(
 }
 
 /// The debt-cap premium of `borrower` on the accrued pool `before` (spec §11.2): its
-/// allocation against today's saturation, computed on the active liquidity the allocation
-/// walk counts (the depth floor) less fragile liquidity.
-pub fn debt_cap_premium(pair: &Pair, before: &Pool, borrower: &PositionBook) -> core::result::Result<u128, DlexError> {
-    let liquidity = pair.depth().floor(before).active_liquidity.saturating_sub(before.fragile_liquidity_assets()?);
+/// allocation against today's saturation in L assets.
+pub fn debt_cap_premium(before: &Pool, borrower: &PositionBook) -> core::result::Result<u128, DlexError> {
     let assets = before.user_assets(&borrower.balances)?;
-    super::saturation::debt_cap_premium_bips(&borrower.allocations, assets, liquidity, borrower.ratio_mag2)
+    super::saturation::debt_cap_premium_bips(&borrower.allocations, assets)
 }
 
 const DEPOSIT_KINDS: [TokenKind; 3] = [TokenKind::DepositL, TokenKind::DepositX, TokenKind::DepositY];

@@ -329,19 +329,20 @@ fn walk(
 /// liquidation today, `ratio = new·1e4/old` with `new` its saturation in L assets today and
 /// `old` what it was allocated with; a side allocated at 0 uses the straddle ratio
 /// ([`math::saturation_reset_premium_bips`]); the premium is `(max ratio − 1e4)/10` bips, 0
-/// when no side grew. Saturation is compared in L assets (debt at the liquidation price),
-/// which needs no rescaling between tranches. Errors: arithmetic of §10.5.
-pub fn debt_cap_premium_bips(allocations: &[SideAllocation; 2], user_assets: [u128; 6], active_liquidity: u128, ratio_mag2: u128) -> Result<u128, DlexError> {
+/// when no side grew. Saturation is compared in L assets (debt at the liquidation price,
+/// [`math::saturation_in_l_assets`]), which needs no rescaling between tranches and does not
+/// depend on the pool's liquidity. Errors: arithmetic of §10.5 steps 1–2.
+pub fn debt_cap_premium_bips(allocations: &[SideAllocation; 2], user_assets: [u128; 6]) -> Result<u128, DlexError> {
     let mut premium = 0u128;
     for side in SIDES {
-        let Some(sat) = math::position_saturation(user_assets, active_liquidity.max(1), ratio_mag2, side == 0)? else {
+        let Some(sat_in_l_assets) = math::saturation_in_l_assets(user_assets, side == 0)? else {
             continue;
         };
         let old = allocations[side].sat_at_allocation;
         let side_premium = if old == 0 {
             math::saturation_reset_premium_bips(user_assets[3], user_assets[1], user_assets[2])
-        } else if sat.sat_in_l_assets > old {
-            let ratio = math::mul_div(sat.sat_in_l_assets, math::BIPS, old, false).unwrap_or(u128::MAX);
+        } else if sat_in_l_assets > old {
+            let ratio = math::mul_div(sat_in_l_assets, math::BIPS, old, false).unwrap_or(u128::MAX);
             (ratio - math::BIPS) / 10
         } else {
             0
@@ -452,11 +453,12 @@ mod tests {
         let mut position = [SideAllocation::default(); 2];
         let before = inputs(600 * 10u128.pow(18));
         reallocate(&mut store, &mut position, &before).unwrap();
-        assert_eq!(debt_cap_premium_bips(&position, before.user_assets, before.active_liquidity, 85).unwrap(), 0);
+        assert_eq!(debt_cap_premium_bips(&position, before.user_assets).unwrap(), 0);
         // Debt up 10%: saturation in L assets up ~10%, premium ~ (11_000 − 10_000)/10 = 100.
         let grown = inputs(660 * 10u128.pow(18));
-        let premium = debt_cap_premium_bips(&position, grown.user_assets, grown.active_liquidity, 85).unwrap();
+        let premium = debt_cap_premium_bips(&position, grown.user_assets).unwrap();
         let new = math::position_saturation(grown.user_assets, grown.active_liquidity, 85, true).unwrap().unwrap().sat_in_l_assets;
+        assert_eq!(math::saturation_in_l_assets(grown.user_assets, true).unwrap(), Some(new));
         assert_eq!(premium, (new * 10_000 / position[0].sat_at_allocation - 10_000) / 10);
         assert!(premium > 0);
     }

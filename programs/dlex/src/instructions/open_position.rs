@@ -35,11 +35,7 @@ pub fn handler(ctx: Context<OpenPosition>) -> Result<()> {
     )?;
     let opened_at = Clock::get()?.unix_timestamp;
     fill_zero_copy_account::<Position>(&position_info, |position| {
-        position.owner = owner_key;
-        position.pair = pair_key;
-        position.bump = ctx.bumps.position;
-        position.saturation_ratio_mag2 = crate::state::DEFAULT_SATURATION_RATIO_MAG2;
-        position.opened_at = opened_at;
+        *position = Position::opened(owner_key, pair_key, ctx.bumps.position, opened_at);
         Ok(())
     })?;
     emit_cpi!(PositionOpened {

@@ -122,18 +122,9 @@ pub fn position_saturation(
     threshold_mag2: u128,
     net_debt_x: bool,
 ) -> Result<Option<PositionSaturation>, MathError> {
-    let (net_x_price, net_y_price) = liquidation_sqrt_prices_q72(user_assets);
-    let (liquidation, opposite) =
-        if net_debt_x { (net_x_price, net_y_price) } else { (net_y_price, net_x_price) };
-    if liquidation == 0 {
+    let Some(LiquidationLegs { liquidation, opposite, debt, debt_l, collateral_l }) = liquidation_legs(user_assets, net_debt_x)? else {
         return Ok(None);
-    }
-
-    // Step 2, on 256 bits like the reference; the debt is then stored as uint128.
-    let legs = net_legs_u256(user_assets, liquidation, liquidation)?;
-    let (debt, collateral, _) = select_debt_and_collateral(legs, U256::ZERO, U256::saturating_add);
-    let debt_l = to_u128(debt)?;
-    let collateral_l = to_u128(collateral)?;
+    };
 
     // Step 3. The building block saturates where the reference divides by zero or overflows
     // (`b ≥ 2^128` makes `b²` overflow); a real span is always below `u128::MAX`.
@@ -164,6 +155,39 @@ pub fn position_saturation(
         end_tick,
         start_price_q128: start,
     }))
+}
+
+/// Steps 1–2 of [`position_saturation`] for one side.
+struct LiquidationLegs {
+    liquidation: u128,
+    opposite: u128,
+    debt: U256,
+    debt_l: u128,
+    collateral_l: u128,
+}
+
+fn liquidation_legs(user_assets: [u128; 6], net_debt_x: bool) -> Result<Option<LiquidationLegs>, MathError> {
+    let (net_x_price, net_y_price) = liquidation_sqrt_prices_q72(user_assets);
+    let (liquidation, opposite) =
+        if net_debt_x { (net_x_price, net_y_price) } else { (net_y_price, net_x_price) };
+    if liquidation == 0 {
+        return Ok(None);
+    }
+    // Step 2, on 256 bits like the reference; the debt is then stored as uint128.
+    let legs = net_legs_u256(user_assets, liquidation, liquidation)?;
+    let (debt, collateral, _) = select_debt_and_collateral(legs, U256::ZERO, U256::saturating_add);
+    let debt_l = to_u128(debt)?;
+    let collateral_l = to_u128(collateral)?;
+    Ok(Some(LiquidationLegs { liquidation, opposite, debt, debt_l, collateral_l }))
+}
+
+/// A position's saturation in L assets on one side: its net debt in L at that side's
+/// liquidation price (steps 1–2 of [`position_saturation`], whose `sat_in_l_assets` it equals
+/// whenever that succeeds), or `None` when the side has no liquidation price. It needs none
+/// of the span and price steps and no active liquidity: the debt-cap liquidation compares it
+/// with the allocation, and a keeper computes it for every position it watches.
+pub fn saturation_in_l_assets(user_assets: [u128; 6], net_debt_x: bool) -> Result<Option<u128>, MathError> {
+    Ok(liquidation_legs(user_assets, net_debt_x)?.map(|legs| legs.debt_l))
 }
 
 /// §10.5 step 5: `(start, end)` prices in Q128 from the liquidation sqrt price and the span.
@@ -937,6 +961,18 @@ mod tests {
                 let _ = liquidation_passes_range_edge(&s, smin, smax);
                 let _ = straddle_skips_range_check(&s, smin, smax);
                 let _ = allocate_saturation::<4>(&s, al, thr, &[], range_edge_tick(x, false, -100, 100));
+            }
+        }
+
+        /// The debt cap's shortcut equals the full computation: wherever `position_saturation`
+        /// answers, `saturation_in_l_assets` gives its `sat_in_l_assets` (or `None` with it).
+        #[test]
+        fn saturation_in_l_assets_is_the_full_computations(u in prop::array::uniform6(amount()), al in 1u128..(1u128 << 110),
+                                                            x in any::<bool>()) {
+            match position_saturation(u, al, 85, x) {
+                Ok(Some(s)) => prop_assert_eq!(saturation_in_l_assets(u, x), Ok(Some(s.sat_in_l_assets))),
+                Ok(None) => prop_assert_eq!(saturation_in_l_assets(u, x), Ok(None)),
+                Err(_) => {}
             }
         }
 

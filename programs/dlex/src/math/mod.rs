@@ -17,7 +17,7 @@ pub mod twap;
 pub mod validation;
 
 pub use allocation::{
-    allocate_saturation, liquidation_passes_range_edge, position_saturation, range_edge_tick,
+    allocate_saturation, liquidation_passes_range_edge, position_saturation, range_edge_tick, saturation_in_l_assets,
     restrict_usable_ticks, straddle_skips_range_check, AllocationError, PositionSaturation,
     TrancheAllocation, B_SQUARED_Q72_MINUS_ONE, MAX_INITIAL_SATURATION_MAG2, MAX_WALK_TRANCHES,
     START_SATURATION_PENALTY_RATIO_IN_MAG2,

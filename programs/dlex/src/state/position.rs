@@ -86,6 +86,18 @@ const _: () = assert!(POSITION_SIZE + 8 <= 1024);
 const _: () = assert!(core::mem::align_of::<Position>() <= 8);
 
 impl Position {
+    /// What `open_position` writes: no balances, no allocation, the default saturation ratio.
+    /// Off-chain code that plans a transaction which opens the position uses it too.
+    pub fn opened(owner: Pubkey, pair: Pubkey, bump: u8, opened_at: i64) -> Self {
+        let mut position: Self = bytemuck::Zeroable::zeroed();
+        position.owner = owner;
+        position.pair = pair;
+        position.bump = bump;
+        position.saturation_ratio_mag2 = DEFAULT_SATURATION_RATIO_MAG2;
+        position.opened_at = opened_at;
+        position
+    }
+
     pub fn share_balance(&self, kind: TokenKind) -> u128 {
         self.shares[kind as usize].get()
     }
