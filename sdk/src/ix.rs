@@ -189,7 +189,8 @@ pub fn pair_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::account
     }
 }
 
-/// Accounts of `mint`, `burn`, `deposit`, `withdraw` (the position is the owner's PDA).
+/// Accounts of the position instructions (`mint` … `repay_liquidity`, `execute`; the
+/// position is the owner's PDA).
 pub fn position_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PositionTokens {
     dlex::accounts::PositionTokens {
         owner: user.owner,
@@ -218,6 +219,14 @@ pub fn deposit(keys: &PairKeys, user: &UserTokens, asset: Asset, amount: u64, mi
 
 pub fn withdraw(keys: &PairKeys, user: &UserTokens, asset: Asset, shares: u128, min_amount: u64) -> Instruction {
     let data = dlex::instruction::Withdraw { asset, shares, min_amount }.data();
+    build(position_tokens_accounts(keys, user).to_account_metas(None), data)
+}
+
+/// `execute`: `legs` in order on the user's position, judged once at the end; only the net
+/// tokens per mint move, and the user receives at least `min_net_x` / `min_net_y` of each (a
+/// negative limit is the most it pays). The recipe builders (`crate::recipes`) plan the legs.
+pub fn execute(keys: &PairKeys, user: &UserTokens, legs: Vec<dlex::actions::Leg>, min_net_x: i64, min_net_y: i64) -> Instruction {
+    let data = dlex::instruction::Execute { legs, min_net_x, min_net_y }.data();
     build(position_tokens_accounts(keys, user).to_account_metas(None), data)
 }
 

@@ -6,6 +6,8 @@
 //! - [`health`]: a position's health and limits, by the program's own query code;
 //! - [`liquidation`]: the liquidation a position allows now, as a request, and its quote;
 //! - [`saturation`]: the saturation (tranche) accounts an instruction needs, appended for you;
+//! - [`plan`]: an `execute` leg list run off-chain through the program's own pipeline;
+//! - [`recipes`]: the strategy menu as compositions, scores and `execute` plans to open and close;
 //! - [`rpc`]: send-and-confirm and mint creation over JSON-RPC;
 //! - [`quote`]: exact swap / mint / burn quotes computed by the program's own `actions` and
 //!   `math` (the `dlex` crate with `no-entrypoint`), never a second copy of a formula;
@@ -21,7 +23,9 @@ pub mod ix;
 pub mod liquidation;
 pub mod localnet;
 pub mod pda;
+pub mod plan;
 pub mod quote;
+pub mod recipes;
 pub mod rpc;
 pub mod saturation;
 pub mod source;

@@ -55,11 +55,11 @@ struct Model {
     now: u32,
 }
 
-/// A position leg's effect on the pool and the position's balances.
-type ApplyLeg = Box<dyn Fn(&mut dlex::state::Pool, &mut [u128; 6]) -> anchor_lang::Result<()>>;
+/// A position instruction's effect on the pool and the position's balances (given the pair's
+/// depth snapshot after accrual, which `execute`'s legs judge their pool rules on).
+type ApplyLeg = Box<dyn Fn(&mut dlex::state::Pool, &mut [u128; 6], &dlex::state::Depth) -> anchor_lang::Result<()>>;
 
-/// What one instruction does to a position, as the program's handlers apply it (slippage
-/// bounds are left out: they cannot change which accounts are needed).
+/// What one instruction does to a position, as the program's handlers apply it.
 enum Leg {
     Position { position: Pubkey, apply: ApplyLeg },
     Liquidate { borrower: Pubkey, liquidator: Pubkey, request: actions::LiquidationRequest },
@@ -67,6 +67,40 @@ enum Leg {
 
 fn decode_args<T: AnchorDeserialize>(data: &[u8]) -> Option<T> {
     T::try_from_slice(&data[8..]).ok()
+}
+
+/// The plain position instruction `data` encodes, as the leg it is (`None` for any other).
+fn plain_leg(data: &[u8]) -> Option<actions::Leg> {
+    use actions::Leg;
+    use dlex::instruction as ix;
+    let disc = &data[..8];
+    Some(if disc == ix::Mint::DISCRIMINATOR {
+        let a: ix::Mint = decode_args(data)?;
+        Leg::Mint { max_amount_x: a.max_amount_x, max_amount_y: a.max_amount_y, min_shares: a.min_shares }
+    } else if disc == ix::Burn::DISCRIMINATOR {
+        let a: ix::Burn = decode_args(data)?;
+        Leg::Burn { shares: a.shares, min_amount_x: a.min_amount_x, min_amount_y: a.min_amount_y }
+    } else if disc == ix::Deposit::DISCRIMINATOR {
+        let a: ix::Deposit = decode_args(data)?;
+        Leg::Deposit { asset: a.asset, amount: a.amount, min_shares: a.min_shares }
+    } else if disc == ix::Withdraw::DISCRIMINATOR {
+        let a: ix::Withdraw = decode_args(data)?;
+        Leg::Withdraw { asset: a.asset, shares: a.shares, min_amount: a.min_amount }
+    } else if disc == ix::Borrow::DISCRIMINATOR {
+        let a: ix::Borrow = decode_args(data)?;
+        Leg::Borrow { asset: a.asset, amount: a.amount }
+    } else if disc == ix::Repay::DISCRIMINATOR {
+        let a: ix::Repay = decode_args(data)?;
+        Leg::Repay { asset: a.asset, amount: a.amount }
+    } else if disc == ix::BorrowLiquidity::DISCRIMINATOR {
+        let a: ix::BorrowLiquidity = decode_args(data)?;
+        Leg::BorrowLiquidity { liquidity: a.liquidity, min_amount_x: a.min_amount_x, min_amount_y: a.min_amount_y }
+    } else if disc == ix::RepayLiquidity::DISCRIMINATOR {
+        let a: ix::RepayLiquidity = decode_args(data)?;
+        Leg::RepayLiquidity { liquidity: a.liquidity, max_amount_x: a.max_amount_x, max_amount_y: a.max_amount_y }
+    } else {
+        return None;
+    })
 }
 
 /// The leg of a dlex instruction that moves a position, or `None` for any other instruction.
@@ -79,36 +113,15 @@ fn leg_of(instruction: &Instruction) -> Option<(Pubkey, Leg)> {
     let key = |i: usize| instruction.accounts.get(i).map(|m| m.pubkey);
     let disc = &data[..8];
     // PositionTokens: [owner, pair, mints, vaults, user tokens, token programs, position, …].
-    let position_leg = |apply: ApplyLeg| {
-        Some((key(1)?, Leg::Position { position: key(10)?, apply }))
-    };
-    if disc == ix::Mint::DISCRIMINATOR {
-        let a: ix::Mint = decode_args(data)?;
-        position_leg(Box::new(move |p, b| actions::mint_liquidity(p, b, a.max_amount_x, a.max_amount_y).map(|_| ()).map_err(Into::into)))
-    } else if disc == ix::Burn::DISCRIMINATOR {
-        let a: ix::Burn = decode_args(data)?;
-        position_leg(Box::new(move |p, b| actions::burn_liquidity(p, b, a.shares).map(|_| ()).map_err(Into::into)))
-    } else if disc == ix::Deposit::DISCRIMINATOR {
-        let a: ix::Deposit = decode_args(data)?;
-        position_leg(Box::new(move |p, b| actions::deposit(p, b, a.asset, a.amount).map(|_| ()).map_err(Into::into)))
-    } else if disc == ix::Withdraw::DISCRIMINATOR {
-        let a: ix::Withdraw = decode_args(data)?;
-        position_leg(Box::new(move |p, b| actions::withdraw(p, b, a.asset, a.shares).map(|_| ()).map_err(Into::into)))
-    } else if disc == ix::Borrow::DISCRIMINATOR {
-        let a: ix::Borrow = decode_args(data)?;
-        position_leg(Box::new(move |p, b| actions::borrow(p, b, a.asset, a.amount).map(|_| ()).map_err(Into::into)))
-    } else if disc == ix::Repay::DISCRIMINATOR {
-        let a: ix::Repay = decode_args(data)?;
-        position_leg(Box::new(move |p, b| actions::repay(p, b, a.asset, a.amount).map(|_| ()).map_err(Into::into)))
-    } else if disc == ix::BorrowLiquidity::DISCRIMINATOR {
-        let a: ix::BorrowLiquidity = decode_args(data)?;
-        position_leg(Box::new(move |p, b| actions::borrow_liquidity(p, b, a.liquidity).map(|_| ()).map_err(Into::into)))
-    } else if disc == ix::RepayLiquidity::DISCRIMINATOR {
-        let a: ix::RepayLiquidity = decode_args(data)?;
-        position_leg(Box::new(move |p, b| actions::repay_liquidity(p, b, a.liquidity, u64::MAX, u64::MAX).map(|_| ()).map_err(Into::into)))
+    let position_leg = |apply: ApplyLeg| Some((key(1)?, Leg::Position { position: key(10)?, apply }));
+    if let Some(leg) = plain_leg(data) {
+        position_leg(Box::new(move |p, b, _| actions::apply_leg(p, b, &leg).map(|_| ())))
+    } else if disc == ix::Execute::DISCRIMINATOR {
+        let a: ix::Execute = decode_args(data)?;
+        position_leg(Box::new(move |p, b, depth| actions::apply_legs(p, b, &a.legs, depth, a.min_net_x, a.min_net_y).map(|_| ())))
     } else if disc == ix::ClosePosition::DISCRIMINATOR {
         // ClosePosition: [owner, pair, position, …].
-        Some((key(1)?, Leg::Position { position: key(2)?, apply: Box::new(|p, b| actions::forfeit_dust(p, b).map(|_| ()).map_err(Into::into)) }))
+        Some((key(1)?, Leg::Position { position: key(2)?, apply: Box::new(|p, b, _| actions::forfeit_dust(p, b).map(|_| ()).map_err(Into::into)) }))
     } else if disc == ix::Liquidate::DISCRIMINATOR {
         let a: ix::Liquidate = decode_args(data)?;
         // Liquidate: [liquidator, pair, …, borrower position (10), liquidator position (11), …].
@@ -197,7 +210,7 @@ impl Model {
                 let mut book = PositionBook::of(stored);
                 let accrued = pool;
                 let simulated = (|| -> anchor_lang::Result<()> {
-                    apply(&mut pool, &mut book.balances)?;
+                    apply(&mut pool, &mut book.balances, &pair.depth())?;
                     pool.update_fragile(&book.balances, &mut book.fragile)?;
                     let mut context = SaturationContext { store: &mut store, allocations: book.allocations, ratio_mag2: book.ratio_mag2 };
                     let (allocations, new_summary, _) = actions::update_saturation(&pair, &accrued, &pool, &book.balances, &mut context, None)?;

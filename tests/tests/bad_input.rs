@@ -1,7 +1,7 @@
 //! Bad input for every user instruction, one module each: `init_config`, `create_pair`,
 //! `open_position`, `close_position`, `mint`, `burn`, `swap_exact_in`, `swap_exact_out`,
 //! `deposit`, `withdraw`, `borrow`, `repay`, `borrow_liquidity`, `repay_liquidity`,
-//! `liquidate` and `collect_protocol_fees` (the admin instructions' refusals are in
+//! `execute`, `liquidate` and `collect_protocol_fees` (the admin instructions' refusals are in
 //! `admin.rs`): wrong signer, someone else's position, mints, vaults and token accounts that
 //! do not belong to the pair, wrong pair accounts, zero amounts, amounts above the user's
 //! balance, u64::MAX, slippage limits, refused Token-2022 extensions, and for `liquidate`
@@ -2362,6 +2362,46 @@ mod liquidate {
         assert_eq!(f.position(a).await.balances(), liquidator.balances());
         f.assert_conservation().await;
         l.request_refused(hard(REPAY_X, SEIZE_Y), Dlex(DlexError::NothingToLiquidate)).await;
+    }
+}
+
+// =============================================================================================
+// execute (its list-specific refusals are in execute.rs)
+// =============================================================================================
+
+mod execute {
+    use super::*;
+    use dlex::actions::Leg;
+
+    /// A deposit of X and one of Y in one list, paying at most what they need.
+    fn build(keys: &PairKeys, user: &UserTokens) -> Instruction {
+        let legs = vec![Leg::Deposit { asset: Asset::X, amount: 1_000_000, min_shares: 0 }, Leg::Deposit { asset: Asset::Y, amount: 2_000_000, min_shares: 0 }];
+        ix::execute(keys, user, legs, -1_000_000, -2_000_000)
+    }
+
+    position_account_checks!(with_control);
+
+    /// A leg's own limit still applies inside the list: the deposit that mints fewer shares
+    /// than asked fails the whole list.
+    #[tokio::test]
+    async fn a_legs_own_limit_is_enforced() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let legs = vec![Leg::Deposit { asset: Asset::Y, amount: 1_000, min_shares: 0 }, Leg::Deposit { asset: Asset::X, amount: 1_000, min_shares: u128::MAX }];
+        let ix = ix::execute(&s.f.keys, &s.a.tokens, legs, i64::MIN, i64::MIN);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::SlippageSharesOut)).await;
+    }
+
+    /// Net amounts above the user's balance are refused by the same early check as a plain
+    /// deposit's, after the list was judged.
+    #[tokio::test]
+    async fn net_amount_above_balance_is_refused() {
+        let mut s = Setup::new(Flavor::SplToken).await;
+        let (balance_x, _) = s.f.balances(&s.a).await;
+        let legs = vec![Leg::Deposit { asset: Asset::X, amount: balance_x / 2 + 1, min_shares: 0 }, Leg::Deposit { asset: Asset::X, amount: balance_x / 2 + 1, min_shares: 0 }];
+        let ix = ix::execute(&s.f.keys, &s.a.tokens, legs, i64::MIN, i64::MIN);
+        let a = s.a.keypair.insecure_clone();
+        s.refused(ix, &[&a], Dlex(DlexError::InsufficientUserBalance)).await;
     }
 }
 

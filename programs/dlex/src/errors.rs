@@ -171,6 +171,12 @@ pub enum DlexError {
     UnexpectedTrancheAccount,
     #[msg("The same saturation or tranche account was passed twice")]
     DuplicateSaturationAccount,
+    #[msg("execute needs at least one leg")]
+    EmptyExecute,
+    #[msg("execute takes at most 8 legs")]
+    TooManyLegs,
+    #[msg("The net tokens execute pays or receives pass the limit set for that mint")]
+    NetTokenLimit,
 }
 
 impl From<MathError> for DlexError {

@@ -22,7 +22,7 @@ pub mod queries;
 pub mod risk;
 pub mod state;
 
-use actions::{Asset, LiquidationRequest, SwapDirection};
+use actions::{Asset, Leg, LiquidationRequest, SwapDirection};
 use instructions::*;
 
 declare_id!("DLexQ4MZXhrJ1qxkB6Jd7oWQ7ujpXmAvt6MPNVRTqSBw");
@@ -152,6 +152,15 @@ pub mod dlex {
     /// with the proportional X and Y, refusing more than `max_amount_x` / `max_amount_y`.
     pub fn repay_liquidity<'info>(ctx: Context<'info, PositionTokens<'info>>, liquidity: u128, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
         instructions::repay_liquidity::handler(ctx, liquidity, max_amount_x, max_amount_y)
+    }
+
+    /// Applies `legs` (at most 8: deposit, withdraw, borrow, repay, borrow and repay L, mint,
+    /// burn, swap) in order to the position and judges the final state once, moving only the
+    /// net tokens per mint: the user receives at least `min_net_x` / `min_net_y` (a negative
+    /// limit is the most it pays). Leveraged and delta-neutral positions open in one
+    /// transaction (design §4).
+    pub fn execute<'info>(ctx: Context<'info, PositionTokens<'info>>, legs: Vec<Leg>, min_net_x: i64, min_net_y: i64) -> Result<()> {
+        instructions::execute::handler(ctx, legs, min_net_x, min_net_y)
     }
 
     /// Liquidates another owner's position in this pair (`Hard` with a proposal of debts to

@@ -18,6 +18,7 @@ use dlex::math;
 use dlex::state::{Pair, TokenKind};
 use dlex_sdk::bank::{decode_event, Bank, TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
 use dlex_sdk::ix::{self, UserTokens};
+use dlex_sdk::recipes::{self, Recipe};
 use dlex_sdk::{pda, quote, PairKeys};
 use solana_sdk::signature::Keypair;
 use solana_sdk::signer::Signer;
@@ -102,6 +103,10 @@ pub async fn run() -> DemoResult<()> {
         ("kevin (X borrower)", funds, funds),
         ("leo (liquidator)", funds, funds),
         ("mia (seller)", funds, funds),
+        ("nora (DN market maker)", funds, funds),
+        ("oscar (leveraged MM)", funds, funds),
+        ("paul (straddle)", funds, funds),
+        ("quinn (3x long)", funds, funds),
     ] {
         accounts.push(new_account(&mut bank, &keys, name, x, y).await?);
     }
@@ -183,6 +188,7 @@ pub async fn run() -> DemoResult<()> {
     println!("{:<15} redeems {} DEPOSIT_X shares", lender.name, half_x);
 
     lend_and_wait(&mut bank, &keys, &accounts).await?;
+    open_recipes(&mut bank, &keys, &accounts).await?;
     let liquidations = shock_and_liquidate(&mut bank, &keys, &accounts).await?;
 
     let pair = bank.pair(keys.pair).await;
@@ -309,6 +315,106 @@ async fn lend_and_wait(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -
     Ok(())
 }
 
+/// The recipe each of the last four accounts opens with one `execute`, and its equity in X.
+const RECIPES: [(usize, Recipe); 4] = [
+    (13, Recipe::DeltaNeutralMarketMaking { m: recipes::ONE }),
+    (14, Recipe::LeveragedMarketMaking { leverage: 3 * recipes::ONE }),
+    (15, Recipe::LongStraddle { n: recipes::ONE }),
+    (16, Recipe::Long { leverage: 3 * recipes::ONE }),
+];
+const RECIPE_EQUITY_X: i128 = 2_000 * UNIT as i128;
+
+/// Four strategies of the recipe menu, each opened with one `execute` from a wallet paying in
+/// X (`recipes::open`), after its preview (`recipes::preview`, the program's own pipeline on
+/// copies) is printed.
+async fn open_recipes(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<()> {
+    println!("\n== strategies, each opened with one execute ==");
+    for (index, recipe) in RECIPES {
+        let account = &accounts[index];
+        let (pair, position) = (bank.pair(keys.pair).await, bank.position(pda::position(keys.pair, account.keypair.pubkey())).await.ok_or("position")?);
+        let target = recipe.composition(RECIPE_EQUITY_X);
+        // The wallet pays in X; the plan's limit allows up to twice the equity, so a leveraged
+        // recipe's swap can pay its price impact (the preview shows what it actually pays).
+        let wallet = (u64::try_from(RECIPE_EQUITY_X * 2).map_err(|e| e.to_string())?, 0);
+        let plan = match recipes::open(&pair, &position, bank.now(), &target, wallet) {
+            Ok(plan) => plan,
+            Err(error) => {
+                println!("{:<24} {}: no plan: {error}", account.name, recipe.name());
+                continue;
+            }
+        };
+        let (want_delta, want_gamma) = target.scores();
+        let (description, risk) = recipe.description();
+        println!("{:<24} {} ({}; {risk})", account.name, recipe.name(), description);
+        println!("{:<24} target δ̂ {} γ̂ {}; {} legs: {}", "", fmt_score(want_delta), fmt_score(want_gamma), plan.legs.len(), describe_legs(&plan.legs));
+        let (plan, preview) = match recipes::preview(&pair, &position, bank.now(), &plan) {
+            Ok(preview) => (plan, preview),
+            Err(error) => {
+                // Refused as asked: find the largest leverage of the same recipe that opens
+                // (spec §2.4) and name the rule that binds above it.
+                println!("{:<24} refused before sending: {}", "", short_error(&error));
+                let Recipe::Long { .. } = recipe else { continue };
+                let search = recipes::max_parameter(&pair, &position, bank.now(), RECIPE_EQUITY_X, wallet, |leverage| Recipe::Long { leverage }, (recipes::ONE, 3 * recipes::ONE, 100));
+                let Ok((leverage, _)) = search else { continue };
+                let plan = recipes::open(&pair, &position, bank.now(), &Recipe::Long { leverage }.composition(RECIPE_EQUITY_X), wallet)?;
+                let preview = recipes::preview(&pair, &position, bank.now(), &plan)?;
+                println!("{:<24} the largest long that opens now is {}x; {} legs: {}", "", fmt_score(leverage), plan.legs.len(), describe_legs(&plan.legs));
+                (plan, preview)
+            }
+        };
+        println!(
+            "{:<24} preview: pays {} X, LTV {} -> {}, δ̂ {} γ̂ {}, origination {} , swap fee {}",
+            "",
+            fmt_tokens(u128::from(preview.net.x_in)),
+            dlex_sdk::health::format_ltv(&preview.before),
+            dlex_sdk::health::format_ltv(&preview.after),
+            fmt_score(preview.scores.0),
+            fmt_score(preview.scores.1),
+            fmt_legs(preview.origination_fees),
+            preview.swap_fees.iter().map(|(x, fee)| format!("{} {}", fmt_tokens(*fee), if *x { "X" } else { "Y" })).collect::<Vec<_>>().join(" + "),
+        );
+        send(bank, "execute", ix::execute(keys, &account.tokens, plan.legs.clone(), plan.min_net_x, plan.min_net_y), &account.keypair).await?;
+        let report = health(bank, keys, account.keypair.pubkey()).await?;
+        println!("{:<24} opened: LTV {}, solvent {}", "", dlex_sdk::health::format_ltv(&report), if report.solvent { "yes" } else { "NO" });
+    }
+    Ok(())
+}
+
+/// An Anchor error's name and message, without the source location.
+fn short_error(error: &str) -> String {
+    let field = |name: &str| error.split(&format!("{name}: \"")).nth(1).and_then(|rest| rest.split('"').next());
+    match (field("error_name"), field("error_msg")) {
+        (Some(name), Some(message)) => format!("{name} ({message})"),
+        _ => error.to_string(),
+    }
+}
+
+fn fmt_score(bips: i128) -> String {
+    let sign = if bips < 0 { "-" } else { "" };
+    format!("{sign}{}.{:04}", bips.unsigned_abs() / 10_000, bips.unsigned_abs() % 10_000)
+}
+
+/// The legs in a few words each.
+fn describe_legs(legs: &[dlex::actions::Leg]) -> String {
+    use dlex::actions::Leg;
+    let asset = |a: Asset| if a == Asset::X { "X" } else { "Y" };
+    legs.iter()
+        .map(|leg| match *leg {
+            Leg::Mint { .. } => "mint".to_string(),
+            Leg::Burn { .. } => "burn".to_string(),
+            Leg::Deposit { asset: a, amount, .. } => format!("deposit {} {}", fmt_tokens(amount.into()), asset(a)),
+            Leg::Withdraw { asset: a, .. } => format!("withdraw {}", asset(a)),
+            Leg::Borrow { asset: a, amount } => format!("borrow {} {}", fmt_tokens(amount.into()), asset(a)),
+            Leg::Repay { asset: a, .. } => format!("repay {}", asset(a)),
+            Leg::BorrowLiquidity { liquidity, .. } => format!("borrow {liquidity} L"),
+            Leg::RepayLiquidity { .. } => "repay L".to_string(),
+            Leg::SwapExactIn { direction, amount_in, .. } => format!("sell {} {}", fmt_tokens(amount_in.into()), if direction == SwapDirection::XToY { "X" } else { "Y" }),
+            Leg::SwapExactOut { direction, amount_out, .. } => format!("buy {} {}", fmt_tokens(amount_out.into()), if direction == SwapDirection::XToY { "Y" } else { "X" }),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Indices in `run`'s account list: every borrower, the two who borrow just before the
 /// shock, the liquidator, the seller of the shock.
 const BORROWERS: std::ops::Range<usize> = 6..11;
@@ -416,9 +522,17 @@ async fn keeper_round(bank: &mut Bank, accounts: &[Account], keeper: &mut dlex_k
     let mut records = Vec::new();
     for attempt in &report.attempts {
         let borrower = name_of(&attempt.owner);
-        if attempt.status != dlex_keeper::Status::Sent {
-            println!("{borrower:<19} {:?} ({})", attempt.status, attempt.error.as_deref().unwrap_or("no error"));
-            continue;
+        match attempt.status {
+            dlex_keeper::Status::Sent => {}
+            dlex_keeper::Status::Unprofitable => {
+                let profit = fmt_signed_tokens(attempt.profit_x.parse::<i128>().unwrap_or(0));
+                println!("{borrower:<19} liquidatable ({}), but unprofitable at the pool price ({profit} X): left alone", attempt.kind.replace('_', " "));
+                continue;
+            }
+            status => {
+                println!("{borrower:<19} {status:?}: {}", attempt.error.as_deref().unwrap_or("-"));
+                continue;
+            }
         }
         let event = attempt.events.iter().find_map(|data| decode_event::<Liquidated>(data)).ok_or("no Liquidated event")?;
         let burned = attempt.events.iter().find_map(|data| decode_event::<BadDebtBurned>(data));

@@ -3,10 +3,12 @@
 //! `dlex demo` is the main job: it runs a whole pool on an in-process bank (no validator) and
 //! prints what happened. `dlex position` reads a position from a cluster and prints its health
 //! and limits. `dlex localnet` serves the standard Solana JSON-RPC over an in-process bank
-//! with dlex loaded (see `dlex_sdk::localnet`). Everything computed off-chain comes from the
-//! program crate itself.
+//! with dlex loaded (see `dlex_sdk::localnet`). `dlex recipe` plans a strategy of the recipe
+//! menu and opens it with one `execute`. Everything computed off-chain comes from the program
+//! crate itself.
 
 mod demo;
+mod recipe;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -35,6 +37,9 @@ enum Command {
     Position(PositionArgs),
     /// Serve Solana JSON-RPC over an in-process bank with dlex, SPL Token, Token-2022 and ATA loaded
     Localnet(LocalnetArgs),
+    /// Plan a strategy of the recipe menu on an in-process pool, print its legs and preview, and
+    /// with --execute open it
+    Recipe(recipe::RecipeArgs),
     /// Print a shell completion script for dlex (e.g. `dlex completions bash > dlex.bash`)
     Completions {
         /// The shell to write the script for
@@ -103,6 +108,7 @@ fn main() {
         Command::Demo => runtime().block_on(demo::run()),
         Command::Position(args) => runtime().block_on(position(args)),
         Command::Localnet(args) => runtime().block_on(localnet(args)),
+        Command::Recipe(args) => runtime().block_on(recipe::run(args)),
     };
     if let Err(error) = result {
         eprintln!("error: {error}");

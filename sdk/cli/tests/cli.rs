@@ -29,7 +29,7 @@ fn help_lists_the_subcommands() {
     let output = dlex(&["--help"]);
     assert!(output.status.success());
     let text = stdout(&output);
-    for subcommand in ["demo", "position", "localnet", "completions"] {
+    for subcommand in ["demo", "position", "localnet", "recipe", "completions"] {
         assert!(text.contains(subcommand), "`{subcommand}` missing from --help:\n{text}");
     }
 }
@@ -164,4 +164,18 @@ fn an_owner_without_a_position() {
     let (ok, text) = position_at(&url, pair, owner);
     assert!(!ok);
     assert!(text.contains(&format!("{owner} has no position in pair {pair}")) && text.contains("open_position"), "{text}");
+}
+
+/// `dlex recipe`: the plan and its preview, and with `--execute` the position it opened (solvent,
+/// with the borrowed Y as its only debt); a parameter that is not a number is named.
+#[test]
+fn recipe_plans_previews_and_opens_a_strategy() {
+    let output = dlex(&["recipe", "delta-neutral-market-making", "--equity", "500", "--execute"]);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}{}", stderr(&output));
+    assert!(text.contains("execute, 2 legs") && text.contains("Borrow { asset: Y") && text.contains("Mint {"), "{text}");
+    assert!(text.contains("preview: pays ") && text.contains("opened:") && text.contains("solvent      yes"), "{text}");
+    let bad = dlex(&["recipe", "long", "--param", "two"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("`two` is not a number"), "{}", stderr(&bad));
 }

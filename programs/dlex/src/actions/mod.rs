@@ -7,6 +7,7 @@
 
 pub mod accrue;
 pub mod bookkeeping;
+pub mod legs;
 pub mod lending;
 pub mod liquidation;
 pub mod liquidity;
@@ -16,6 +17,7 @@ pub mod swap;
 
 pub use accrue::*;
 pub use bookkeeping::*;
+pub use legs::*;
 pub use lending::*;
 pub use liquidation::*;
 pub use liquidity::*;

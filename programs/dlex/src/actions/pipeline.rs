@@ -175,9 +175,25 @@ pub fn run_leg<T>(
     saturation: Option<&mut SaturationContext>,
     leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
 ) -> Result<(T, Pool, Option<[SideAllocation; 2]>)> {
+    run_legs(pair, balances, position_fragile, now, globally_paused, saturation, |pool, balances, _| leg(pool, balances))
+}
+
+/// [`run_leg`] for legs that judge their own pool rules as they run and so need the pair's
+/// depth snapshot as it stands after accrual (`execute`'s list, [`super::apply_legs`]).
+#[allow(clippy::too_many_arguments)]
+pub fn run_legs<T>(
+    pair: &mut Pair,
+    balances: &mut [u128; 6],
+    position_fragile: &mut u128,
+    now: u32,
+    globally_paused: bool,
+    saturation: Option<&mut SaturationContext>,
+    legs: impl FnOnce(&mut Pool, &mut [u128; 6], &crate::state::Depth) -> Result<(Action, T)>,
+) -> Result<(T, Pool, Option<[SideAllocation; 2]>)> {
     let mut before = pair.pool();
     accrue(pair, &mut before, now)?;
-    let judged = apply_and_judge(pair, &before, balances, *position_fragile, globally_paused, now, saturation, leg)?;
+    let depth = pair.depth();
+    let judged = apply_and_judge(pair, &before, balances, *position_fragile, globally_paused, now, saturation, |pool, balances| legs(pool, balances, &depth))?;
     if before.total_shares(TokenKind::DepositL).0 == 0 && judged.pool.total_shares(TokenKind::DepositL).0 > 0 {
         start_oracle(pair, &judged.pool, now)?;
     }

@@ -3,12 +3,9 @@
 
 use anchor_lang::prelude::*;
 
-use super::common::now_u32;
+use super::position_legs::run_one_leg;
 use super::position_tokens::PositionTokens;
-use crate::actions;
-use crate::errors::DlexError;
-use crate::events::LiquidityBorrowed;
-use crate::risk::Action;
+use crate::actions::Leg;
 
 /// 1. Apply the L-borrow leg through the position pipeline: pays out `floor(L·activeL/rY)` X
 ///    and `floor(L·activeL/rX)` Y, debt L + 5-bip fee in BORROW_L shares (rounded up);
@@ -17,23 +14,5 @@ use crate::risk::Action;
 /// 2. Refuse outputs below `min_amount_x` / `min_amount_y`.
 /// 3. Pay out, verify conservation, emit `LiquidityBorrowed`.
 pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, liquidity: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
-    let now = now_u32()?;
-    let (outcome, _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
-        let outcome = actions::borrow_liquidity(pool, balances, liquidity)?;
-        require!(outcome.flows.x_out >= min_amount_x && outcome.flows.y_out >= min_amount_y, DlexError::SlippageAmountOut);
-        Ok((Action::BorrowLiquidity { debt: outcome.debt }, outcome))
-    })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
-    emit_cpi!(LiquidityBorrowed {
-        pair: ctx.accounts.tokens.pair.key(),
-        owner: ctx.accounts.owner.key(),
-        liquidity,
-        debt: outcome.debt.0,
-        fee: outcome.fee.0,
-        shares: outcome.shares.0,
-        amount_x: outcome.flows.x_out,
-        amount_y: outcome.flows.y_out,
-    });
-    Ok(())
+    run_one_leg(&mut ctx, Leg::BorrowLiquidity { liquidity, min_amount_x, min_amount_y })
 }

@@ -2,13 +2,9 @@
 
 use anchor_lang::prelude::*;
 
-use super::common::now_u32;
+use super::position_legs::run_one_leg;
 use super::position_tokens::PositionTokens;
-use crate::actions;
-use crate::errors::DlexError;
-use crate::events::LiquidityRemoved;
-use crate::risk::Action;
-use crate::state::Assets;
+use crate::actions::Leg;
 
 /// 1. Apply the burn leg through the position pipeline: both outputs rounded down (spec
 ///    `toLiquidityAssets`); `risk::check` applies the L-borrow limit with the post-burn
@@ -16,26 +12,5 @@ use crate::state::Assets;
 /// 2. Refuse outputs below `min_amount_x` / `min_amount_y`.
 /// 3. Pay out, verify conservation, emit `LiquidityRemoved`.
 pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, shares: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
-    let now = now_u32()?;
-    let (outcome, pool) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
-        let deposit_l_before = pool.deposit_l_assets()?;
-        let outcome = actions::burn_liquidity(pool, balances, shares)?;
-        require!(outcome.flows.x_out >= min_amount_x, DlexError::SlippageAmountOut);
-        require!(outcome.flows.y_out >= min_amount_y, DlexError::SlippageAmountOut);
-        let deposit_l_after = Assets(deposit_l_before.0.checked_sub(outcome.liquidity.0).ok_or(DlexError::MathOverflow)?);
-        Ok((Action::Burn { deposit_l_after }, outcome))
-    })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
-    emit_cpi!(LiquidityRemoved {
-        pair: ctx.accounts.tokens.pair.key(),
-        owner: ctx.accounts.owner.key(),
-        amount_x: outcome.flows.x_out,
-        amount_y: outcome.flows.y_out,
-        liquidity: outcome.liquidity.0,
-        shares,
-        reserve_x: pool.reserve_x.0,
-        reserve_y: pool.reserve_y.0,
-    });
-    Ok(())
+    run_one_leg(&mut ctx, Leg::Burn { shares, min_amount_x, min_amount_y })
 }

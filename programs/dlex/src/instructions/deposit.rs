@@ -2,12 +2,9 @@
 
 use anchor_lang::prelude::*;
 
-use super::common::now_u32;
+use super::position_legs::run_one_leg;
 use super::position_tokens::PositionTokens;
-use crate::actions::{self, Asset};
-use crate::errors::DlexError;
-use crate::events::Deposited;
-use crate::risk::Action;
+use crate::actions::{Asset, Leg};
 
 /// 1. Apply the deposit leg through the position pipeline: shares rounded down; refused for an
 ///    asset the position borrows and for a written-off share class. Deposits are never blocked
@@ -15,14 +12,5 @@ use crate::risk::Action;
 /// 2. Refuse fewer than `min_shares`.
 /// 3. Pull the tokens, verify conservation, emit `Deposited`.
 pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64, min_shares: u128) -> Result<()> {
-    let now = now_u32()?;
-    let ((shares, flows), _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
-        let (shares, flows) = actions::deposit(pool, balances, asset, amount)?;
-        require!(shares.0 >= min_shares, DlexError::SlippageSharesOut);
-        Ok((Action::Deposit { asset }, (shares, flows)))
-    })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, flows)?;
-    emit_cpi!(Deposited { pair: ctx.accounts.tokens.pair.key(), owner: ctx.accounts.owner.key(), asset, amount, shares: shares.0 });
-    Ok(())
+    run_one_leg(&mut ctx, Leg::Deposit { asset, amount, min_shares })
 }

@@ -2,12 +2,9 @@
 
 use anchor_lang::prelude::*;
 
-use super::common::now_u32;
+use super::position_legs::run_one_leg;
 use super::position_tokens::PositionTokens;
-use crate::actions;
-use crate::errors::DlexError;
-use crate::events::LiquidityAdded;
-use crate::risk::Action;
+use crate::actions::Leg;
 
 /// 1. Apply the mint leg through the position pipeline (load, accrue, leg, `risk::check`,
 ///    write back): the first mint takes both maxima and locks MINIMUM_LIQUIDITY; later mints
@@ -15,23 +12,5 @@ use crate::risk::Action;
 /// 2. Refuse fewer than `min_shares` shares.
 /// 3. Pull the tokens, verify conservation, emit `LiquidityAdded`.
 pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, max_amount_x: u64, max_amount_y: u64, min_shares: u128) -> Result<()> {
-    let now = now_u32()?;
-    let (outcome, pool) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
-        let outcome = actions::mint_liquidity(pool, balances, max_amount_x, max_amount_y)?;
-        require!(outcome.shares.0 >= min_shares, DlexError::SlippageSharesOut);
-        Ok((Action::Mint, outcome))
-    })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
-    emit_cpi!(LiquidityAdded {
-        pair: ctx.accounts.tokens.pair.key(),
-        owner: ctx.accounts.owner.key(),
-        amount_x: outcome.flows.x_in,
-        amount_y: outcome.flows.y_in,
-        liquidity: outcome.liquidity.0,
-        shares: outcome.shares.0,
-        reserve_x: pool.reserve_x.0,
-        reserve_y: pool.reserve_y.0,
-    });
-    Ok(())
+    run_one_leg(&mut ctx, Leg::Mint { max_amount_x, max_amount_y, min_shares })
 }

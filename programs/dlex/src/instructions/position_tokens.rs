@@ -12,7 +12,7 @@ use crate::actions::{self, SaturationContext};
 use crate::constants::CONFIG_SEED;
 use crate::errors::DlexError;
 use crate::risk::Action;
-use crate::state::{Config, Pair, Pool, Position};
+use crate::state::{Config, Depth, Pair, Pool, Position};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -44,6 +44,17 @@ impl<'info> PositionTokens<'info> {
     ) -> Result<(T, Pool)> {
         run_position_leg(&self.tokens.pair, &self.position, remaining, now, self.config.new_risk_paused, leg)
     }
+
+    /// [`apply_position_leg`](Self::apply_position_leg) for `execute`'s list, whose legs
+    /// judge their pool rules on the pair's depth snapshot after accrual.
+    pub fn apply_position_legs<T>(
+        &self,
+        remaining: &[AccountInfo<'info>],
+        now: u32,
+        legs: impl FnOnce(&mut Pool, &mut [u128; 6], &Depth) -> Result<(Action, T)>,
+    ) -> Result<(T, Pool)> {
+        run_position_legs(&self.tokens.pair, &self.position, remaining, now, self.config.new_risk_paused, legs)
+    }
 }
 
 /// [`actions::run_leg`] on loaded pair and position accounts: the position's
@@ -60,6 +71,19 @@ pub fn run_position_leg<'info, T>(
     globally_paused: bool,
     leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
 ) -> Result<(T, Pool)> {
+    run_position_legs(pair, position, remaining, now, globally_paused, |pool, balances, _| leg(pool, balances))
+}
+
+/// [`run_position_leg`] through [`actions::run_legs`]: the legs also receive the pair's
+/// depth snapshot after accrual.
+pub fn run_position_legs<'info, T>(
+    pair: &AccountLoader<'info, Pair>,
+    position: &AccountLoader<'info, Position>,
+    remaining: &[AccountInfo<'info>],
+    now: u32,
+    globally_paused: bool,
+    legs: impl FnOnce(&mut Pool, &mut [u128; 6], &Depth) -> Result<(Action, T)>,
+) -> Result<(T, Pool)> {
     with_saturation_accounts(pair.key(), remaining, |store| {
         let mut pair = pair.load_mut()?;
         let mut position = position.load_mut()?;
@@ -67,7 +91,7 @@ pub fn run_position_leg<'info, T>(
         let mut fragile = position.fragile_shares.get();
         let mut saturation = SaturationContext { store, allocations: position.allocations(), ratio_mag2: position.saturation_ratio() };
         let (value, pool, allocations) =
-            actions::run_leg(&mut pair, &mut balances, &mut fragile, now, globally_paused, Some(&mut saturation), leg)?;
+            actions::run_legs(&mut pair, &mut balances, &mut fragile, now, globally_paused, Some(&mut saturation), legs)?;
         position.set_balances(&balances);
         position.fragile_shares.set(fragile);
         if let Some(allocations) = allocations {

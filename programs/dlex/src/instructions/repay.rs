@@ -2,11 +2,9 @@
 
 use anchor_lang::prelude::*;
 
-use super::common::now_u32;
+use super::position_legs::run_one_leg;
 use super::position_tokens::PositionTokens;
-use crate::actions::{self, Asset};
-use crate::events::Repaid;
-use crate::risk::Action;
+use crate::actions::{Asset, Leg};
 
 /// 1. Apply the repay leg through the position pipeline: burns `floor(amount·S/A)` debt
 ///    shares; an amount that covers the whole debt burns every share and pulls only the debt
@@ -14,18 +12,5 @@ use crate::risk::Action;
 ///    health.
 /// 2. Pull what was repaid, verify conservation, emit `Repaid`.
 pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64) -> Result<()> {
-    let now = now_u32()?;
-    let (outcome, _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
-        Ok((Action::Repay { asset }, actions::repay(pool, balances, asset, amount)?))
-    })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
-    emit_cpi!(Repaid {
-        pair: ctx.accounts.tokens.pair.key(),
-        owner: ctx.accounts.owner.key(),
-        asset,
-        amount: outcome.amount,
-        shares: outcome.shares.0,
-    });
-    Ok(())
+    run_one_leg(&mut ctx, Leg::Repay { asset, amount })
 }

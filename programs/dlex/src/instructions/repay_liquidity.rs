@@ -2,11 +2,9 @@
 
 use anchor_lang::prelude::*;
 
-use super::common::now_u32;
+use super::position_legs::run_one_leg;
 use super::position_tokens::PositionTokens;
-use crate::actions;
-use crate::events::LiquidityRepaid;
-use crate::risk::Action;
+use crate::actions::Leg;
 
 /// 1. Apply the L-repay leg through the position pipeline: repays `liquidity` L, at most the
 ///    whole debt (pass `u128::MAX` to repay everything), for the proportional X and Y rounded
@@ -15,19 +13,5 @@ use crate::risk::Action;
 ///    Never blocked by health.
 /// 2. Pull the tokens, verify conservation, emit `LiquidityRepaid`.
 pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, liquidity: u128, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
-    let now = now_u32()?;
-    let (outcome, _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
-        Ok((Action::RepayLiquidity, actions::repay_liquidity(pool, balances, liquidity, max_amount_x, max_amount_y)?))
-    })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
-    emit_cpi!(LiquidityRepaid {
-        pair: ctx.accounts.tokens.pair.key(),
-        owner: ctx.accounts.owner.key(),
-        amount_x: outcome.flows.x_in,
-        amount_y: outcome.flows.y_in,
-        repaid: outcome.repaid.0,
-        shares: outcome.shares.0,
-    });
-    Ok(())
+    run_one_leg(&mut ctx, Leg::RepayLiquidity { liquidity, max_amount_x, max_amount_y })
 }

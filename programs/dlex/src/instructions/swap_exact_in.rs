@@ -6,26 +6,15 @@ use anchor_lang::prelude::*;
 use super::common::now_u32;
 // Glob: the nested accounts struct brings Anchor-generated companions (bumps, client modules).
 use super::pair_tokens::*;
-use crate::actions::{self, SwapAmount, SwapDirection, TokenFlows};
-use crate::errors::DlexError;
+use crate::actions::{self, SwapAmount, SwapDirection};
 use crate::events::Swapped;
-use crate::math;
 use crate::risk::{self, Action, RiskContext};
-use crate::state::Pool;
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct SwapTokens<'info> {
     pub trader: Signer<'info>,
     pub tokens: PairTokens<'info>,
-}
-
-/// The fee rate the swap paid on its input (Q64 bips), for the event.
-fn fee_rate(before: &Pool, direction: SwapDirection, flows: &TokenFlows) -> u128 {
-    match direction {
-        SwapDirection::XToY => math::swap_fee_bips_q64(u128::from(flows.x_in), before.reserve_x.0, before.reference_x.0),
-        SwapDirection::YToX => math::swap_fee_bips_q64(u128::from(flows.y_in), before.reserve_y.0, before.reference_y.0),
-    }
 }
 
 /// Shared body of both swap instructions.
@@ -40,20 +29,12 @@ pub fn execute_swap(mut ctx: Context<SwapTokens>, direction: SwapDirection, amou
         let mut pool = pair.pool();
         actions::accrue_for_swap(&mut pair, &mut pool, now)?;
         let before = pool;
-        let flows = actions::swap(&mut pool, direction, amount)?;
-        let (amount_in, amount_out) = match direction {
-            SwapDirection::XToY => (flows.x_in, flows.y_out),
-            SwapDirection::YToX => (flows.y_in, flows.x_out),
-        };
-        match amount {
-            SwapAmount::ExactIn(_) => require!(amount_out >= limit, DlexError::SlippageAmountOut),
-            SwapAmount::ExactOut(_) => require!(amount_in <= limit, DlexError::SlippageAmountIn),
-        }
+        let flows = actions::swap_with_limit(&mut pool, direction, amount, limit)?;
         // Swaps add no position risk: no range, depth or pause applies, only the K check.
         risk::check(&Action::Swap { direction, flows }, &before, &pool, &[0; 6], &RiskContext::default())?;
         actions::record_price_extreme(&mut pair, &pool, now)?;
         pair.store_pool(&pool);
-        (flows, pool, fee_rate(&before, direction, &flows))
+        (flows, pool, actions::swap_fee_rate(&before, direction, &flows))
     };
     let accounts = &mut ctx.accounts;
     accounts.tokens.settle(&accounts.trader, flows)?;

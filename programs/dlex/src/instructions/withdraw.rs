@@ -2,27 +2,14 @@
 
 use anchor_lang::prelude::*;
 
-use super::common::now_u32;
+use super::position_legs::run_one_leg;
 use super::position_tokens::PositionTokens;
-use crate::actions::{self, Asset};
-use crate::errors::DlexError;
-use crate::events::Withdrawn;
-use crate::risk::Action;
+use crate::actions::{Asset, Leg};
 
 /// 1. Apply the withdraw leg through the position pipeline: assets rounded down;
 ///    `risk::check` applies the 90% lending limit after the withdrawal.
 /// 2. Refuse fewer than `min_amount` tokens.
 /// 3. Pay out, verify conservation, emit `Withdrawn`.
 pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, asset: Asset, shares: u128, min_amount: u64) -> Result<()> {
-    let now = now_u32()?;
-    let (flows, _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
-        let (_, flows) = actions::withdraw(pool, balances, asset, shares)?;
-        require!(flows.x_out.max(flows.y_out) >= min_amount, DlexError::SlippageAmountOut);
-        Ok((Action::Withdraw { asset }, flows))
-    })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, flows)?;
-    let amount = flows.x_out.max(flows.y_out);
-    emit_cpi!(Withdrawn { pair: ctx.accounts.tokens.pair.key(), owner: ctx.accounts.owner.key(), asset, amount, shares });
-    Ok(())
+    run_one_leg(&mut ctx, Leg::Withdraw { asset, shares, min_amount })
 }

@@ -77,6 +77,12 @@ pub enum Action {
     /// [`RiskContext::liquidation`]; judged by [`judge_liquidation`] on the range without the
     /// long-term TWAP. Never blocked by a pause, capacity or range edges (design §8).
     Liquidate,
+    /// The composite `execute` (design §4): each leg's pool rules were judged as it ran
+    /// ([`check_leg`]); the position is judged once, on the final state, as the riskiest of
+    /// its legs would be: solvency (with the fragile-liquidity bound) when it borrowed,
+    /// solvency when it withdrew or burned while indebted, nothing otherwise (a list of only
+    /// deposits, repayments, mints and swaps is never blocked).
+    Execute { borrows: bool, lowers_collateral: bool },
 }
 
 /// Whether [`check`] needs the price range for `action`: anything that adds risk to a
@@ -89,8 +95,8 @@ pub fn needs_price_range(action: &Action, position_balances: &[u128; 6]) -> bool
 /// indebted after them. Exactly these are refused while new risk is paused.
 pub fn adds_risk(action: &Action, position_balances: &[u128; 6]) -> bool {
     match action {
-        Action::Borrow { .. } | Action::BorrowLiquidity { .. } => true,
-        Action::Withdraw { .. } | Action::Burn { .. } => has_debt(position_balances),
+        Action::Borrow { .. } | Action::BorrowLiquidity { .. } | Action::Execute { borrows: true, .. } => true,
+        Action::Withdraw { .. } | Action::Burn { .. } | Action::Execute { lowers_collateral: true, .. } => has_debt(position_balances),
         _ => false,
     }
 }
@@ -157,29 +163,37 @@ fn check_action(
     match *action {
         Action::Mint | Action::Deposit { .. } | Action::Repay { .. } | Action::RepayLiquidity | Action::ForfeitDust => Ok(()),
         Action::Liquidate => check_liquidation(before, snapshot, position_balances, context),
+        Action::Swap { .. } => check_leg(action, before, after, snapshot),
+        Action::Burn { .. } | Action::Withdraw { .. } => {
+            check_leg(action, before, after, snapshot)?;
+            check_solvency_if_indebted(after, position_snapshot, position_balances, context.price_range)
+        }
+        Action::Borrow { .. } | Action::BorrowLiquidity { .. } | Action::Execute { borrows: true, .. } => {
+            let range = context.price_range.ok_or(DlexError::PriceWindowNotReady)?;
+            check_leg(action, before, after, snapshot)?;
+            check_fragile_liquidity(after, position_snapshot)?;
+            check_solvency(after, position_snapshot, position_balances, range)
+        }
+        Action::Execute { lowers_collateral: true, .. } => check_solvency_if_indebted(after, position_snapshot, position_balances, context.price_range),
+        Action::Execute { .. } => Ok(()),
+    }
+}
+
+/// The pool-level rules of one leg that turned `before` into `after`, judged as the leg runs
+/// (plain instructions, and each leg of `execute` in turn): the adjusted-K check of a swap,
+/// the 90% lending limit of a borrow (spec §4.6: deposits and reserve as they were, borrows
+/// including the new debt) or a withdrawal, and the L-borrow limit of an L borrow (spec §4.7:
+/// on the reserves and totals before it) or a burn. Position rules (solvency, fragile
+/// liquidity, tranches) are [`check`]'s, once per instruction.
+pub fn check_leg(action: &Action, before: &Pool, after: &Pool, snapshot: &Depth) -> Result<(), DlexError> {
+    after.check_bounds()?;
+    match *action {
         Action::Swap { direction, flows } => check_swap(before, direction, flows),
-        Action::Burn { deposit_l_after } => {
-            check_max_borrow_for_liquidity(after, snapshot, deposit_l_after.0, 0)?;
-            check_solvency_if_indebted(after, position_snapshot, position_balances, context.price_range)
-        }
-        Action::Withdraw { asset } => {
-            check_lending_limit(after, after, snapshot, asset)?;
-            check_solvency_if_indebted(after, position_snapshot, position_balances, context.price_range)
-        }
-        Action::Borrow { asset } => {
-            let range = context.price_range.ok_or(DlexError::PriceWindowNotReady)?;
-            // Spec §4.6: deposits and reserve as they were, borrows including the new debt.
-            check_lending_limit(before, after, snapshot, asset)?;
-            check_fragile_liquidity(after, position_snapshot)?;
-            check_solvency(after, position_snapshot, position_balances, range)
-        }
-        Action::BorrowLiquidity { debt } => {
-            let range = context.price_range.ok_or(DlexError::PriceWindowNotReady)?;
-            // Spec §4.7: the L-borrow limit on the reserves and totals before the borrow.
-            check_max_borrow_for_liquidity(before, snapshot, before.deposit_l_assets()?.0, debt.0)?;
-            check_fragile_liquidity(after, position_snapshot)?;
-            check_solvency(after, position_snapshot, position_balances, range)
-        }
+        Action::Burn { deposit_l_after } => check_max_borrow_for_liquidity(after, snapshot, deposit_l_after.0, 0),
+        Action::Withdraw { asset } => check_lending_limit(after, after, snapshot, asset),
+        Action::Borrow { asset } => check_lending_limit(before, after, snapshot, asset),
+        Action::BorrowLiquidity { debt } => check_max_borrow_for_liquidity(before, snapshot, before.deposit_l_assets()?.0, debt.0),
+        _ => Ok(()),
     }
 }
 

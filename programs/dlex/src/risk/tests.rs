@@ -28,7 +28,7 @@ fn refused(error: DlexError) -> Verdict {
     Err(format!("{error:?}"))
 }
 
-type Leg<'a> = &'a dyn Fn(&mut Pool, &mut [u128; 6]) -> Result<Action, DlexError>;
+type LegFn<'a> = &'a dyn Fn(&mut Pool, &mut [u128; 6]) -> Result<Action, DlexError>;
 
 /// A pool and its positions (balances and fragile shares); position 0 minted the pool.
 #[derive(Clone)]
@@ -56,7 +56,7 @@ impl Market {
 
     /// Applies `leg` to copies (as `actions::apply_and_judge` does: then re-derives the
     /// position's fragile shares) and returns the action with the pools and balances.
-    fn apply(&self, who: usize, leg: Leg) -> (Action, Pool, Pool, [u128; 6], u128) {
+    fn apply(&self, who: usize, leg: LegFn) -> (Action, Pool, Pool, [u128; 6], u128) {
         let before = self.pool;
         let mut after = before;
         let (mut balances, mut fragile) = self.positions[who];
@@ -66,26 +66,26 @@ impl Market {
     }
 
     /// `check` of `leg` with an explicit context.
-    fn judge_with(&self, who: usize, leg: Leg, range: Option<&PriceRange>, snapshot: Option<Depth>, paused: bool) -> Verdict {
+    fn judge_with(&self, who: usize, leg: LegFn, range: Option<&PriceRange>, snapshot: Option<Depth>, paused: bool) -> Verdict {
         let (action, before, after, balances, _) = self.apply(who, leg);
         let depth_snapshot = snapshot.unwrap_or_else(|| Depth::of(&before));
         verdict(check(&action, &before, &after, &balances, &RiskContext { price_range: range, depth_snapshot, new_risk_paused: paused, liquidation: None, saturation: None }))
     }
 
     /// `check` of `leg` with [`RANGE`], the pool's own depth as snapshot, not paused.
-    fn judge(&self, who: usize, leg: Leg) -> Verdict {
+    fn judge(&self, who: usize, leg: LegFn) -> Verdict {
         self.judge_with(who, leg, Some(&RANGE), None, false)
     }
 
     /// Applies `leg` and keeps the result without judging it.
-    fn force(&mut self, who: usize, leg: Leg) {
+    fn force(&mut self, who: usize, leg: LegFn) {
         let (_, _, after, balances, fragile) = self.apply(who, leg);
         self.pool = after;
         self.positions[who] = (balances, fragile);
     }
 
     /// Applies `leg` after checking that `check` (with `range`) accepts it.
-    fn run(&mut self, who: usize, range: &PriceRange, leg: Leg) {
+    fn run(&mut self, who: usize, range: &PriceRange, leg: LegFn) {
         assert_eq!(self.judge_with(who, leg, Some(range), None, false), Ok(()), "setup leg must pass");
         self.force(who, leg);
     }
@@ -233,7 +233,7 @@ fn borrow_without_a_price_range_is_refused() {
     let mut m = Market::new();
     let b = m.open();
     m.run(b, &RANGE, &deposit(Asset::Y, 10_000_000_000));
-    for leg in [&borrow(Asset::X, 1_000_000_000) as Leg, &borrow_l(100_000_000)] {
+    for leg in [&borrow(Asset::X, 1_000_000_000) as LegFn, &borrow_l(100_000_000)] {
         assert_eq!(m.judge_with(b, leg, None, None, false), refused(DlexError::PriceWindowNotReady));
         assert_eq!(m.judge(b, leg), Ok(()));
     }
@@ -433,8 +433,8 @@ fn paused_new_risk_refuses_only_risk_adding_actions() {
     m.run(b, &RANGE, &borrow_l(1_000_000_000));
     m.run(lp2, &RANGE, &mint(100_000_000_000, 100_000_000_000));
     m.run(lp2, &RANGE, &borrow(Asset::Y, 1_000_000_000));
-    let paused = |m: &Market, who, leg: Leg| m.judge_with(who, leg, Some(&RANGE), None, true);
-    let blocked: [(usize, Leg); 5] = [
+    let paused = |m: &Market, who, leg: LegFn| m.judge_with(who, leg, Some(&RANGE), None, true);
+    let blocked: [(usize, LegFn); 5] = [
         (b, &borrow_l(1_000_000)),
         (lender, &borrow(Asset::Y, 1_000_000)),
         (b, &withdraw(Asset::Y, 1_000_000)),
@@ -445,7 +445,7 @@ fn paused_new_risk_refuses_only_risk_adding_actions() {
         assert_eq!(m.judge(who, leg), Ok(()), "passes unpaused");
         assert_eq!(paused(&m, who, leg), refused(DlexError::NewRiskPaused));
     }
-    let allowed: [(usize, Leg); 8] = [
+    let allowed: [(usize, LegFn); 8] = [
         (lender, &mint(1_000_000, 1_000_000)),
         (lender, &deposit(Asset::X, 1_000_000)),
         (lp2, &repay(Asset::Y, 1_000_000)),
