@@ -174,9 +174,11 @@ pub struct UserTokens {
     pub token_y: Pubkey,
 }
 
-/// The pair's token accounts as seen by `user` (nested in swaps and position instructions).
-pub fn pair_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PairTokens {
-    dlex::accounts::PairTokens {
+/// Accounts of `mint`, `burn`, `deposit`, `withdraw`, `borrow`, `repay`, `borrow_liquidity`,
+/// `repay_liquidity` (the position is the owner's PDA).
+pub fn position_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PositionTokens {
+    dlex::accounts::PositionTokens {
+        owner: user.owner,
         pair: keys.pair,
         mint_x: keys.mint_x,
         mint_y: keys.mint_y,
@@ -186,14 +188,6 @@ pub fn pair_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::account
         user_token_y: user.token_y,
         token_program_x: keys.token_program_x,
         token_program_y: keys.token_program_y,
-    }
-}
-
-/// Accounts of `mint`, `burn`, `deposit`, `withdraw` (the position is the owner's PDA).
-pub fn position_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PositionTokens {
-    dlex::accounts::PositionTokens {
-        owner: user.owner,
-        tokens: pair_tokens_accounts(keys, user),
         position: pda::position(keys.pair, user.owner),
         config: pda::config(),
         event_authority: pda::event_authority(),
@@ -224,7 +218,15 @@ pub fn withdraw(keys: &PairKeys, user: &UserTokens, asset: Asset, shares: u128, 
 pub fn swap_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::SwapTokens {
     dlex::accounts::SwapTokens {
         trader: user.owner,
-        tokens: pair_tokens_accounts(keys, user),
+        pair: keys.pair,
+        mint_x: keys.mint_x,
+        mint_y: keys.mint_y,
+        vault_x: keys.vault_x,
+        vault_y: keys.vault_y,
+        user_token_x: user.token_x,
+        user_token_y: user.token_y,
+        token_program_x: keys.token_program_x,
+        token_program_y: keys.token_program_y,
         event_authority: pda::event_authority(),
         program: dlex::ID,
     }
@@ -286,7 +288,15 @@ pub fn position_health(pair: Pubkey, owner: Pubkey) -> Instruction {
 pub fn liquidate(keys: &PairKeys, liquidator: &UserTokens, borrower: Pubkey, request: LiquidationRequest, max_amount_x: u64, max_amount_y: u64) -> Instruction {
     let accounts = dlex::accounts::Liquidate {
         liquidator: liquidator.owner,
-        tokens: pair_tokens_accounts(keys, liquidator),
+        pair: keys.pair,
+        mint_x: keys.mint_x,
+        mint_y: keys.mint_y,
+        vault_x: keys.vault_x,
+        vault_y: keys.vault_y,
+        user_token_x: liquidator.token_x,
+        user_token_y: liquidator.token_y,
+        token_program_x: keys.token_program_x,
+        token_program_y: keys.token_program_y,
         borrower_position: pda::position(keys.pair, borrower),
         liquidator_position: pda::position(keys.pair, liquidator.owner),
         event_authority: pda::event_authority(),

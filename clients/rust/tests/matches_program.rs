@@ -39,17 +39,15 @@ fn instruction_data_matches() {
 fn account_metas_match() {
     let ours = client::client::accounts::Liquidate {
         liquidator: key(1),
-        tokens: client::client::accounts::Tokens {
-            pair: key(2),
-            mint_x: key(3),
-            mint_y: key(4),
-            vault_x: key(5),
-            vault_y: key(6),
-            user_token_x: key(7),
-            user_token_y: key(8),
-            token_program_x: key(9),
-            token_program_y: key(10),
-        },
+        pair: key(2),
+        mint_x: key(3),
+        mint_y: key(4),
+        vault_x: key(5),
+        vault_y: key(6),
+        user_token_x: key(7),
+        user_token_y: key(8),
+        token_program_x: key(9),
+        token_program_y: key(10),
         borrower_position: key(11),
         liquidator_position: key(12),
         event_authority: key(13),
@@ -58,17 +56,15 @@ fn account_metas_match() {
     .to_account_metas(None);
     let program = dlex::accounts::Liquidate {
         liquidator: key(1),
-        tokens: dlex::accounts::PairTokens {
-            pair: key(2),
-            mint_x: key(3),
-            mint_y: key(4),
-            vault_x: key(5),
-            vault_y: key(6),
-            user_token_x: key(7),
-            user_token_y: key(8),
-            token_program_x: key(9),
-            token_program_y: key(10),
-        },
+        pair: key(2),
+        mint_x: key(3),
+        mint_y: key(4),
+        vault_x: key(5),
+        vault_y: key(6),
+        user_token_x: key(7),
+        user_token_y: key(8),
+        token_program_x: key(9),
+        token_program_y: key(10),
         borrower_position: key(11),
         liquidator_position: key(12),
         event_authority: key(13),
@@ -85,6 +81,11 @@ fn accounts_and_events_match() {
     assert_eq!(client::accounts::Config::DISCRIMINATOR, dlex::state::Config::DISCRIMINATOR);
     assert_eq!(core::mem::size_of::<client::accounts::Pair>(), core::mem::size_of::<dlex::state::Pair>());
     assert_eq!(core::mem::size_of::<client::accounts::Position>(), core::mem::size_of::<dlex::state::Position>());
+    // The accounts passed after the named ones, which idl-gen adds to the IDL.
+    assert_eq!(client::accounts::Tranche::DISCRIMINATOR, dlex::state::Tranche::DISCRIMINATOR);
+    assert_eq!(client::accounts::SaturationTree::DISCRIMINATOR, dlex::state::SaturationTree::DISCRIMINATOR);
+    assert_eq!(core::mem::size_of::<client::accounts::Tranche>(), core::mem::size_of::<dlex::state::Tranche>());
+    assert_eq!(core::mem::size_of::<client::accounts::SaturationTree>(), core::mem::size_of::<dlex::state::SaturationTree>());
     // A position as the program lays it out reads back field by field through the client.
     let mut position: dlex::state::Position = bytemuck::Zeroable::zeroed();
     position.owner = key(21);

@@ -13,15 +13,14 @@ use crate::risk::Action;
 ///    price window to be ready and applies the 90% lending limit, the fragile-liquidity bound
 ///    and solvency at the worst price of the range.
 /// 2. Pay out the amount, verify conservation, emit `Borrowed`.
-pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64) -> Result<()> {
+pub fn handler<'info>(ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64) -> Result<()> {
     let now = now_u32()?;
     let (outcome, _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
         Ok((Action::Borrow { asset }, actions::borrow(pool, balances, asset, amount)?))
     })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
+    ctx.accounts.settle(outcome.flows)?;
     emit_cpi!(Borrowed {
-        pair: ctx.accounts.tokens.pair.key(),
+        pair: ctx.accounts.pair.key(),
         owner: ctx.accounts.owner.key(),
         asset,
         amount,

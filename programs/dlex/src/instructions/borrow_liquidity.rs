@@ -16,17 +16,16 @@ use crate::risk::Action;
 ///    fragile-liquidity bound and solvency.
 /// 2. Refuse outputs below `min_amount_x` / `min_amount_y`.
 /// 3. Pay out, verify conservation, emit `LiquidityBorrowed`.
-pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, liquidity: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
+pub fn handler<'info>(ctx: Context<'info, PositionTokens<'info>>, liquidity: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
     let now = now_u32()?;
     let (outcome, _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
         let outcome = actions::borrow_liquidity(pool, balances, liquidity)?;
         require!(outcome.flows.x_out >= min_amount_x && outcome.flows.y_out >= min_amount_y, DlexError::SlippageAmountOut);
         Ok((Action::BorrowLiquidity { debt: outcome.debt }, outcome))
     })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
+    ctx.accounts.settle(outcome.flows)?;
     emit_cpi!(LiquidityBorrowed {
-        pair: ctx.accounts.tokens.pair.key(),
+        pair: ctx.accounts.pair.key(),
         owner: ctx.accounts.owner.key(),
         liquidity,
         debt: outcome.debt.0,

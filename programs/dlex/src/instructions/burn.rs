@@ -15,7 +15,7 @@ use crate::state::Assets;
 ///    reserves and DEPOSIT_L minus the burned L.
 /// 2. Refuse outputs below `min_amount_x` / `min_amount_y`.
 /// 3. Pay out, verify conservation, emit `LiquidityRemoved`.
-pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, shares: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
+pub fn handler<'info>(ctx: Context<'info, PositionTokens<'info>>, shares: u128, min_amount_x: u64, min_amount_y: u64) -> Result<()> {
     let now = now_u32()?;
     let (outcome, pool) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
         let deposit_l_before = pool.deposit_l_assets()?;
@@ -25,10 +25,9 @@ pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, shares: u1
         let deposit_l_after = Assets(deposit_l_before.0.checked_sub(outcome.liquidity.0).ok_or(DlexError::MathOverflow)?);
         Ok((Action::Burn { deposit_l_after }, outcome))
     })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
+    ctx.accounts.settle(outcome.flows)?;
     emit_cpi!(LiquidityRemoved {
-        pair: ctx.accounts.tokens.pair.key(),
+        pair: ctx.accounts.pair.key(),
         owner: ctx.accounts.owner.key(),
         amount_x: outcome.flows.x_out,
         amount_y: outcome.flows.y_out,

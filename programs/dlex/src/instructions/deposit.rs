@@ -14,15 +14,14 @@ use crate::risk::Action;
 ///    by a position's health.
 /// 2. Refuse fewer than `min_shares`.
 /// 3. Pull the tokens, verify conservation, emit `Deposited`.
-pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64, min_shares: u128) -> Result<()> {
+pub fn handler<'info>(ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64, min_shares: u128) -> Result<()> {
     let now = now_u32()?;
     let ((shares, flows), _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
         let (shares, flows) = actions::deposit(pool, balances, asset, amount)?;
         require!(shares.0 >= min_shares, DlexError::SlippageSharesOut);
         Ok((Action::Deposit { asset }, (shares, flows)))
     })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, flows)?;
-    emit_cpi!(Deposited { pair: ctx.accounts.tokens.pair.key(), owner: ctx.accounts.owner.key(), asset, amount, shares: shares.0 });
+    ctx.accounts.settle(flows)?;
+    emit_cpi!(Deposited { pair: ctx.accounts.pair.key(), owner: ctx.accounts.owner.key(), asset, amount, shares: shares.0 });
     Ok(())
 }

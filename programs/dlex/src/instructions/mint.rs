@@ -14,17 +14,16 @@ use crate::risk::Action;
 ///    pull the proportional amounts (rounded up) and credit shares (rounded down).
 /// 2. Refuse fewer than `min_shares` shares.
 /// 3. Pull the tokens, verify conservation, emit `LiquidityAdded`.
-pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, max_amount_x: u64, max_amount_y: u64, min_shares: u128) -> Result<()> {
+pub fn handler<'info>(ctx: Context<'info, PositionTokens<'info>>, max_amount_x: u64, max_amount_y: u64, min_shares: u128) -> Result<()> {
     let now = now_u32()?;
     let (outcome, pool) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
         let outcome = actions::mint_liquidity(pool, balances, max_amount_x, max_amount_y)?;
         require!(outcome.shares.0 >= min_shares, DlexError::SlippageSharesOut);
         Ok((Action::Mint, outcome))
     })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
+    ctx.accounts.settle(outcome.flows)?;
     emit_cpi!(LiquidityAdded {
-        pair: ctx.accounts.tokens.pair.key(),
+        pair: ctx.accounts.pair.key(),
         owner: ctx.accounts.owner.key(),
         amount_x: outcome.flows.x_in,
         amount_y: outcome.flows.y_in,

@@ -13,15 +13,14 @@ use crate::risk::Action;
 ///    (pass `u64::MAX` to repay everything). Repaying is never blocked by the position's
 ///    health.
 /// 2. Pull what was repaid, verify conservation, emit `Repaid`.
-pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64) -> Result<()> {
+pub fn handler<'info>(ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64) -> Result<()> {
     let now = now_u32()?;
     let (outcome, _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
         Ok((Action::Repay { asset }, actions::repay(pool, balances, asset, amount)?))
     })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
+    ctx.accounts.settle(outcome.flows)?;
     emit_cpi!(Repaid {
-        pair: ctx.accounts.tokens.pair.key(),
+        pair: ctx.accounts.pair.key(),
         owner: ctx.accounts.owner.key(),
         asset,
         amount: outcome.amount,

@@ -14,15 +14,14 @@ use crate::risk::Action;
 ///    (`SlippageAmountIn`), so a swap landing first cannot take more of the payer's tokens.
 ///    Never blocked by health.
 /// 2. Pull the tokens, verify conservation, emit `LiquidityRepaid`.
-pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, liquidity: u128, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
+pub fn handler<'info>(ctx: Context<'info, PositionTokens<'info>>, liquidity: u128, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
     let now = now_u32()?;
     let (outcome, _) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| {
         Ok((Action::RepayLiquidity, actions::repay_liquidity(pool, balances, liquidity, max_amount_x, max_amount_y)?))
     })?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows)?;
+    ctx.accounts.settle(outcome.flows)?;
     emit_cpi!(LiquidityRepaid {
-        pair: ctx.accounts.tokens.pair.key(),
+        pair: ctx.accounts.pair.key(),
         owner: ctx.accounts.owner.key(),
         amount_x: outcome.flows.x_in,
         amount_y: outcome.flows.y_in,
