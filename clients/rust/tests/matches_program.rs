@@ -98,3 +98,28 @@ fn accounts_and_events_match() {
     assert_eq!(client::events::Liquidated::DISCRIMINATOR, dlex::events::Liquidated::DISCRIMINATOR);
     assert_eq!(client::events::BadDebtBurned::DISCRIMINATOR, dlex::events::BadDebtBurned::DISCRIMINATOR);
 }
+
+#[test]
+fn emit_cpi_events_decode() {
+    use anchor_lang::Event;
+    let swapped = dlex::events::Swapped {
+        pair: key(1),
+        trader: key(2),
+        direction: dlex::actions::SwapDirection::YToX,
+        amount_in: u64::MAX,
+        amount_out: 1,
+        fee_bips_q64: (1 << 127) + 3,
+        reserve_x: 1_000_000_000_000_000_000_000_000_000_000,
+        reserve_y: u128::MAX,
+    };
+    // What emit_cpi! puts in its self-CPI's instruction data.
+    let data = [anchor_lang::event::EVENT_IX_TAG_LE, &swapped.data()].concat();
+    let decoded: client::events::Swapped = dlex_client::decode_event_cpi(&data).expect("a Swapped event");
+    assert_eq!((decoded.pair, decoded.trader), (key(1), key(2)));
+    assert!(matches!(decoded.direction, client::types::SwapDirection::YToX));
+    assert_eq!((decoded.amount_in, decoded.amount_out), (u64::MAX, 1));
+    assert_eq!((decoded.fee_bips_q64, decoded.reserve_x, decoded.reserve_y), (swapped.fee_bips_q64, swapped.reserve_x, u128::MAX));
+    // Without the tag, or as another event, it is not decoded.
+    assert!(dlex_client::decode_event_cpi::<client::events::Swapped>(&swapped.data()).is_none());
+    assert!(dlex_client::decode_event_cpi::<client::events::Borrowed>(&data).is_none());
+}
