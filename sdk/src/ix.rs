@@ -174,9 +174,11 @@ pub struct UserTokens {
     pub token_y: Pubkey,
 }
 
-/// The pair's token accounts as seen by `user` (nested in swaps and position instructions).
-pub fn pair_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PairTokens {
-    dlex::accounts::PairTokens {
+/// Accounts of the position instructions (`mint` … `repay_liquidity`, `execute`; the
+/// position is the owner's PDA).
+pub fn position_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PositionTokens {
+    dlex::accounts::PositionTokens {
+        owner: user.owner,
         pair: keys.pair,
         mint_x: keys.mint_x,
         mint_y: keys.mint_y,
@@ -186,15 +188,6 @@ pub fn pair_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::account
         user_token_y: user.token_y,
         token_program_x: keys.token_program_x,
         token_program_y: keys.token_program_y,
-    }
-}
-
-/// Accounts of the position instructions (`mint` … `repay_liquidity`, `execute`; the
-/// position is the owner's PDA).
-pub fn position_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PositionTokens {
-    dlex::accounts::PositionTokens {
-        owner: user.owner,
-        tokens: pair_tokens_accounts(keys, user),
         position: pda::position(keys.pair, user.owner),
         config: pda::config(),
         event_authority: pda::event_authority(),
@@ -233,7 +226,15 @@ pub fn execute(keys: &PairKeys, user: &UserTokens, legs: Vec<dlex::actions::Leg>
 pub fn swap_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::SwapTokens {
     dlex::accounts::SwapTokens {
         trader: user.owner,
-        tokens: pair_tokens_accounts(keys, user),
+        pair: keys.pair,
+        mint_x: keys.mint_x,
+        mint_y: keys.mint_y,
+        vault_x: keys.vault_x,
+        vault_y: keys.vault_y,
+        user_token_x: user.token_x,
+        user_token_y: user.token_y,
+        token_program_x: keys.token_program_x,
+        token_program_y: keys.token_program_y,
         event_authority: pda::event_authority(),
         program: dlex::ID,
     }
@@ -295,7 +296,15 @@ pub fn position_health(pair: Pubkey, owner: Pubkey) -> Instruction {
 pub fn liquidate(keys: &PairKeys, liquidator: &UserTokens, borrower: Pubkey, request: LiquidationRequest, max_amount_x: u64, max_amount_y: u64) -> Instruction {
     let accounts = dlex::accounts::Liquidate {
         liquidator: liquidator.owner,
-        tokens: pair_tokens_accounts(keys, liquidator),
+        pair: keys.pair,
+        mint_x: keys.mint_x,
+        mint_y: keys.mint_y,
+        vault_x: keys.vault_x,
+        vault_y: keys.vault_y,
+        user_token_x: liquidator.token_x,
+        user_token_y: liquidator.token_y,
+        token_program_x: keys.token_program_x,
+        token_program_y: keys.token_program_y,
         borrower_position: pda::position(keys.pair, borrower),
         liquidator_position: pda::position(keys.pair, liquidator.owner),
         event_authority: pda::event_authority(),

@@ -6,3 +6,17 @@
 use anchor_lang::prelude::*;
 
 declare_program!(dlex);
+
+/// The first 8 bytes of every `emit_cpi!` inner instruction's data (Anchor's event-CPI tag,
+/// e445a52e51cb9a1d).
+pub const EVENT_IX_TAG_LE: &[u8] = anchor_lang::event::EVENT_IX_TAG_LE;
+
+/// Decodes event `E` (one of [`dlex::events`]) from the data of an `emit_cpi!` inner
+/// instruction to dlex: the event-CPI tag, `E`'s discriminator, then its fields (borsh).
+/// `None` if the data is not an event-CPI instruction or not an `E`. dlex emits every event
+/// this way, so log-based listeners never see them: read the transaction's inner instructions
+/// whose program is [`dlex::ID`].
+pub fn decode_event_cpi<E: Discriminator + AnchorDeserialize>(data: &[u8]) -> Option<E> {
+    let body = data.strip_prefix(EVENT_IX_TAG_LE)?.strip_prefix(E::DISCRIMINATOR)?;
+    E::deserialize(&mut &body[..]).ok()
+}

@@ -39,17 +39,15 @@ fn instruction_data_matches() {
 fn account_metas_match() {
     let ours = client::client::accounts::Liquidate {
         liquidator: key(1),
-        tokens: client::client::accounts::Tokens {
-            pair: key(2),
-            mint_x: key(3),
-            mint_y: key(4),
-            vault_x: key(5),
-            vault_y: key(6),
-            user_token_x: key(7),
-            user_token_y: key(8),
-            token_program_x: key(9),
-            token_program_y: key(10),
-        },
+        pair: key(2),
+        mint_x: key(3),
+        mint_y: key(4),
+        vault_x: key(5),
+        vault_y: key(6),
+        user_token_x: key(7),
+        user_token_y: key(8),
+        token_program_x: key(9),
+        token_program_y: key(10),
         borrower_position: key(11),
         liquidator_position: key(12),
         event_authority: key(13),
@@ -58,17 +56,15 @@ fn account_metas_match() {
     .to_account_metas(None);
     let program = dlex::accounts::Liquidate {
         liquidator: key(1),
-        tokens: dlex::accounts::PairTokens {
-            pair: key(2),
-            mint_x: key(3),
-            mint_y: key(4),
-            vault_x: key(5),
-            vault_y: key(6),
-            user_token_x: key(7),
-            user_token_y: key(8),
-            token_program_x: key(9),
-            token_program_y: key(10),
-        },
+        pair: key(2),
+        mint_x: key(3),
+        mint_y: key(4),
+        vault_x: key(5),
+        vault_y: key(6),
+        user_token_x: key(7),
+        user_token_y: key(8),
+        token_program_x: key(9),
+        token_program_y: key(10),
         borrower_position: key(11),
         liquidator_position: key(12),
         event_authority: key(13),
@@ -85,6 +81,11 @@ fn accounts_and_events_match() {
     assert_eq!(client::accounts::Config::DISCRIMINATOR, dlex::state::Config::DISCRIMINATOR);
     assert_eq!(core::mem::size_of::<client::accounts::Pair>(), core::mem::size_of::<dlex::state::Pair>());
     assert_eq!(core::mem::size_of::<client::accounts::Position>(), core::mem::size_of::<dlex::state::Position>());
+    // The accounts passed after the named ones, which idl-gen adds to the IDL.
+    assert_eq!(client::accounts::Tranche::DISCRIMINATOR, dlex::state::Tranche::DISCRIMINATOR);
+    assert_eq!(client::accounts::SaturationTree::DISCRIMINATOR, dlex::state::SaturationTree::DISCRIMINATOR);
+    assert_eq!(core::mem::size_of::<client::accounts::Tranche>(), core::mem::size_of::<dlex::state::Tranche>());
+    assert_eq!(core::mem::size_of::<client::accounts::SaturationTree>(), core::mem::size_of::<dlex::state::SaturationTree>());
     // A position as the program lays it out reads back field by field through the client.
     let mut position: dlex::state::Position = bytemuck::Zeroable::zeroed();
     position.owner = key(21);
@@ -96,4 +97,29 @@ fn accounts_and_events_match() {
     assert_eq!(bytemuck::bytes_of(&decoded.shares[4]), bytemuck::bytes_of(&position.shares[4]));
     assert_eq!(client::events::Liquidated::DISCRIMINATOR, dlex::events::Liquidated::DISCRIMINATOR);
     assert_eq!(client::events::BadDebtBurned::DISCRIMINATOR, dlex::events::BadDebtBurned::DISCRIMINATOR);
+}
+
+#[test]
+fn emit_cpi_events_decode() {
+    use anchor_lang::Event;
+    let swapped = dlex::events::Swapped {
+        pair: key(1),
+        trader: key(2),
+        direction: dlex::actions::SwapDirection::YToX,
+        amount_in: u64::MAX,
+        amount_out: 1,
+        fee_bips_q64: (1 << 127) + 3,
+        reserve_x: 1_000_000_000_000_000_000_000_000_000_000,
+        reserve_y: u128::MAX,
+    };
+    // What emit_cpi! puts in its self-CPI's instruction data.
+    let data = [anchor_lang::event::EVENT_IX_TAG_LE, &swapped.data()].concat();
+    let decoded: client::events::Swapped = dlex_client::decode_event_cpi(&data).expect("a Swapped event");
+    assert_eq!((decoded.pair, decoded.trader), (key(1), key(2)));
+    assert!(matches!(decoded.direction, client::types::SwapDirection::YToX));
+    assert_eq!((decoded.amount_in, decoded.amount_out), (u64::MAX, 1));
+    assert_eq!((decoded.fee_bips_q64, decoded.reserve_x, decoded.reserve_y), (swapped.fee_bips_q64, swapped.reserve_x, u128::MAX));
+    // Without the tag, or as another event, it is not decoded.
+    assert!(dlex_client::decode_event_cpi::<client::events::Swapped>(&swapped.data()).is_none());
+    assert!(dlex_client::decode_event_cpi::<client::events::Borrowed>(&data).is_none());
 }

@@ -15,6 +15,10 @@ pub const POSITION_SEED: &[u8] = b"position";
 pub const TRANCHE_SEED: &[u8] = b"tranche";
 /// Seed prefix of a [`crate::state::SaturationTree`] PDA: `["saturation", pair, side]`.
 pub const SATURATION_SEED: &[u8] = b"saturation";
+/// Side seed of the net-X-debt [`crate::state::SaturationTree`] (`["saturation", pair, [0]]`).
+pub const SIDE_NET_X: &[u8] = &[0];
+/// Side seed of the net-Y-debt [`crate::state::SaturationTree`] (`["saturation", pair, [1]]`).
+pub const SIDE_NET_Y: &[u8] = &[1];
 /// Seed of Anchor's event-CPI authority (fixed by `#[event_cpi]`).
 pub const EVENT_AUTHORITY_SEED: &[u8] = b"__event_authority";
 

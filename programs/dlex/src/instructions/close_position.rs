@@ -6,7 +6,8 @@ use anchor_lang::prelude::*;
 use super::common::now_u32;
 use super::position_tokens::run_position_leg;
 use crate::actions;
-use crate::errors::DlexError;
+use super::pair_tokens::position_bump;
+use crate::constants::POSITION_SEED;
 use crate::events::{DustForfeited, PositionClosed};
 use crate::risk::Action;
 use crate::state::{Pair, Position};
@@ -22,8 +23,8 @@ pub struct ClosePosition<'info> {
     #[account(
         mut,
         close = owner,
-        constraint = position.load()?.owner == owner.key() @ DlexError::PositionOwnerMismatch,
-        constraint = position.load()?.pair == pair.key() @ DlexError::PositionPairMismatch,
+        seeds = [POSITION_SEED, pair.key().as_ref(), owner.key().as_ref()],
+        bump = position_bump(&position, owner.key(), pair.key())?,
     )]
     pub position: AccountLoader<'info, Position>,
 }

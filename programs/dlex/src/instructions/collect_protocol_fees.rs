@@ -6,7 +6,8 @@
 
 use anchor_lang::prelude::*;
 
-use crate::constants::CONFIG_SEED;
+use super::pair_tokens::position_bump;
+use crate::constants::{CONFIG_SEED, POSITION_SEED};
 use crate::errors::DlexError;
 use crate::events::ProtocolFeesCollected;
 use crate::actions;
@@ -23,8 +24,8 @@ pub struct CollectProtocolFees<'info> {
     pub pair: AccountLoader<'info, Pair>,
     #[account(
         mut,
-        constraint = position.load()?.owner == fee_recipient.key() @ DlexError::PositionOwnerMismatch,
-        constraint = position.load()?.pair == pair.key() @ DlexError::PositionPairMismatch,
+        seeds = [POSITION_SEED, pair.key().as_ref(), fee_recipient.key().as_ref()],
+        bump = position_bump(&position, fee_recipient.key(), pair.key())?,
     )]
     pub position: AccountLoader<'info, Position>,
 }

@@ -10,7 +10,7 @@ use anchor_spl::token_interface::{Mint, TokenInterface};
 
 use super::create_accounts::{create_vault, create_zero_copy_account, fill_zero_copy_account};
 use super::admin::init_config::validate_intervals;
-use crate::constants::{CONFIG_SEED, PAIR_SEED, PAIR_STATUS_ACTIVE, SATURATION_SEED, VAULT_SEED};
+use crate::constants::{CONFIG_SEED, PAIR_SEED, PAIR_STATUS_ACTIVE, SATURATION_SEED, SIDE_NET_X, SIDE_NET_Y, VAULT_SEED};
 use crate::errors::DlexError;
 use crate::events::PairCreated;
 use crate::state::{Config, Pair, SaturationTree, FREEZABLE_X, FREEZABLE_Y, PAIR_SIZE, SATURATION_TREE_SIZE};
@@ -32,8 +32,9 @@ pub struct CreatePair<'info> {
         constraint = mint_is_supported(&mint_y.to_account_info()) @ DlexError::UnsupportedMintExtension,
     )]
     pub mint_y: Box<InterfaceAccount<'info, Mint>>,
-    /// CHECK: created by the handler at this PDA (see `create_accounts`: robust to lamports
-    /// sent in advance). The mint-order checks sit here, before any account is created.
+    /// Created by the handler at this PDA (see `create_accounts`: robust to lamports sent in
+    /// advance). The mint-order checks sit here, before any account is created.
+    /// CHECK: a PDA checked by its seeds; the handler creates the account.
     #[account(
         mut,
         seeds = [PAIR_SEED, mint_x.key().as_ref(), mint_y.key().as_ref()],
@@ -42,17 +43,21 @@ pub struct CreatePair<'info> {
         constraint = mint_x.key() < mint_y.key() @ DlexError::MintsNotCanonical,
     )]
     pub pair: UncheckedAccount<'info>,
-    /// CHECK: the pair's X vault, created by the handler at this PDA.
+    /// The pair's X vault, created by the handler at this PDA.
+    /// CHECK: a PDA checked by its seeds; the handler creates the account.
     #[account(mut, seeds = [VAULT_SEED, pair.key().as_ref(), mint_x.key().as_ref()], bump)]
     pub vault_x: UncheckedAccount<'info>,
-    /// CHECK: the pair's Y vault, created by the handler at this PDA.
+    /// The pair's Y vault, created by the handler at this PDA.
+    /// CHECK: a PDA checked by its seeds; the handler creates the account.
     #[account(mut, seeds = [VAULT_SEED, pair.key().as_ref(), mint_y.key().as_ref()], bump)]
     pub vault_y: UncheckedAccount<'info>,
-    /// CHECK: the pair's net-X-debt saturation index, created by the handler at this PDA.
-    #[account(mut, seeds = [SATURATION_SEED, pair.key().as_ref(), &[0]], bump)]
+    /// The pair's net-X-debt saturation index, created by the handler at this PDA.
+    /// CHECK: a PDA checked by its seeds; the handler creates the account.
+    #[account(mut, seeds = [SATURATION_SEED, pair.key().as_ref(), SIDE_NET_X], bump)]
     pub saturation_net_x: UncheckedAccount<'info>,
-    /// CHECK: the pair's net-Y-debt saturation index, created by the handler at this PDA.
-    #[account(mut, seeds = [SATURATION_SEED, pair.key().as_ref(), &[1]], bump)]
+    /// The pair's net-Y-debt saturation index, created by the handler at this PDA.
+    /// CHECK: a PDA checked by its seeds; the handler creates the account.
+    #[account(mut, seeds = [SATURATION_SEED, pair.key().as_ref(), SIDE_NET_Y], bump)]
     pub saturation_net_y: UncheckedAccount<'info>,
     pub token_program_x: Interface<'info, TokenInterface>,
     pub token_program_y: Interface<'info, TokenInterface>,

@@ -23,12 +23,12 @@ use crate::actions::{self, Leg, LegOutcome};
 ///    solvency when one withdrew or burned with debt left); nothing is written on failure.
 /// 3. Record the price extreme each swap leg reached (spec §8.5), as a plain swap does.
 /// 4. Move the net tokens per mint, verify conservation, emit each leg's event in order.
-pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, legs: Vec<Leg>, min_net_x: i64, min_net_y: i64) -> Result<()> {
+pub fn handler<'info>(ctx: Context<'info, PositionTokens<'info>>, legs: Vec<Leg>, min_net_x: i64, min_net_y: i64) -> Result<()> {
     let now = now_u32()?;
     let (outcome, _) =
         ctx.accounts.apply_position_legs(ctx.remaining_accounts, now, |pool, balances, depth| actions::apply_legs(pool, balances, &legs, depth, min_net_x, min_net_y))?;
     {
-        let mut pair = ctx.accounts.tokens.pair.load_mut()?;
+        let mut pair = ctx.accounts.pair.load_mut()?;
         let interval = pair.observations.mid_term_interval;
         for (leg, reserve_x, reserve_y) in &outcome.legs {
             if matches!(leg, LegOutcome::Swap { .. }) {
@@ -36,9 +36,8 @@ pub fn handler<'info>(mut ctx: Context<'info, PositionTokens<'info>>, legs: Vec<
             }
         }
     }
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.net)?;
-    let (pair, owner) = (ctx.accounts.tokens.pair.key(), ctx.accounts.owner.key());
+    ctx.accounts.settle(outcome.net)?;
+    let (pair, owner) = (ctx.accounts.pair.key(), ctx.accounts.owner.key());
     for (leg, reserve_x, reserve_y) in &outcome.legs {
         emit_leg_event(&ctx, leg_event(pair, owner, leg, (*reserve_x, *reserve_y)))?;
     }

@@ -3,37 +3,68 @@
 //! pair (spec §11; design §8 on liveness).
 
 use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
-// Glob: the nested accounts struct brings Anchor-generated companions (bumps, client modules).
 use super::common::now_u32;
-use super::pair_tokens::*;
+use super::pair_tokens::{impl_settle, pair_bump, position_bump, vault_bump, VaultSide};
 use super::saturation_accounts::with_saturation_accounts;
 use crate::actions::{self, LiquidationRequest, PositionBook};
+use crate::constants::{PAIR_SEED, POSITION_SEED, VAULT_SEED};
 use crate::errors::DlexError;
 use crate::events::{BadDebtBurned, Liquidated};
-use crate::state::Position;
+use crate::state::{Pair, Position};
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct Liquidate<'info> {
-    /// Pays the repaid debt from `tokens.user_token_x/y` and owns `liquidator_position`.
+    /// Pays the repaid debt from `user_token_x/y` and owns `liquidator_position`.
     pub liquidator: Signer<'info>,
-    /// The pair and the liquidator's token accounts.
-    pub tokens: PairTokens<'info>,
     #[account(
         mut,
-        constraint = borrower_position.load()?.pair == tokens.pair.key() @ DlexError::PositionPairMismatch,
+        seeds = [PAIR_SEED, mint_x.key().as_ref(), mint_y.key().as_ref()],
+        bump = pair_bump(&pair, mint_x.key(), mint_y.key())?,
+        has_one = token_program_x @ DlexError::WrongTokenProgram,
+        has_one = token_program_y @ DlexError::WrongTokenProgram,
+    )]
+    pub pair: AccountLoader<'info, Pair>,
+    pub mint_x: Box<InterfaceAccount<'info, Mint>>,
+    pub mint_y: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut, seeds = [VAULT_SEED, pair.key().as_ref(), mint_x.key().as_ref()], bump = vault_bump(&pair, vault_x.key(), VaultSide::X)?)]
+    pub vault_x: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut, seeds = [VAULT_SEED, pair.key().as_ref(), mint_y.key().as_ref()], bump = vault_bump(&pair, vault_y.key(), VaultSide::Y)?)]
+    pub vault_y: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The liquidator's token accounts.
+    #[account(
+        mut,
+        constraint = user_token_x.mint == mint_x.key() @ DlexError::WrongTokenAccountMint,
+        constraint = user_token_x.key() != vault_x.key() @ DlexError::VaultAsUserAccount,
+    )]
+    pub user_token_x: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = user_token_y.mint == mint_y.key() @ DlexError::WrongTokenAccountMint,
+        constraint = user_token_y.key() != vault_y.key() @ DlexError::VaultAsUserAccount,
+    )]
+    pub user_token_y: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program_x: Interface<'info, TokenInterface>,
+    pub token_program_y: Interface<'info, TokenInterface>,
+    /// The position to liquidate (any owner's but the liquidator's, in this pair).
+    #[account(
+        mut,
+        constraint = borrower_position.load()?.pair == pair.key() @ DlexError::PositionPairMismatch,
         constraint = borrower_position.load()?.owner != liquidator.key() @ DlexError::SelfLiquidation,
     )]
     pub borrower_position: AccountLoader<'info, Position>,
     /// Receives the seized deposit shares (open one with `open_position` first).
     #[account(
         mut,
-        constraint = liquidator_position.load()?.owner == liquidator.key() @ DlexError::PositionOwnerMismatch,
-        constraint = liquidator_position.load()?.pair == tokens.pair.key() @ DlexError::PositionPairMismatch,
+        seeds = [POSITION_SEED, pair.key().as_ref(), liquidator.key().as_ref()],
+        bump = position_bump(&liquidator_position, liquidator.key(), pair.key())?,
     )]
     pub liquidator_position: AccountLoader<'info, Position>,
 }
+
+impl_settle!(Liquidate, liquidator);
 
 /// 1. Run the liquidation on the loaded pair and both positions ([`actions::run_liquidation`]:
 ///    accrue, repay, seize, judge with `risk::check`, burn bad debt, re-walk the borrower's
@@ -45,9 +76,9 @@ pub struct Liquidate<'info> {
 pub fn handler<'info>(mut ctx: Context<'info, Liquidate<'info>>, request: LiquidationRequest, max_amount_x: u64, max_amount_y: u64) -> Result<()> {
     let now = now_u32()?;
     let accounts = &mut ctx.accounts;
-    let pair_key = accounts.tokens.pair.key();
+    let pair_key = accounts.pair.key();
     let (outcome, borrower_owner) = with_saturation_accounts(pair_key, ctx.remaining_accounts, |store| {
-        let mut pair = accounts.tokens.pair.load_mut()?;
+        let mut pair = accounts.pair.load_mut()?;
         let mut borrower_position = accounts.borrower_position.load_mut()?;
         let mut liquidator_position = accounts.liquidator_position.load_mut()?;
         let mut borrower = PositionBook::of(&borrower_position);
@@ -58,8 +89,8 @@ pub fn handler<'info>(mut ctx: Context<'info, Liquidate<'info>>, request: Liquid
         liquidator.store(&mut liquidator_position);
         Ok((outcome, borrower_position.owner))
     })?;
-    accounts.tokens.settle(&accounts.liquidator, outcome.flows)?;
-    let pair = ctx.accounts.tokens.pair.key();
+    accounts.settle(outcome.flows)?;
+    let pair = ctx.accounts.pair.key();
     emit_cpi!(Liquidated {
         pair,
         borrower: borrower_owner,

@@ -13,8 +13,9 @@ pub struct OpenPosition<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     pub pair: AccountLoader<'info, Pair>,
-    /// CHECK: created by the handler at this PDA (see `create_accounts`: robust to lamports
-    /// sent in advance by someone else).
+    /// Created by the handler at this PDA (see `create_accounts`: robust to lamports sent in
+    /// advance by someone else).
+    /// CHECK: a PDA checked by its seeds; the handler creates the account.
     #[account(mut, seeds = [POSITION_SEED, pair.key().as_ref(), owner.key().as_ref()], bump)]
     pub position: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,

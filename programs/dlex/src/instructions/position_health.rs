@@ -10,8 +10,9 @@ use crate::state::{Pair, Position};
 
 #[derive(Accounts)]
 pub struct PositionHealth<'info> {
+    /// The position's pair (clients read it from the position).
     pub pair: AccountLoader<'info, Pair>,
-    #[account(constraint = position.load()?.pair == pair.key() @ DlexError::PositionPairMismatch)]
+    #[account(has_one = pair @ DlexError::PositionPairMismatch)]
     pub position: AccountLoader<'info, Position>,
 }
 

@@ -107,8 +107,7 @@ pub fn emit_leg_event<'info>(ctx: &Context<'info, PositionTokens<'info>>, event:
 pub fn run_one_leg<'info>(ctx: &mut Context<'info, PositionTokens<'info>>, leg: Leg) -> Result<()> {
     let now = now_u32()?;
     let (outcome, pool) = ctx.accounts.apply_position_leg(ctx.remaining_accounts, now, |pool, balances| actions::apply_leg(pool, balances, &leg))?;
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.owner, outcome.flows())?;
-    let event = leg_event(ctx.accounts.tokens.pair.key(), ctx.accounts.owner.key(), &outcome, (pool.reserve_x.0, pool.reserve_y.0));
+    ctx.accounts.settle(outcome.flows())?;
+    let event = leg_event(ctx.accounts.pair.key(), ctx.accounts.owner.key(), &outcome, (pool.reserve_x.0, pool.reserve_y.0));
     emit_leg_event(ctx, event)
 }

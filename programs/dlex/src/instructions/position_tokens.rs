@@ -4,12 +4,12 @@
 //! tokens and emit.
 
 use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
-// Glob: the nested accounts struct brings Anchor-generated companions (bumps, client modules).
-use super::pair_tokens::*;
+use super::pair_tokens::{impl_settle, pair_bump, position_bump, vault_bump, VaultSide};
 use super::saturation_accounts::with_saturation_accounts;
 use crate::actions::{self, SaturationContext};
-use crate::constants::CONFIG_SEED;
+use crate::constants::{CONFIG_SEED, PAIR_SEED, POSITION_SEED, VAULT_SEED};
 use crate::errors::DlexError;
 use crate::risk::Action;
 use crate::state::{Config, Depth, Pair, Pool, Position};
@@ -19,17 +19,47 @@ use crate::state::{Config, Depth, Pair, Pool, Position};
 pub struct PositionTokens<'info> {
     /// Owner of the position and of the user token accounts.
     pub owner: Signer<'info>,
-    pub tokens: PairTokens<'info>,
     #[account(
         mut,
-        constraint = position.load()?.owner == owner.key() @ DlexError::PositionOwnerMismatch,
-        constraint = position.load()?.pair == tokens.pair.key() @ DlexError::PositionPairMismatch,
+        seeds = [PAIR_SEED, mint_x.key().as_ref(), mint_y.key().as_ref()],
+        bump = pair_bump(&pair, mint_x.key(), mint_y.key())?,
+        has_one = token_program_x @ DlexError::WrongTokenProgram,
+        has_one = token_program_y @ DlexError::WrongTokenProgram,
+    )]
+    pub pair: AccountLoader<'info, Pair>,
+    pub mint_x: Box<InterfaceAccount<'info, Mint>>,
+    pub mint_y: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut, seeds = [VAULT_SEED, pair.key().as_ref(), mint_x.key().as_ref()], bump = vault_bump(&pair, vault_x.key(), VaultSide::X)?)]
+    pub vault_x: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut, seeds = [VAULT_SEED, pair.key().as_ref(), mint_y.key().as_ref()], bump = vault_bump(&pair, vault_y.key(), VaultSide::Y)?)]
+    pub vault_y: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = user_token_x.mint == mint_x.key() @ DlexError::WrongTokenAccountMint,
+        constraint = user_token_x.key() != vault_x.key() @ DlexError::VaultAsUserAccount,
+    )]
+    pub user_token_x: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = user_token_y.mint == mint_y.key() @ DlexError::WrongTokenAccountMint,
+        constraint = user_token_y.key() != vault_y.key() @ DlexError::VaultAsUserAccount,
+    )]
+    pub user_token_y: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program_x: Interface<'info, TokenInterface>,
+    pub token_program_y: Interface<'info, TokenInterface>,
+    /// The owner's position in the pair.
+    #[account(
+        mut,
+        seeds = [POSITION_SEED, pair.key().as_ref(), owner.key().as_ref()],
+        bump = position_bump(&position, owner.key(), pair.key())?,
     )]
     pub position: AccountLoader<'info, Position>,
     /// Read for the global pause of new risk (`Config::new_risk_paused`).
     #[account(seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
 }
+
+impl_settle!(PositionTokens, owner);
 
 impl<'info> PositionTokens<'info> {
     /// Runs `leg` through [`run_position_leg`] (accrue, leg, saturation re-walk, `risk::check`,
@@ -42,7 +72,7 @@ impl<'info> PositionTokens<'info> {
         now: u32,
         leg: impl FnOnce(&mut Pool, &mut [u128; 6]) -> Result<(Action, T)>,
     ) -> Result<(T, Pool)> {
-        run_position_leg(&self.tokens.pair, &self.position, remaining, now, self.config.new_risk_paused, leg)
+        run_position_leg(&self.pair, &self.position, remaining, now, self.config.new_risk_paused, leg)
     }
 
     /// [`apply_position_leg`](Self::apply_position_leg) for `execute`'s list, whose legs
@@ -53,7 +83,7 @@ impl<'info> PositionTokens<'info> {
         now: u32,
         legs: impl FnOnce(&mut Pool, &mut [u128; 6], &Depth) -> Result<(Action, T)>,
     ) -> Result<(T, Pool)> {
-        run_position_legs(&self.tokens.pair, &self.position, remaining, now, self.config.new_risk_paused, legs)
+        run_position_legs(&self.pair, &self.position, remaining, now, self.config.new_risk_paused, legs)
     }
 }
 

@@ -5,6 +5,8 @@
 
 use anchor_lang::prelude::*;
 
+use super::pair_tokens::position_bump;
+use crate::constants::POSITION_SEED;
 use crate::errors::DlexError;
 use crate::events::SaturationRatioSet;
 use crate::state::{Pair, Position};
@@ -19,8 +21,8 @@ pub struct SetSaturationRatio<'info> {
     pub pair: AccountLoader<'info, Pair>,
     #[account(
         mut,
-        constraint = position.load()?.owner == owner.key() @ DlexError::PositionOwnerMismatch,
-        constraint = position.load()?.pair == pair.key() @ DlexError::PositionPairMismatch,
+        seeds = [POSITION_SEED, pair.key().as_ref(), owner.key().as_ref()],
+        bump = position_bump(&position, owner.key(), pair.key())?,
     )]
     pub position: AccountLoader<'info, Position>,
 }

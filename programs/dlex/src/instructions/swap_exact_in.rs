@@ -3,29 +3,62 @@
 
 use anchor_lang::prelude::*;
 
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
 use super::common::now_u32;
-// Glob: the nested accounts struct brings Anchor-generated companions (bumps, client modules).
-use super::pair_tokens::*;
+use super::pair_tokens::{impl_settle, pair_bump, vault_bump, VaultSide};
 use crate::actions::{self, SwapAmount, SwapDirection};
+use crate::constants::{PAIR_SEED, VAULT_SEED};
+use crate::errors::DlexError;
 use crate::events::Swapped;
 use crate::risk::{self, Action, RiskContext};
+use crate::state::Pair;
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct SwapTokens<'info> {
     pub trader: Signer<'info>,
-    pub tokens: PairTokens<'info>,
+    #[account(
+        mut,
+        seeds = [PAIR_SEED, mint_x.key().as_ref(), mint_y.key().as_ref()],
+        bump = pair_bump(&pair, mint_x.key(), mint_y.key())?,
+        has_one = token_program_x @ DlexError::WrongTokenProgram,
+        has_one = token_program_y @ DlexError::WrongTokenProgram,
+    )]
+    pub pair: AccountLoader<'info, Pair>,
+    pub mint_x: Box<InterfaceAccount<'info, Mint>>,
+    pub mint_y: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut, seeds = [VAULT_SEED, pair.key().as_ref(), mint_x.key().as_ref()], bump = vault_bump(&pair, vault_x.key(), VaultSide::X)?)]
+    pub vault_x: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut, seeds = [VAULT_SEED, pair.key().as_ref(), mint_y.key().as_ref()], bump = vault_bump(&pair, vault_y.key(), VaultSide::Y)?)]
+    pub vault_y: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = user_token_x.mint == mint_x.key() @ DlexError::WrongTokenAccountMint,
+        constraint = user_token_x.key() != vault_x.key() @ DlexError::VaultAsUserAccount,
+    )]
+    pub user_token_x: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        constraint = user_token_y.mint == mint_y.key() @ DlexError::WrongTokenAccountMint,
+        constraint = user_token_y.key() != vault_y.key() @ DlexError::VaultAsUserAccount,
+    )]
+    pub user_token_y: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program_x: Interface<'info, TokenInterface>,
+    pub token_program_y: Interface<'info, TokenInterface>,
 }
+
+impl_settle!(SwapTokens, trader);
 
 /// Shared body of both swap instructions.
 /// 1. Load the pair; accrue (TWAP observation; interest at most daily, spec §7.5).
 /// 2. Apply the swap leg from the quote (largest output / smallest input passing K).
 /// 3. Check the trader's limit; `risk::check` recomputes the adjusted-K check from the amounts.
 /// 4. Record the price extreme (spec §8.5), write back, move tokens, verify conservation, emit.
-pub fn execute_swap(mut ctx: Context<SwapTokens>, direction: SwapDirection, amount: SwapAmount, limit: u64) -> Result<()> {
+pub fn execute_swap(ctx: Context<SwapTokens>, direction: SwapDirection, amount: SwapAmount, limit: u64) -> Result<()> {
     let now = now_u32()?;
     let (flows, pool, fee_bips_q64) = {
-        let mut pair = ctx.accounts.tokens.pair.load_mut()?;
+        let mut pair = ctx.accounts.pair.load_mut()?;
         let mut pool = pair.pool();
         actions::accrue_for_swap(&mut pair, &mut pool, now)?;
         let before = pool;
@@ -36,14 +69,13 @@ pub fn execute_swap(mut ctx: Context<SwapTokens>, direction: SwapDirection, amou
         pair.store_pool(&pool);
         (flows, pool, actions::swap_fee_rate(&before, direction, &flows))
     };
-    let accounts = &mut ctx.accounts;
-    accounts.tokens.settle(&accounts.trader, flows)?;
+    ctx.accounts.settle(flows)?;
     let (amount_in, amount_out) = match direction {
         SwapDirection::XToY => (flows.x_in, flows.y_out),
         SwapDirection::YToX => (flows.y_in, flows.x_out),
     };
     emit_cpi!(Swapped {
-        pair: ctx.accounts.tokens.pair.key(),
+        pair: ctx.accounts.pair.key(),
         trader: ctx.accounts.trader.key(),
         direction,
         amount_in,

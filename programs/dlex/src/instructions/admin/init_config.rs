@@ -18,12 +18,20 @@ pub struct InitConfig<'info> {
     /// The program's upgrade authority; becomes the admin and pays for the account.
     #[account(mut)]
     pub admin: Signer<'info>,
-    /// CHECK: created by the handler at this PDA (see `create_accounts`: robust to lamports
-    /// sent to the predictable address before deployment).
+    /// Created by the handler at this PDA (see `create_accounts`: robust to lamports sent to
+    /// the predictable address before deployment).
+    /// CHECK: a PDA checked by its seeds; the handler creates the account.
     #[account(mut, seeds = [CONFIG_SEED], bump)]
     pub config: UncheckedAccount<'info>,
-    /// CHECK: this program's ProgramData account (upgradeable loader), checked by the handler
-    /// ([`check_upgrade_authority`]): address, owner, state and upgrade authority.
+    /// This program's ProgramData account (the upgradeable loader's PDA of the program id).
+    /// Its address is checked first (`InvalidProgramData`); the handler checks its owner,
+    /// state and upgrade authority ([`check_upgrade_authority`]).
+    /// CHECK: see above.
+    #[account(
+        seeds = [crate::ID.as_ref()],
+        seeds::program = bpf_loader_upgradeable::ID,
+        bump = program_data_bump(program_data.key())?,
+    )]
     pub program_data: UncheckedAccount<'info>,
     /// CHECK: the instructions sysvar, checked by address; read to refuse durable nonces.
     #[account(address = ix_sysvar::ID)]
@@ -40,6 +48,15 @@ pub fn refuse_durable_nonce(instructions_sysvar: &AccountInfo) -> Result<()> {
         && first.data.get(..4) == Some(&4u32.to_le_bytes()[..]);
     require!(!advances_nonce, DlexError::DurableNonceNotAllowed);
     Ok(())
+}
+
+/// The canonical bump of this program's ProgramData address, once `program_data` is that
+/// address (`InvalidProgramData` otherwise, before Anchor's seeds check could answer
+/// `ConstraintSeeds`). Runs once per deployment, so the bump search costs nothing that matters.
+pub fn program_data_bump(program_data: Pubkey) -> Result<u8> {
+    let (expected, bump) = Pubkey::find_program_address(&[crate::ID.as_ref()], &bpf_loader_upgradeable::ID);
+    require_keys_eq!(program_data, expected, DlexError::InvalidProgramData);
+    Ok(bump)
 }
 
 /// Requires `program_data` to be this program's ProgramData account, i.e. the upgradeable
