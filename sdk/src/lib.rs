@@ -6,6 +6,8 @@
 //! - [`health`]: a position's health and limits, by the program's own query code;
 //! - [`liquidation`]: the liquidation a position allows now, as a request, and its quote;
 //! - [`saturation`]: the saturation (tranche) accounts an instruction needs, appended for you;
+//! - [`payout`]: the value model of the payout chart and heat map (balances grown at constant
+//!   rates, valued at a price, and their L-netted LTV);
 //! - [`plan`]: an `execute` leg list run off-chain through the program's own pipeline;
 //! - [`recipes`]: the strategy menu as compositions, scores and `execute` plans to open and close;
 //! - [`rpc`]: send-and-confirm and mint creation over JSON-RPC;
@@ -22,6 +24,7 @@ pub mod health;
 pub mod ix;
 pub mod liquidation;
 pub mod localnet;
+pub mod payout;
 pub mod pda;
 pub mod plan;
 pub mod quote;
