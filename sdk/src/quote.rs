@@ -53,3 +53,15 @@ pub fn repay_liquidity(pair: &Pair, position: &dlex::state::Position, now: i64, 
     let mut balances = position.balances();
     actions::repay_liquidity(&mut pool, &mut balances, liquidity, u64::MAX, u64::MAX)
 }
+
+/// `[L, X, Y]` assets valued in X at the pool's price: Y at `reserve_x / reserve_y`, and L as
+/// the X and Y it redeems for (`L·reserve/active L` of each), i.e. `2·L·reserve_x/active L`.
+/// Rounded down; saturates instead of overflowing (keepers value liquidations with it, the
+/// recipes a position's composition).
+pub fn value_in_x(pool: &Pool, [l, x, y]: [u128; 3]) -> u128 {
+    let (reserve_x, reserve_y) = (pool.reserve_x.0, pool.reserve_y.0);
+    let y_in_x = if reserve_y == 0 { 0 } else { dlex::math::mul_div(y, reserve_x, reserve_y, false).unwrap_or(u128::MAX) };
+    let active = pool.active_liquidity();
+    let l_in_x = if active == 0 { 0 } else { dlex::math::mul_div(l, reserve_x, active, false).unwrap_or(u128::MAX).saturating_mul(2) };
+    x.saturating_add(y_in_x).saturating_add(l_in_x)
+}

@@ -440,20 +440,18 @@ pub fn max_parameter(
     Ok((good, attempt(bad).err()))
 }
 
-/// The composition a position holds now, by value at the pool's price (assets: deposits
-/// rounded down, debts up), in raw X units.
+/// The composition a position holds now, by value at the pool's price
+/// (`quote::value_in_x`; assets: deposits rounded down, debts up), in raw X units.
 pub fn composition_of(pool: &Pool, position: &Position) -> Result<Composition, String> {
     let assets = pool.user_assets(&position.balances()).map_err(|e| format!("{e:?}"))?;
-    let (rx, ry, l) = (pool.reserve_x.0, pool.reserve_y.0, pool.active_liquidity().max(1));
-    let value_l = |v: u128| math::mul_div(v, 2 * rx, l, false).map(|v| v as i128).map_err(|e| format!("{e:?}"));
-    let value_y = |v: u128| math::mul_div(v, rx, ry.max(1), false).map(|v| v as i128).map_err(|e| format!("{e:?}"));
+    let value = |legs: [u128; 3]| i128::try_from(crate::quote::value_in_x(pool, legs)).unwrap_or(i128::MAX);
     Ok(Composition {
-        dl: value_l(assets[0])?,
-        dx: assets[1] as i128,
-        dy: value_y(assets[2])?,
-        bl: value_l(assets[3])?,
-        bx: assets[4] as i128,
-        by: value_y(assets[5])?,
+        dl: value([assets[0], 0, 0]),
+        dx: value([0, assets[1], 0]),
+        dy: value([0, 0, assets[2]]),
+        bl: value([assets[3], 0, 0]),
+        bx: value([0, assets[4], 0]),
+        by: value([0, 0, assets[5]]),
     })
 }
 

@@ -3,7 +3,7 @@
 //! repeats (conservation, exact error codes, "nothing changed").
 
 use anchor_lang::prelude::Pubkey;
-use dlex::actions::SwapDirection;
+use dlex::actions::{Asset, SwapDirection};
 use dlex::state::{Pair, Position};
 use dlex_sdk::bank::{Bank, TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
 use dlex_sdk::ix::{self, UserTokens};
@@ -83,6 +83,26 @@ impl Fixture {
         let trader = f.user().await;
         f.bank.send(&[ix::mint(&f.keys, &lp.tokens, 1_000_000_000, 4_000_000_000, 0)], &[&lp.keypair]).await.expect("first mint");
         (f, lp, trader)
+    }
+
+    /// A fixture whose pair holds 10e9 X / 40e9 Y (price 0.25 X per Y) with a lender supplying
+    /// 2e9 X and `supply_y` Y, after three price windows, so that the long-term TWAP buffer has
+    /// filled too and the range for new risk has lost its warm-up widening (spec §8.5):
+    /// `(fixture, trader)`. Leveraged positions (`execute`, the recipes) open on it.
+    pub async fn with_lent_deep_pool(flavor: Flavor, supply_y: u64) -> (Self, User) {
+        let (mut f, lp, trader) = Self::with_pool(flavor).await;
+        let keys = f.keys;
+        f.bank.send(&[ix::mint(&keys, &lp.tokens, 9_000_000_000, 36_000_000_000, 0)], &[&lp.keypair]).await.expect("deeper liquidity");
+        let lender = f.user().await;
+        let mut supply = vec![ix::deposit(&keys, &lender.tokens, Asset::X, 2_000_000_000, 0)];
+        if supply_y > 0 {
+            supply.push(ix::deposit(&keys, &lender.tokens, Asset::Y, supply_y, 0));
+        }
+        f.bank.send(&supply, &[&lender.keypair]).await.expect("supply");
+        for _ in 0..3 {
+            f.fill_price_window(&trader).await;
+        }
+        (f, trader)
     }
 
     /// A funded user with X and Y token accounts holding [`USER_FUNDS`] each, and an open position.

@@ -4,8 +4,8 @@
 //! equal the off-chain plan (`dlex_sdk::plan::simulate`, the program's own pipeline); and
 //! every bad list is refused with its own error and changes nothing.
 //!
-//! The pool holds 10e9 X / 40e9 Y (price 0.25 X per Y); a lender supplies 2e9 X; the oracle has
-//! run long enough for both TWAP windows to fill.
+//! The pool is `Fixture::with_lent_deep_pool` (10e9 X / 40e9 Y, price 0.25 X per Y; a lender
+//! supplies 2e9 X; both TWAP windows filled).
 
 use dlex::actions::{Asset, Leg, SwapDirection};
 use dlex::events::{Borrowed, Deposited, LiquidityRepaid, Repaid, Swapped, Withdrawn};
@@ -18,20 +18,6 @@ use solana_sdk::instruction::Instruction;
 const MARGIN_Y: u64 = 400_000_000;
 /// The margin's value in X: a 2× long of Y.
 const BORROW_X: u64 = 100_000_000;
-
-async fn deep_pool(flavor: Flavor) -> (Fixture, User) {
-    let (mut f, lp, trader) = Fixture::with_pool(flavor).await;
-    let keys = f.keys;
-    f.bank.send(&[ix::mint(&keys, &lp.tokens, 9_000_000_000, 36_000_000_000, 0)], &[&lp.keypair]).await.unwrap();
-    let lender = f.user().await;
-    f.bank.send(&[ix::deposit(&keys, &lender.tokens, Asset::X, 2_000_000_000, 0)], &[&lender.keypair]).await.unwrap();
-    // Three windows: the long-term buffer fills too, so the range for new risk loses its
-    // warm-up widening (spec §8.5) and a 2× long is solvent.
-    for _ in 0..3 {
-        f.fill_price_window(&trader).await;
-    }
-    (f, trader)
-}
 
 /// The long's legs: margin in, borrow X, sell it for Y, deposit that Y. The last deposit is the
 /// swap's exact output, read from a simulation of the first three legs.
@@ -64,7 +50,7 @@ async fn execute_refused(f: &mut Fixture, user: &User, instruction: Instruction,
 /// balances equal the plan, and each leg has its event in order. The same borrow as a plain
 /// instruction is refused: before the bought Y is deposited the position is insolvent.
 async fn a_leveraged_long_opens_and_closes_in_one_execute_each(flavor: Flavor) {
-    let (mut f, _trader) = deep_pool(flavor).await;
+    let (mut f, _trader) = Fixture::with_lent_deep_pool(flavor, 0).await;
     let keys = f.keys;
     let user = f.user().await;
 
@@ -134,7 +120,7 @@ async fn a_leveraged_long_opens_and_closes_in_one_execute_each_token_2022() {
 /// fails midway after good ones, and a net receipt below the limit.
 #[tokio::test]
 async fn bad_lists_are_refused_and_change_nothing() {
-    let (mut f, _trader) = deep_pool(Flavor::SplToken).await;
+    let (mut f, _trader) = Fixture::with_lent_deep_pool(Flavor::SplToken, 0).await;
     let keys = f.keys;
     let user = f.user().await;
     let legs = long_legs(&mut f, &user).await;

@@ -7,25 +7,11 @@
 //! The pool holds 10e9 X / 40e9 Y (price 0.25 X per Y), a lender supplies 2e9 X and 8e9 Y, and
 //! both TWAP windows have filled. Equity: 50e6 X.
 
-use dlex::actions::Asset;
 use dlex_sdk::recipes::{self, Recipe, ONE};
 use dlex_sdk::{ix, plan};
 use dlex_tests::*;
 
 const EQUITY: i128 = 50_000_000;
-
-async fn deep_pool() -> (Fixture, User) {
-    let (mut f, lp, trader) = Fixture::with_pool(Flavor::SplToken).await;
-    let keys = f.keys;
-    f.bank.send(&[ix::mint(&keys, &lp.tokens, 9_000_000_000, 36_000_000_000, 0)], &[&lp.keypair]).await.unwrap();
-    let lender = f.user().await;
-    let supply = [ix::deposit(&keys, &lender.tokens, Asset::X, 2_000_000_000, 0), ix::deposit(&keys, &lender.tokens, Asset::Y, 8_000_000_000, 0)];
-    f.bank.send(&supply, &[&lender.keypair]).await.unwrap();
-    for _ in 0..3 {
-        f.fill_price_window(&trader).await;
-    }
-    (f, trader)
-}
 
 /// Opens `recipe` for a new user paying only X (the equity plus 6% for the swap's fee and
 /// price impact), checks it against the plan and the recipe's scores (within `tolerance`
@@ -87,7 +73,7 @@ async fn open_and_close(f: &mut Fixture, recipe: Recipe, tolerance: i128) {
 
 #[tokio::test]
 async fn every_recipe_opens_and_closes_in_one_execute_each() {
-    let (mut f, _trader) = deep_pool().await;
+    let (mut f, _trader) = Fixture::with_lent_deep_pool(Flavor::SplToken, 8_000_000_000).await;
     for (recipe, tolerance) in [
         (Recipe::MarketMaking, 100),
         (Recipe::DeltaNeutralMarketMaking { m: ONE }, 200),

@@ -31,10 +31,11 @@ const UNIT: u64 = 1_000_000;
 const MID_TERM_INTERVAL: u32 = 8;
 const LONG_TERM_INTERVAL: u32 = 8 * 14;
 
-struct Account {
-    name: &'static str,
-    keypair: Keypair,
-    tokens: UserTokens,
+/// A named wallet with X and Y token accounts and an open position.
+pub(crate) struct Account {
+    pub(crate) name: &'static str,
+    pub(crate) keypair: Keypair,
+    pub(crate) tokens: UserTokens,
 }
 
 fn fmt_tokens(raw: u128) -> String {
@@ -55,7 +56,7 @@ fn fmt_price(reserve_x: u128, reserve_y: u128) -> String {
     format!("{}.{:06}", scaled / 1_000_000, scaled % 1_000_000)
 }
 
-async fn new_account(bank: &mut Bank, keys: &PairKeys, name: &'static str, x: u64, y: u64) -> DemoResult<Account> {
+pub(crate) async fn new_account(bank: &mut Bank, keys: &PairKeys, name: &'static str, x: u64, y: u64) -> DemoResult<Account> {
     let keypair = bank.new_funded_keypair(5_000_000_000).await;
     let owner = keypair.pubkey();
     let token_x = bank.create_token_account(keys.mint_x, owner, keys.token_program_x).await;
@@ -389,7 +390,8 @@ fn short_error(error: &str) -> String {
     }
 }
 
-fn fmt_score(bips: i128) -> String {
+/// A score in bips as a decimal with four places (`-0.5000`).
+pub(crate) fn fmt_score(bips: i128) -> String {
     let sign = if bips < 0 { "-" } else { "" };
     format!("{sign}{}.{:04}", bips.unsigned_abs() / 10_000, bips.unsigned_abs() % 10_000)
 }

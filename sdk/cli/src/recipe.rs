@@ -4,11 +4,12 @@
 
 use dlex::actions::{Asset, SwapDirection};
 use dlex_sdk::bank::{Bank, TOKEN_PROGRAM};
-use dlex_sdk::ix::{self, UserTokens};
+use dlex_sdk::ix;
 use dlex_sdk::recipes::{self, Recipe, ONE};
 use dlex_sdk::{health, pda, PairKeys};
-use solana_sdk::signature::Keypair;
 use solana_sdk::signer::Signer;
+
+use crate::demo::{fmt_score, new_account};
 
 const UNIT: u64 = 1_000_000;
 const MID_TERM_INTERVAL: u32 = 8;
@@ -72,17 +73,6 @@ impl RecipeArgs {
     }
 }
 
-async fn funded_user(bank: &mut Bank, keys: &PairKeys, amount: u64) -> Result<(Keypair, UserTokens), String> {
-    let keypair = bank.new_funded_keypair(10_000_000_000).await;
-    let owner = keypair.pubkey();
-    let token_x = bank.create_token_account(keys.mint_x, owner, TOKEN_PROGRAM).await;
-    let token_y = bank.create_token_account(keys.mint_y, owner, TOKEN_PROGRAM).await;
-    bank.mint_to(keys.mint_x, token_x, amount, TOKEN_PROGRAM).await;
-    bank.mint_to(keys.mint_y, token_y, amount, TOKEN_PROGRAM).await;
-    bank.send(&[ix::open_position(owner, keys.pair)], &[&keypair]).await.map_err(|e| format!("open_position: {e}"))?;
-    Ok((keypair, UserTokens { owner, token_x, token_y }))
-}
-
 /// The pool the plan runs on: 1,000,000 X / 4,000,000 Y of liquidity, 200,000 X and 800,000 Y
 /// lent, and both TWAP windows filled by small swaps.
 async fn scene(bank: &mut Bank) -> Result<PairKeys, String> {
@@ -92,17 +82,17 @@ async fn scene(bank: &mut Bank) -> Result<PairKeys, String> {
     let mint_b = bank.create_mint(TOKEN_PROGRAM, 6, None).await.map_err(|e| format!("mint: {e}"))?;
     let (create, keys) = ix::create_pair(admin, (mint_a, TOKEN_PROGRAM), (mint_b, TOKEN_PROGRAM));
     bank.send(&[create], &[]).await.map_err(|e| format!("create_pair: {e}"))?;
-    let (lp, lp_tokens) = funded_user(bank, &keys, 100_000_000 * UNIT).await?;
+    let lp = new_account(bank, &keys, "lp", 100_000_000 * UNIT, 100_000_000 * UNIT).await?;
     let seed = [
-        ix::mint(&keys, &lp_tokens, 1_000_000 * UNIT, 4_000_000 * UNIT, 0),
-        ix::deposit(&keys, &lp_tokens, Asset::X, 200_000 * UNIT, 0),
-        ix::deposit(&keys, &lp_tokens, Asset::Y, 800_000 * UNIT, 0),
+        ix::mint(&keys, &lp.tokens, 1_000_000 * UNIT, 4_000_000 * UNIT, 0),
+        ix::deposit(&keys, &lp.tokens, Asset::X, 200_000 * UNIT, 0),
+        ix::deposit(&keys, &lp.tokens, Asset::Y, 800_000 * UNIT, 0),
     ];
-    bank.send(&seed, &[&lp]).await.map_err(|e| format!("seed the pool: {e}"))?;
+    bank.send(&seed, &[&lp.keypair]).await.map_err(|e| format!("seed the pool: {e}"))?;
     for i in 0..150u32 {
         bank.warp_seconds(i64::from(MID_TERM_INTERVAL));
         let direction = if i % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX };
-        bank.send(&[ix::swap_exact_in(&keys, &lp_tokens, direction, UNIT, 0)], &[&lp]).await.map_err(|e| format!("oracle tick: {e}"))?;
+        bank.send(&[ix::swap_exact_in(&keys, &lp.tokens, direction, UNIT, 0)], &[&lp.keypair]).await.map_err(|e| format!("oracle tick: {e}"))?;
     }
     Ok(keys)
 }
@@ -112,14 +102,14 @@ pub async fn run(args: RecipeArgs) -> Result<(), String> {
     let equity = i128::from(args.equity) * i128::from(UNIT);
     let mut bank = Bank::start().await;
     let keys = scene(&mut bank).await?;
-    let (user, tokens) = funded_user(&mut bank, &keys, 2 * args.equity * UNIT).await?;
-    let (pair, position) = (bank.pair(keys.pair).await, bank.position(pda::position(keys.pair, user.pubkey())).await.ok_or("position")?);
+    let user = new_account(&mut bank, &keys, "user", 2 * args.equity * UNIT, 2 * args.equity * UNIT).await?;
+    let (pair, position) = (bank.pair(keys.pair).await, bank.position(pda::position(keys.pair, user.keypair.pubkey())).await.ok_or("position")?);
     let (description, risk) = recipe.description();
     let target = recipe.composition(equity);
     let (delta, gamma) = target.scores();
     println!("{}: {description} ({risk})", recipe.name());
     println!("pool: 1,000,000 X / 4,000,000 Y on an in-process bank; equity {} X, paid in X", args.equity);
-    println!("target balances by value in X: {target:?}; δ̂ {} γ̂ {}", fmt_bips(delta), fmt_bips(gamma));
+    println!("target balances by value in X: {target:?}; δ̂ {} γ̂ {}", fmt_score(delta), fmt_score(gamma));
     let wallet = (2 * args.equity * UNIT, 0);
     let plan = recipes::open(&pair, &position, bank.now(), &target, wallet)?;
     println!("execute, {} legs (the wallet pays at most {} X):", plan.legs.len(), 2 * args.equity);
@@ -133,8 +123,8 @@ pub async fn run(args: RecipeArgs) -> Result<(), String> {
         fmt_amount(preview.net.y_in),
         health::format_ltv(&preview.before),
         health::format_ltv(&preview.after),
-        fmt_bips(preview.scores.0),
-        fmt_bips(preview.scores.1),
+        fmt_score(preview.scores.0),
+        fmt_score(preview.scores.1),
         preview.origination_fees,
         preview.swap_fees
     );
@@ -142,14 +132,10 @@ pub async fn run(args: RecipeArgs) -> Result<(), String> {
         println!("(add --execute to send it)");
         return Ok(());
     }
-    bank.send(&[ix::execute(&keys, &tokens, plan.legs, plan.min_net_x, plan.min_net_y)], &[&user]).await.map_err(|e| format!("execute: {e}"))?;
-    let health = health::fetch(&mut bank, keys.pair, user.pubkey()).await?;
+    bank.send(&[ix::execute(&keys, &user.tokens, plan.legs, plan.min_net_x, plan.min_net_y)], &[&user.keypair]).await.map_err(|e| format!("execute: {e}"))?;
+    let health = health::fetch(&mut bank, keys.pair, user.keypair.pubkey()).await?;
     println!("opened:\n{}", health::describe(&health));
     Ok(())
-}
-
-fn fmt_bips(bips: i128) -> String {
-    format!("{:.4}", bips as f64 / ONE as f64)
 }
 
 fn fmt_amount(raw: u64) -> String {

@@ -14,10 +14,10 @@
 
 use anchor_lang::prelude::Pubkey;
 use dlex::actions::{LiquidationOutcome, LiquidationRequest};
-use dlex::math;
 use dlex::queries::{LiquidationChances, PairSnapshot};
-use dlex::state::{Pair, Pool, Position};
+use dlex::state::{Pair, Position};
 use dlex_sdk::liquidation;
+use dlex_sdk::quote::value_in_x;
 
 use crate::book::Book;
 
@@ -145,15 +145,4 @@ pub fn plan(pair: &Pair, borrower: &Position, liquidator: &Position, now: i64, p
     };
     let (request, outcome, profit_x) = quoted.swap_remove(best);
     Ok(Plan { request, outcome, profit_x, options })
-}
-
-/// `[L, X, Y]` assets valued in X at the pool's price: Y at `reserve_x / reserve_y`, and L as
-/// the X and Y it redeems for (`L·reserve/active L` of each), i.e. `2·L·reserve_x/active L`.
-/// Rounded down; saturates instead of overflowing.
-pub fn value_in_x(pool: &Pool, [l, x, y]: [u128; 3]) -> u128 {
-    let (reserve_x, reserve_y) = (pool.reserve_x.0, pool.reserve_y.0);
-    let y_in_x = if reserve_y == 0 { 0 } else { math::mul_div(y, reserve_x, reserve_y, false).unwrap_or(u128::MAX) };
-    let active = pool.active_liquidity();
-    let l_in_x = if active == 0 { 0 } else { math::mul_div(l, reserve_x, active, false).unwrap_or(u128::MAX).saturating_mul(2) };
-    x.saturating_add(y_in_x).saturating_add(l_in_x)
 }

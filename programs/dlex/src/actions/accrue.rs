@@ -116,7 +116,12 @@ fn accrue_interest(pair: &mut Pair, pool: &mut Pool, now: u32, min_period: u32) 
 /// Spec §4.3.9: every swap records the tick of its post-swap price in the extremes, so a
 /// move-and-revert inside one interval still widens the risk range (§8.5).
 pub fn record_price_extreme(pair: &mut Pair, pool: &Pool, now: u32) -> Result<(), DlexError> {
+    record_price_extreme_at(pair, pool.reserve_x.0, pool.reserve_y.0, now)
+}
+
+/// [`record_price_extreme`] for reserves recorded earlier (each swap leg of `execute`).
+pub fn record_price_extreme_at(pair: &mut Pair, reserve_x: u128, reserve_y: u128, now: u32) -> Result<(), DlexError> {
     let interval = pair.observations.mid_term_interval;
-    pair.price_extremes.record_reserves(pool.reserve_x.0, pool.reserve_y.0, interval, now)?;
+    pair.price_extremes.record_reserves(reserve_x, reserve_y, interval, now)?;
     Ok(())
 }

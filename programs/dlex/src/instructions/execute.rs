@@ -29,10 +29,9 @@ pub fn handler<'info>(ctx: Context<'info, PositionTokens<'info>>, legs: Vec<Leg>
         ctx.accounts.apply_position_legs(ctx.remaining_accounts, now, |pool, balances, depth| actions::apply_legs(pool, balances, &legs, depth, min_net_x, min_net_y))?;
     {
         let mut pair = ctx.accounts.pair.load_mut()?;
-        let interval = pair.observations.mid_term_interval;
         for (leg, reserve_x, reserve_y) in &outcome.legs {
             if matches!(leg, LegOutcome::Swap { .. }) {
-                pair.price_extremes.record_reserves(*reserve_x, *reserve_y, interval, now).map_err(crate::errors::DlexError::from)?;
+                actions::record_price_extreme_at(&mut pair, *reserve_x, *reserve_y, now)?;
             }
         }
     }
