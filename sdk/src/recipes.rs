@@ -74,6 +74,26 @@ impl Recipe {
         }
     }
 
+    /// Its name with its parameter, for chart titles: "Long 3x", "Long straddle n = 1".
+    pub fn title(&self) -> String {
+        let number = |bips: i128| {
+            let text = format!("{:.2}", bips as f64 / ONE as f64);
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        };
+        match *self {
+            Recipe::MarketMaking => "Market making".into(),
+            Recipe::Long { leverage } => format!("Long {}x", number(leverage)),
+            Recipe::Short { k } => format!("Short k = {}", number(k)),
+            Recipe::LeveragedMarketMaking { leverage } => format!("Leveraged market making {}x", number(leverage)),
+            Recipe::DeltaNeutralMarketMaking { m } => format!("Delta-neutral market making m = {}", number(m)),
+            Recipe::LongMarketMaking => "Long market making".into(),
+            Recipe::ShortMarketMaking => "Short market making".into(),
+            Recipe::LongStraddle { n } => format!("Long straddle n = {}", number(n)),
+            Recipe::Call { notional } => format!("Call, notional {}E", number(notional)),
+            Recipe::Put { notional } => format!("Put, notional {}E", number(notional)),
+        }
+    }
+
     /// One line on what it is, and its risk label.
     pub fn description(&self) -> (&'static str, &'static str) {
         match self {
@@ -376,6 +396,20 @@ pub struct Preview {
     pub origination_fees: [u128; 3],
     /// The swap legs' fees, in their input token, and which token that is (true: X).
     pub swap_fees: Vec<(bool, u128)>,
+    /// The pair as the plan leaves it (interest accrued to `now`): what the payout model of the
+    /// opened position starts from (`payout::Outlook::of`).
+    pub pair_after: Box<Pair>,
+}
+
+impl Preview {
+    /// What the wallet pays for the plan, net, in raw X at the price the plan leaves: the
+    /// equity E0 a payout chart measures the opened position against.
+    pub fn paid_value_x(&self) -> f64 {
+        let pool = self.pair_after.pool();
+        let price = if pool.reserve_y.0 > 0 { pool.reserve_x.0 as f64 / pool.reserve_y.0 as f64 } else { 0.0 };
+        let net = |paid: u64, received: u64| paid as f64 - received as f64;
+        net(self.net.x_in, self.net.x_out) + net(self.net.y_in, self.net.y_out) * price
+    }
 }
 
 /// Runs `plan` on copies and describes it (see [`Preview`]); `Err` with the program's error
@@ -405,7 +439,7 @@ pub fn preview(pair: &Pair, position: &Position, now: i64, plan: &Plan) -> Resul
             _ => {}
         }
     }
-    Ok(Preview { before, after, scores, net: simulated.outcome.net, origination_fees, swap_fees })
+    Ok(Preview { before, after, scores, net: simulated.outcome.net, origination_fees, swap_fees, pair_after: simulated.pair })
 }
 
 /// The largest parameter (bips, between `low` and `high`, to `step`) for which `recipe(p)`

@@ -129,6 +129,50 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// The data of every event dlex emitted (`emit_cpi!`: an inner instruction of dlex with the
+    /// event tag, tag stripped) in the last `limit` transactions that touched `address`, newest
+    /// first, with each transaction's block time. Needs `getSignaturesForAddress` and
+    /// `getTransaction`; failed transactions are skipped.
+    pub async fn recent_events(&self, address: Pubkey, limit: usize) -> Result<Vec<(Option<i64>, Vec<u8>)>, RpcFailure> {
+        use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
+        use solana_rpc_client_api::config::RpcTransactionConfig;
+        use solana_transaction_status_client_types::{option_serializer::OptionSerializer, UiInstruction, UiTransactionEncoding};
+        let url = self.url();
+        let config = GetConfirmedSignaturesForAddress2Config { limit: Some(limit), ..Default::default() };
+        let signatures = self
+            .client
+            .get_signatures_for_address_with_config(&address, config)
+            .await
+            .map_err(|e| classify(&url, &format!("getSignaturesForAddress [{address}]"), &e))?;
+        let mut events = Vec::new();
+        for status in signatures.into_iter().filter(|status| status.err.is_none()) {
+            let signature: solana_sdk::signature::Signature = status.signature.parse().map_err(|_| RpcFailure::Failed {
+                url: url.clone(),
+                request: "getSignaturesForAddress".into(),
+                cause: format!("`{}` is not a signature", status.signature),
+            })?;
+            let config = RpcTransactionConfig { encoding: Some(UiTransactionEncoding::Base64), commitment: Some(self.client.commitment()), max_supported_transaction_version: Some(0) };
+            let confirmed = self.client.get_transaction_with_config(&signature, config).await.map_err(|e| classify(&url, &format!("getTransaction [{signature}]"), &e))?;
+            let Some(transaction) = confirmed.transaction.transaction.decode() else { continue };
+            let keys = transaction.message.static_account_keys();
+            let Some(meta) = confirmed.transaction.meta else { continue };
+            let OptionSerializer::Some(inner) = meta.inner_instructions else { continue };
+            for instruction in inner.into_iter().flat_map(|group| group.instructions) {
+                let UiInstruction::Compiled(compiled) = instruction else { continue };
+                if keys.get(usize::from(compiled.program_id_index)) != Some(&dlex::ID) {
+                    continue;
+                }
+                let Ok(data) = bs58::decode(&compiled.data).into_vec() else { continue };
+                if let Some(event) = data.strip_prefix(anchor_lang::event::EVENT_IX_TAG_LE) {
+                    events.push((confirmed.block_time.or(status.block_time), event.to_vec()));
+                }
+            }
+        }
+        Ok(events)
+    }
+}
+
 /// Byte offset of `unix_timestamp` in the Clock sysvar (slot, epoch start, epoch, leader
 /// schedule epoch, then the timestamp; all 8 bytes).
 const CLOCK_UNIX_TIMESTAMP_OFFSET: usize = 32;

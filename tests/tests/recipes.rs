@@ -89,3 +89,37 @@ async fn every_recipe_opens_and_closes_in_one_execute_each() {
         open_and_close(&mut f, recipe, tolerance).await;
     }
 }
+
+/// The payout model's rates (`payout::Rates::of_pool`, the program's utilization and rate
+/// code on the pool as it stands) are the rates the program charges: a year of the program's
+/// accrual (`math::accrue_interest`) at the pair's last tick grows each debt total at its rate
+/// (to 0.1%: the accrual compounds with a 3-term Taylor series and rounds to whole units; a
+/// year keeps the rounding far below that).
+#[tokio::test]
+async fn the_payout_models_rates_are_the_rates_the_program_charges() {
+    let (mut f, _trader) = Fixture::with_lent_deep_pool(Flavor::SplToken, 8_000_000_000).await;
+    for recipe in [Recipe::LongStraddle { n: ONE }, Recipe::Long { leverage: 2 * ONE }, Recipe::Short { k: ONE }] {
+        let user = f.user().await;
+        let (pair, position) = (f.pair().await, f.position(&user).await);
+        let plan = recipes::open(&pair, &position, f.bank.now(), &recipe.composition(EQUITY), (u64::try_from(EQUITY * 2).unwrap(), 0)).unwrap();
+        f.bank.send(&[ix::execute(&f.keys, &user.tokens, plan.legs, plan.min_net_x, plan.min_net_y)], &[&user.keypair]).await.unwrap();
+    }
+    let snapshot = dlex::queries::PairSnapshot::new(&f.pair().await, u32::try_from(f.bank.now()).unwrap()).unwrap();
+    let rates = dlex_sdk::payout::Rates::of_pool(&snapshot, 0.0).unwrap();
+    let pool = snapshot.pool();
+    let day = dlex::math::accrue_interest(&dlex::math::InterestAccrualInput {
+        assets: pool.assets,
+        reserve_x: pool.reserve_x.0,
+        reserve_y: pool.reserve_y.0,
+        duration: 365 * 86_400,
+        lending_tick: snapshot.pair().observations.lending_state_tick(0),
+        sat_percentage_wad: snapshot.pair().saturation_percentage_wad(),
+    })
+    .unwrap();
+    use dlex::state::TokenKind::{BorrowL, BorrowX, BorrowY};
+    for (kind, rate) in [(BorrowL, rates.r_l), (BorrowX, rates.r_x), (BorrowY, rates.r_y)] {
+        assert!(rate > 0.0001, "{kind:?}: every debt is charged: {rate}");
+        let realized = (day.assets[kind as usize] as f64 / pool.assets[kind as usize] as f64).ln();
+        assert!((realized / rate - 1.0).abs() < 0.001, "{kind:?}: the model's {rate} vs the program's {realized}");
+    }
+}

@@ -160,6 +160,22 @@ impl PairSnapshot {
         &self.pool
     }
 
+    /// The utilizations the pair's next accrual would charge at (`math::utilizations`), with
+    /// the last observed tick standing in for the coming period's lending TWAP: what the
+    /// payout model's constant rates start from.
+    pub fn utilizations(&self) -> Result<math::Utilizations> {
+        let pool = &self.pool;
+        let input = math::InterestAccrualInput {
+            assets: pool.assets,
+            reserve_x: pool.reserve_x.0,
+            reserve_y: pool.reserve_y.0,
+            duration: 0,
+            lending_tick: self.pair.observations.lending_state_tick(0),
+            sat_percentage_wad: self.pair.saturation_percentage_wad(),
+        };
+        Ok(math::utilizations(&input).map_err(DlexError::from)?)
+    }
+
     /// Which liquidations `position` allows now: the same verdict [`PairSnapshot::report`]
     /// gives (`hard_liquidatable`, `leverage_liquidatable`, `debt_cap_liquidatable` and their
     /// premiums), without the rest of the report. Positions without debt allow none.

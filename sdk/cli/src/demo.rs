@@ -12,14 +12,17 @@
 
 use anchor_lang::prelude::Pubkey;
 use dlex::actions::{Asset, SwapAmount, SwapDirection};
-use dlex::events::{BadDebtBurned, Liquidated};
+use dlex::events::{BadDebtBurned, Liquidated, Swapped};
 use dlex::risk::LiquidationKind;
 use dlex::math;
 use dlex::state::{Pair, TokenKind};
 use dlex_sdk::bank::{decode_event, Bank, TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
 use dlex_sdk::ix::{self, UserTokens};
 use dlex_sdk::recipes::{self, Recipe};
-use dlex_sdk::{pda, quote, PairKeys};
+use dlex_sdk::{payout, pda, quote, PairKeys};
+use std::path::PathBuf;
+
+use crate::chart::{write_charts, ChartKind, Decimals, DrawArgs, FeeSource};
 use solana_sdk::signature::Keypair;
 use solana_sdk::signer::Signer;
 
@@ -71,7 +74,14 @@ async fn send(bank: &mut Bank, what: &str, instruction: anchor_lang::solana_prog
     bank.send(&[instruction], &[signer]).await.map_err(|e| format!("{what}: {e}"))
 }
 
-pub async fn run() -> DemoResult<()> {
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    /// How the strategies' charts are drawn (written into --out, default `demo-charts`)
+    #[command(flatten)]
+    draw: DrawArgs,
+}
+
+pub async fn run(args: DemoArgs) -> DemoResult<()> {
     let started = std::time::Instant::now();
     let mut bank = Bank::start().await;
     let admin = bank.payer_pubkey();
@@ -188,12 +198,13 @@ pub async fn run() -> DemoResult<()> {
     send(&mut bank, "withdraw", ix::withdraw(&keys, &lender.tokens, Asset::X, half_x, 0), &lender.keypair).await?;
     println!("{:<15} redeems {} DEPOSIT_X shares", lender.name, half_x);
 
-    lend_and_wait(&mut bank, &keys, &accounts).await?;
-    open_recipes(&mut bank, &keys, &accounts).await?;
+    let fee = lend_and_wait(&mut bank, &keys, &accounts).await?;
+    let charts = open_recipes(&mut bank, &keys, &accounts, &fee, &args.draw).await?;
     let liquidations = shock_and_liquidate(&mut bank, &keys, &accounts).await?;
 
     let pair = bank.pair(keys.pair).await;
     report(&mut bank, &keys, &pair, &accounts, &starting, l_per_share_start, &liquidations).await?;
+    println!("\ncharts of the four strategies ({} files) are in {}", charts.len(), args.draw.out.display());
     println!("\nfinished in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -265,7 +276,9 @@ async fn limits(bank: &mut Bank, keys: &PairKeys, owner: Pubkey) -> DemoResult<d
 
 /// Three borrowers take 90% of what their collateral allows, then thirty days pass with a
 /// day of trading each, so interest and fees accrue; prints the realized rates.
-async fn lend_and_wait(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<()> {
+/// Borrowing, then `DAYS` days of daily trading; returns the fee yield those trades paid
+/// (`payout::fee_yield` of their `Swapped` events), which the strategies' charts assume.
+async fn lend_and_wait(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<FeeSource> {
     println!("\n== borrowing (the mid-term price window has filled) ==");
     let (grace, heidi, ivan) = (&accounts[6], &accounts[7], &accounts[8]);
     send(bank, "deposit", ix::deposit(keys, &grace.tokens, Asset::Y, GRACE_COLLATERAL_Y, 0), &grace.keypair).await?;
@@ -284,10 +297,12 @@ async fn lend_and_wait(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -
     let start = share_values(&bank.pair(keys.pair).await);
     println!("\n== {DAYS} days pass, with trading every day ==");
     let (erin, frank) = (&accounts[4], &accounts[5]);
+    let (mut swaps, trading_started) = (Vec::new(), bank.now());
     for day in 0..DAYS {
         bank.warp_seconds(86_400);
         for (trader, direction, amount) in [(erin, SwapDirection::XToY, 3_000 * UNIT), (frank, SwapDirection::YToX, 6_000 * UNIT)] {
-            send(bank, "swap", ix::swap_exact_in(keys, &trader.tokens, direction, amount, 0), &trader.keypair).await?;
+            let events = bank.send_with_events(&[ix::swap_exact_in(keys, &trader.tokens, direction, amount, 0)], &[&trader.keypair]).await.map_err(|e| format!("swap: {e}"))?;
+            swaps.extend(events.iter().filter_map(|data| decode_event::<Swapped>(data)));
             bank.warp_seconds(60);
         }
         // Any instruction accrues interest; a 1-unit deposit makes the daily checkpoint explicit.
@@ -313,7 +328,10 @@ async fn lend_and_wait(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -
         annualized(start.borrow_l, end.borrow_l),
         format!("{} (fees + interest)", annualized(start.deposit_l, end.deposit_l))
     );
-    Ok(())
+    let window = (bank.now() - trading_started) as f64;
+    let fee = FeeSource::measured(payout::fee_yield(&swaps, window, &pool), window, swaps.len(), None);
+    println!("swap-fee yield on deposited L over these {DAYS} days: {:.2}% a year ({} swaps)", fee.fee_yield * 100.0, swaps.len());
+    Ok(fee)
 }
 
 /// The recipe each of the last four accounts opens with one `execute`, and its equity in X.
@@ -327,8 +345,10 @@ const RECIPE_EQUITY_X: i128 = 2_000 * UNIT as i128;
 
 /// Four strategies of the recipe menu, each opened with one `execute` from a wallet paying in
 /// X (`recipes::open`), after its preview (`recipes::preview`, the program's own pipeline on
-/// copies) is printed.
-async fn open_recipes(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<()> {
+/// copies) is printed; then its outlook (liquidation prices, time to liquidation, carry) is
+/// printed and its payout chart and heat map written into `charts.out`.
+async fn open_recipes(bank: &mut Bank, keys: &PairKeys, accounts: &[Account], fee: &FeeSource, charts: &DrawArgs) -> DemoResult<Vec<PathBuf>> {
+    let mut written = Vec::new();
     println!("\n== strategies, each opened with one execute ==");
     for (index, recipe) in RECIPES {
         let account = &accounts[index];
@@ -348,8 +368,8 @@ async fn open_recipes(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) ->
         let (description, risk) = recipe.description();
         println!("{:<24} {} ({}; {risk})", account.name, recipe.name(), description);
         println!("{:<24} target δ̂ {} γ̂ {}; {} legs: {}", "", fmt_score(want_delta), fmt_score(want_gamma), plan.legs.len(), describe_legs(&plan.legs));
-        let (plan, preview) = match recipes::preview(&pair, &position, bank.now(), &plan) {
-            Ok(preview) => (plan, preview),
+        let (plan, preview, opened) = match recipes::preview(&pair, &position, bank.now(), &plan) {
+            Ok(preview) => (plan, preview, recipe),
             Err(error) => {
                 // Refused as asked: find the largest leverage of the same recipe that opens
                 // (spec §2.4) and name the rule that binds above it.
@@ -360,7 +380,7 @@ async fn open_recipes(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) ->
                 let plan = recipes::open(&pair, &position, bank.now(), &Recipe::Long { leverage }.composition(RECIPE_EQUITY_X), wallet)?;
                 let preview = recipes::preview(&pair, &position, bank.now(), &plan)?;
                 println!("{:<24} the largest long that opens now is {}x; {} legs: {}", "", fmt_score(leverage), plan.legs.len(), describe_legs(&plan.legs));
-                (plan, preview)
+                (plan, preview, Recipe::Long { leverage })
             }
         };
         println!(
@@ -377,8 +397,15 @@ async fn open_recipes(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) ->
         send(bank, "execute", ix::execute(keys, &account.tokens, plan.legs.clone(), plan.min_net_x, plan.min_net_y), &account.keypair).await?;
         let report = health(bank, keys, account.keypair.pubkey()).await?;
         println!("{:<24} opened: LTV {}, solvent {}", "", dlex_sdk::health::format_ltv(&report), if report.solvent { "yes" } else { "NO" });
+        let pair = bank.pair(keys.pair).await;
+        let outlook = payout::Outlook::of(&pair, &report.assets, bank.now(), Some(preview.paid_value_x()), fee.fee_yield, charts.numeraire())?;
+        for line in outlook.describe(DECIMALS, DECIMALS).lines() {
+            println!("{:<24} {line}", "");
+        }
+        let title = format!("{}, {}", opened.title(), account.name);
+        written.extend(write_charts(&outlook, &title, recipe.name(), ChartKind::Both, charts, fee, Decimals { x: DECIMALS, y: DECIMALS })?);
     }
-    Ok(())
+    Ok(written)
 }
 
 /// An Anchor error's name and message, without the source location.

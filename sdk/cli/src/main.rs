@@ -7,6 +7,7 @@
 //! menu and opens it with one `execute`. Everything computed off-chain comes from the program
 //! crate itself.
 
+mod chart;
 mod demo;
 mod recipe;
 
@@ -32,7 +33,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a full scenario on an in-process bank (no validator needed) and print a report
-    Demo,
+    Demo(demo::DemoArgs),
     /// Print a position's health and limits, read from a cluster over JSON-RPC
     Position(PositionArgs),
     /// Serve Solana JSON-RPC over an in-process bank with dlex, SPL Token, Token-2022 and ATA loaded
@@ -40,6 +41,9 @@ enum Command {
     /// Plan a strategy of the recipe menu on an in-process pool, print its legs and preview, and
     /// with --execute open it
     Recipe(recipe::RecipeArgs),
+    /// Draw the payout chart and the heat map (PNG and SVG) of a recipe or of an existing
+    /// position
+    Chart(chart::ChartArgs),
     /// Print a shell completion script for dlex (e.g. `dlex completions bash > dlex.bash`)
     Completions {
         /// The shell to write the script for
@@ -79,7 +83,7 @@ struct LocalnetArgs {
 const BASE58_ALPHABET: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 /// A public key in base58, with a reason when the text is not one.
-fn parse_pubkey(value: &str) -> Result<Pubkey, String> {
+pub(crate) fn parse_pubkey(value: &str) -> Result<Pubkey, String> {
     if let Some(c) = value.chars().find(|c| !BASE58_ALPHABET.contains(*c)) {
         return Err(format!(
             "`{c}` is not a base58 character, so this is not a public key (base58 has no 0, O, I or l)"
@@ -90,7 +94,7 @@ fn parse_pubkey(value: &str) -> Result<Pubkey, String> {
 }
 
 /// An http(s) URL.
-fn parse_url(value: &str) -> Result<String, String> {
+pub(crate) fn parse_url(value: &str) -> Result<String, String> {
     let rest = value.strip_prefix("http://").or_else(|| value.strip_prefix("https://"));
     match rest {
         Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(value.to_string()),
@@ -105,10 +109,11 @@ fn main() {
             clap_complete::generate(shell, &mut Cli::command(), "dlex", &mut std::io::stdout());
             Ok(())
         }
-        Command::Demo => runtime().block_on(demo::run()),
+        Command::Demo(args) => runtime().block_on(demo::run(args)),
         Command::Position(args) => runtime().block_on(position(args)),
         Command::Localnet(args) => runtime().block_on(localnet(args)),
         Command::Recipe(args) => runtime().block_on(recipe::run(args)),
+        Command::Chart(args) => runtime().block_on(chart::run(args)),
     };
     if let Err(error) = result {
         eprintln!("error: {error}");
@@ -182,7 +187,7 @@ fn account_kind(account: &Account) -> String {
 
 /// The cluster, with the pair and position accounts read once up front (so that each missing or
 /// mistyped account gets its own message) and served from memory to `health::fetch`.
-struct Prefetched {
+pub(crate) struct Prefetched {
     cluster: Cluster,
     accounts: HashMap<Pubkey, Option<Vec<u8>>>,
 }
@@ -208,11 +213,22 @@ impl AccountSource for Prefetched {
     }
 }
 
-async fn position(args: PositionArgs) -> Result<(), String> {
-    let PositionArgs { pair, owner, url } = args;
-    let mut source = Prefetched { cluster: Cluster::new(&url), accounts: HashMap::new() };
+/// A position read over JSON-RPC, checked: the pair and position exist and are dlex accounts.
+pub(crate) struct ReadPosition {
+    pub(crate) source: Prefetched,
+    pub(crate) pair_address: Pubkey,
+    pub(crate) pair: dlex::state::Pair,
+    pub(crate) position: dlex::state::Position,
+    pub(crate) now: i64,
+    pub(crate) decimals: chart::Decimals,
+}
 
-    match source.read(pair).await? {
+/// Reads and checks `owner`'s position in `pair` at `url`; each missing or mistyped account
+/// gets its own message.
+pub(crate) async fn read_position(url: &str, pair: Pubkey, owner: Pubkey) -> Result<ReadPosition, String> {
+    let mut source = Prefetched { cluster: Cluster::new(url), accounts: HashMap::new() };
+
+    let pair_account = match source.read(pair).await? {
         None => {
             let mut message = format!("no account at {pair}: is this the pair address on this cluster ({url})?");
             if source.read(dlex::ID).await?.is_none() {
@@ -220,18 +236,21 @@ async fn position(args: PositionArgs) -> Result<(), String> {
             }
             return Err(message);
         }
-        Some(account) if dlex_sdk::decode::pair(&account.data).is_err() => {
-            let hint = if dlex_sdk::decode::position(&account.data).is_ok() { " (it is a dlex position)" } else { "" };
+        Some(account) => account,
+    };
+    let pair_state = match dlex_sdk::decode::pair(&pair_account.data) {
+        Ok(state) => state,
+        Err(_) => {
+            let hint = if dlex_sdk::decode::position(&pair_account.data).is_ok() { " (it is a dlex position)" } else { "" };
             return Err(format!(
                 "{pair} is not a dlex pair{hint}: it is {}.\n--pair takes the pair's address (the account `create_pair` made for two mints).",
-                account_kind(&account)
+                account_kind(&pair_account)
             ));
         }
-        Some(_) => {}
-    }
+    };
 
     let position_address = dlex_sdk::pda::position(pair, owner);
-    match source.read(position_address).await? {
+    let position = match source.read(position_address).await? {
         None => {
             return Err(format!(
                 "{owner} has no position in pair {pair} (nothing at its position address {position_address}).\n\
@@ -239,16 +258,50 @@ async fn position(args: PositionArgs) -> Result<(), String> {
                  `open_position` instruction for this pair (in Rust: `dlex_sdk::ix::open_position(owner, pair)`), then deposits."
             ))
         }
-        Some(account) if dlex_sdk::decode::position(&account.data).is_err() => {
-            return Err(format!(
+        Some(account) => dlex_sdk::decode::position(&account.data).map_err(|_| {
+            format!(
                 "{position_address}, the position address of {owner} in pair {pair}, holds an account that is not a dlex position: it is {}",
                 account_kind(&account)
-            ));
-        }
-        Some(_) => {}
-    }
+            )
+        })?,
+    };
+    let now = source.unix_timestamp().await?;
+    let decimals = chart::Decimals { x: mint_decimals(&mut source, pair_state.mint_x).await?, y: mint_decimals(&mut source, pair_state.mint_y).await? };
+    Ok(ReadPosition { source, pair_address: pair, pair: pair_state, position, now, decimals })
+}
 
-    let health = dlex_sdk::health::fetch(&mut source, pair, owner).await?;
+/// A mint's decimals (byte 44 of an SPL Token or Token-2022 mint).
+async fn mint_decimals(source: &mut Prefetched, mint: Pubkey) -> Result<u8, String> {
+    let data = source.account_data(mint).await?.ok_or_else(|| format!("the pair's mint {mint} does not exist on this cluster"))?;
+    data.get(44).copied().ok_or_else(|| format!("{mint} is not a token mint"))
+}
+
+/// Up to this many of the pair's latest transactions are read to measure its fee yield.
+const FEE_YIELD_TRANSACTIONS: usize = 200;
+
+/// The pair's swap-fee yield from its recent `Swapped` events (over the span from the oldest
+/// read to now), unless `given`. An endpoint that cannot list transactions leaves it at 0 and
+/// the note says so.
+pub(crate) async fn measure_fee_yield(read: &ReadPosition, given: Option<f64>) -> chart::FeeSource {
+    if given.is_some() {
+        return chart::FeeSource::measured(0.0, 0.0, 0, given);
+    }
+    match read.source.cluster.recent_events(read.pair_address, FEE_YIELD_TRANSACTIONS).await {
+        Ok(events) => {
+            let oldest = events.iter().filter_map(|(time, _)| *time).min().unwrap_or(read.now);
+            let swaps: Vec<dlex::events::Swapped> = events.iter().filter_map(|(_, data)| dlex_sdk::bank::decode_event(data)).collect();
+            let window = (read.now - oldest) as f64;
+            let measured = dlex_sdk::payout::fee_yield(&swaps, window, &read.pair.pool());
+            chart::FeeSource::measured(measured, window, swaps.len(), None)
+        }
+        Err(error) => chart::FeeSource { fee_yield: 0.0, note: format!("not measured ({error}); set it with --fee-yield") },
+    }
+}
+
+async fn position(args: PositionArgs) -> Result<(), String> {
+    let PositionArgs { pair, owner, url } = args;
+    let mut read = read_position(&url, pair, owner).await?;
+    let health = dlex_sdk::health::fetch(&mut read.source, pair, owner).await?;
     println!("position of {owner} in pair {pair} ({url})");
     print!("{}", dlex_sdk::health::describe(&health));
     Ok(())

@@ -3,13 +3,14 @@
 //! pipeline on copies), and with `--execute` sends it and prints the position it opened.
 
 use dlex::actions::{Asset, SwapDirection};
-use dlex_sdk::bank::{Bank, TOKEN_PROGRAM};
+use dlex::events::Swapped;
+use dlex_sdk::bank::{decode_event, Bank, TOKEN_PROGRAM};
 use dlex_sdk::ix;
 use dlex_sdk::recipes::{self, Recipe, ONE};
-use dlex_sdk::{health, pda, PairKeys};
+use dlex_sdk::{health, payout, pda, PairKeys};
 use solana_sdk::signer::Signer;
 
-use crate::demo::{fmt_score, new_account};
+use crate::demo::{fmt_score, new_account, Account};
 
 const UNIT: u64 = 1_000_000;
 const MID_TERM_INTERVAL: u32 = 8;
@@ -47,7 +48,7 @@ pub struct RecipeArgs {
 }
 
 /// A decimal like `2.5` in bips.
-fn parse_bips(value: &str) -> Result<i128, String> {
+pub(crate) fn parse_bips(value: &str) -> Result<i128, String> {
     let number: f64 = value.parse().map_err(|_| format!("`{value}` is not a number (e.g. 2.5)"))?;
     if !(0.0..=1_000.0).contains(&number) {
         return Err("the parameter must be between 0 and 1000".into());
@@ -57,8 +58,15 @@ fn parse_bips(value: &str) -> Result<i128, String> {
 
 impl RecipeArgs {
     fn recipe(&self) -> Recipe {
-        let p = |default: i128| self.param.unwrap_or(default);
-        match self.name {
+        self.name.with_param(self.param)
+    }
+}
+
+impl RecipeName {
+    /// The recipe with its parameter (`None`: the default shown in `--param`'s help).
+    pub(crate) fn with_param(self, param: Option<i128>) -> Recipe {
+        let p = |default: i128| param.unwrap_or(default);
+        match self {
             RecipeName::MarketMaking => Recipe::MarketMaking,
             RecipeName::Long => Recipe::Long { leverage: p(2 * ONE) },
             RecipeName::Short => Recipe::Short { k: p(ONE) },
@@ -74,8 +82,11 @@ impl RecipeArgs {
 }
 
 /// The pool the plan runs on: 1,000,000 X / 4,000,000 Y of liquidity, 200,000 X and 800,000 Y
-/// lent, and both TWAP windows filled by small swaps.
-async fn scene(bank: &mut Bank) -> Result<PairKeys, String> {
+/// deposited for lending, a borrower with 2,000,000 Y of collateral owing 10% of the L and
+/// 100,000 X (so the rates are the curve's at those utilizations), and both TWAP windows filled
+/// by swaps of 40 X / 160 Y every 8 s (whose events it returns, with the seconds they span, for
+/// the fee yield: about 20% a year on deposited L).
+async fn scene(bank: &mut Bank) -> Result<(PairKeys, Vec<Swapped>, f64), String> {
     let admin = bank.payer_pubkey();
     bank.send(&[ix::init_config(admin, admin, MID_TERM_INTERVAL, MID_TERM_INTERVAL * 14)], &[]).await.map_err(|e| format!("init_config: {e}"))?;
     let mint_a = bank.create_mint(TOKEN_PROGRAM, 6, None).await.map_err(|e| format!("mint: {e}"))?;
@@ -89,34 +100,65 @@ async fn scene(bank: &mut Bank) -> Result<PairKeys, String> {
         ix::deposit(&keys, &lp.tokens, Asset::Y, 800_000 * UNIT, 0),
     ];
     bank.send(&seed, &[&lp.keypair]).await.map_err(|e| format!("seed the pool: {e}"))?;
+    let borrower = new_account(bank, &keys, "borrower", 100_000_000 * UNIT, 100_000_000 * UNIT).await?;
+    bank.send(&[ix::deposit(&keys, &borrower.tokens, Asset::Y, 2_000_000 * UNIT, 0)], &[&borrower.keypair]).await.map_err(|e| format!("collateral: {e}"))?;
+    let (mut swaps, started) = (Vec::new(), bank.now());
     for i in 0..150u32 {
         bank.warp_seconds(i64::from(MID_TERM_INTERVAL));
-        let direction = if i % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX };
-        bank.send(&[ix::swap_exact_in(&keys, &lp.tokens, direction, UNIT, 0)], &[&lp.keypair]).await.map_err(|e| format!("oracle tick: {e}"))?;
+        if i == 120 {
+            // The mid-term window has filled: borrowing is open.
+            let borrows = [ix::borrow_liquidity(&keys, &borrower.tokens, 100_000 * u128::from(UNIT), 0, 0), ix::borrow(&keys, &borrower.tokens, Asset::X, 40_000 * UNIT)];
+            bank.send(&borrows, &[&borrower.keypair]).await.map_err(|e| format!("the scene's borrower: {e}"))?;
+        }
+        let (direction, amount) = if i % 2 == 0 { (SwapDirection::XToY, 40 * UNIT) } else { (SwapDirection::YToX, 160 * UNIT) };
+        let events = bank.send_with_events(&[ix::swap_exact_in(&keys, &lp.tokens, direction, amount, 0)], &[&lp.keypair]).await.map_err(|e| format!("oracle tick: {e}"))?;
+        swaps.extend(events.iter().filter_map(|data| decode_event::<Swapped>(data)));
     }
-    Ok(keys)
+    Ok((keys, swaps, (bank.now() - started) as f64))
+}
+
+/// A recipe planned on the scene's pool for a fresh user, with its preview and the fee yield
+/// of the scene's swaps.
+pub(crate) struct Planned {
+    pub(crate) bank: Bank,
+    pub(crate) keys: PairKeys,
+    pub(crate) user: Account,
+    pub(crate) plan: recipes::Plan,
+    pub(crate) preview: Result<recipes::Preview, String>,
+    pub(crate) fee_yield: f64,
+    pub(crate) fee_window_seconds: f64,
+    /// How many swaps the fee yield was measured on.
+    pub(crate) swaps: usize,
+}
+
+/// Builds the scene and plans `recipe` with `equity` whole X for a user who holds twice that
+/// in X and Y and pays in X.
+pub(crate) async fn plan_on_scene(recipe: Recipe, equity: u64) -> Result<Planned, String> {
+    let mut bank = Bank::start().await;
+    let (keys, swaps, window) = scene(&mut bank).await?;
+    let user = new_account(&mut bank, &keys, "user", 2 * equity * UNIT, 2 * equity * UNIT).await?;
+    let (pair, position) = (bank.pair(keys.pair).await, bank.position(pda::position(keys.pair, user.keypair.pubkey())).await.ok_or("position")?);
+    let target = recipe.composition(i128::from(equity) * i128::from(UNIT));
+    let plan = recipes::open(&pair, &position, bank.now(), &target, (2 * equity * UNIT, 0))?;
+    let preview = recipes::preview(&pair, &position, bank.now(), &plan).map_err(|e| format!("the plan would be refused: {e}"));
+    let fee_yield = payout::fee_yield(&swaps, window, &pair.pool());
+    Ok(Planned { bank, keys, user, plan, preview, fee_yield, fee_window_seconds: window, swaps: swaps.len() })
 }
 
 pub async fn run(args: RecipeArgs) -> Result<(), String> {
     let recipe = args.recipe();
-    let equity = i128::from(args.equity) * i128::from(UNIT);
-    let mut bank = Bank::start().await;
-    let keys = scene(&mut bank).await?;
-    let user = new_account(&mut bank, &keys, "user", 2 * args.equity * UNIT, 2 * args.equity * UNIT).await?;
-    let (pair, position) = (bank.pair(keys.pair).await, bank.position(pda::position(keys.pair, user.keypair.pubkey())).await.ok_or("position")?);
+    let Planned { mut bank, keys, user, plan, preview, fee_yield, .. } = plan_on_scene(recipe, args.equity).await?;
     let (description, risk) = recipe.description();
-    let target = recipe.composition(equity);
+    let target = recipe.composition(i128::from(args.equity) * i128::from(UNIT));
     let (delta, gamma) = target.scores();
     println!("{}: {description} ({risk})", recipe.name());
     println!("pool: 1,000,000 X / 4,000,000 Y on an in-process bank; equity {} X, paid in X", args.equity);
     println!("target balances by value in X: {target:?}; δ̂ {} γ̂ {}", fmt_score(delta), fmt_score(gamma));
-    let wallet = (2 * args.equity * UNIT, 0);
-    let plan = recipes::open(&pair, &position, bank.now(), &target, wallet)?;
     println!("execute, {} legs (the wallet pays at most {} X):", plan.legs.len(), 2 * args.equity);
     for leg in &plan.legs {
         println!("  {leg:?}");
     }
-    let preview = recipes::preview(&pair, &position, bank.now(), &plan).map_err(|e| format!("the plan would be refused: {e}"))?;
+    let preview = preview?;
     println!(
         "preview: pays {} X and {} Y; LTV {} -> {}; δ̂ {} γ̂ {} after; origination fees (L, X, Y) {:?}; swap fees {:?}",
         fmt_amount(preview.net.x_in),
@@ -128,8 +170,10 @@ pub async fn run(args: RecipeArgs) -> Result<(), String> {
         preview.origination_fees,
         preview.swap_fees
     );
+    let outlook = payout::Outlook::of(&preview.pair_after, &preview.after.assets, bank.now(), Some(preview.paid_value_x()), fee_yield, payout::Numeraire::X)?;
+    print!("{}", outlook.describe(6, 6));
     if !args.execute {
-        println!("(add --execute to send it)");
+        println!("(add --execute to send it; `dlex chart both --recipe {}` draws its payout)", recipe.name());
         return Ok(());
     }
     bank.send(&[ix::execute(&keys, &user.tokens, plan.legs, plan.min_net_x, plan.min_net_y)], &[&user.keypair]).await.map_err(|e| format!("execute: {e}"))?;

@@ -179,3 +179,26 @@ fn recipe_plans_previews_and_opens_a_strategy() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("`two` is not a number"), "{}", stderr(&bad));
 }
+
+/// `dlex chart both --recipe`: the outlook (liquidation prices, time to liquidation, carry) and
+/// the four files, real PNGs and SVGs; `--unit usd` needs its rate.
+#[test]
+fn chart_writes_the_payout_chart_and_the_heat_map_of_a_recipe() {
+    let dir = std::env::temp_dir().join(format!("dlex-chart-test-{}", std::process::id()));
+    let output = dlex(&["chart", "both", "--recipe", "long", "--param", "2", "--palette", "colour-blind", "--out", dir.to_str().unwrap()]);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}{}", stderr(&output));
+    assert!(text.contains("LTV 75%: below ") && text.contains("time to liquidation") && text.contains("carry: DEPOSIT_Y"), "{text}");
+    for name in ["long-payout.png", "long-heatmap.png"] {
+        let bytes = std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 10_000, "{name} is a PNG");
+    }
+    for name in ["long-payout.svg", "long-heatmap.svg"] {
+        let svg = std::fs::read_to_string(dir.join(name)).unwrap();
+        assert!(svg.contains("<svg") && svg.contains("Long 2x"), "{name} is an SVG with its title");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    let usd = dlex(&["chart", "payout", "--recipe", "long", "--unit", "usd"]);
+    assert_eq!(usd.status.code(), Some(2));
+    assert!(stderr(&usd).contains("--usd-per-x"), "{}", stderr(&usd));
+}

@@ -300,6 +300,50 @@ fn lp_interest_share(net: u128, deposits: u128, avg_reserve: U256) -> u128 {
     net - to_u128(to_deposits).unwrap_or(net)
 }
 
+/// The utilizations one accrual charges at (§7.2), in WAD: L (with missing X/Y converted to L
+/// at the lending-tick reserves, then mutated for saturation), X and Y (borrowed over deposits
+/// plus the average reserve at the lending tick). The rate of each is
+/// [`annual_interest_rate_wad`] of it (five times that for L).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Utilizations {
+    pub l: u128,
+    pub x: u128,
+    pub y: u128,
+}
+
+/// What [`accrue_interest`] derives from its input before charging anything.
+struct AccrualBasis {
+    /// Derived DEPOSIT_L: depletion-adjusted active L + BORROW_L.
+    dl: U256,
+    /// Average reserves at the lending tick.
+    avg_x: U256,
+    avg_y: U256,
+    utilizations: Utilizations,
+}
+
+fn accrual_basis(input: &InterestAccrualInput) -> Result<AccrualBasis, MathError> {
+    let a = input.assets;
+    let (dx, dy, bl, bx, by) = (a[DEPOSIT_X], a[DEPOSIT_Y], a[BORROW_L], a[BORROW_X], a[BORROW_Y]);
+    let mx = missing_assets(dx, bx);
+    let my = missing_assets(dy, by);
+    let active_l = depletion_adjusted_active_liquidity(input.reserve_x, input.reserve_y, mx, my);
+    let dl = u256(active_l) + u256(bl);
+    let (avg_x, avg_y) = reserves_at_tick_u256(active_l, input.lending_tick)?;
+
+    let miss_l = missing_in_l(mx, active_l, avg_x).max(missing_in_l(my, active_l, avg_y));
+    let u_l_raw = utilization_wad_u256(u256(bl).saturating_add(miss_l), dl);
+    let l = utilization_for_saturation(to_u128(u_l_raw).unwrap_or(u128::MAX), input.sat_percentage_wad);
+    let x = to_u128(utilization_wad_u256(u256(bx), u256(dx) + avg_x)).unwrap_or(u128::MAX);
+    let y = to_u128(utilization_wad_u256(u256(by), u256(dy) + avg_y)).unwrap_or(u128::MAX);
+    Ok(AccrualBasis { dl, avg_x, avg_y, utilizations: Utilizations { l, x, y } })
+}
+
+/// The utilizations [`accrue_interest`] would charge at for `input` (its duration is not
+/// used). Error: `TickOutOfRange` for a lending tick outside the tick-math range.
+pub fn utilizations(input: &InterestAccrualInput) -> Result<Utilizations, MathError> {
+    Ok(accrual_basis(input)?.utilizations)
+}
+
 /// One interest accrual (`accrueInterestWithAssets`, §7.4), as a pure function:
 /// active L from the depletion-adjusted reserves; average reserves at the lending tick;
 /// utilizations (L mutated for saturation); interest per asset with the uint112 cap (for L the
@@ -320,21 +364,7 @@ pub fn accrue_interest(input: &InterestAccrualInput) -> Result<InterestAccrualOu
     let (dx, dy, bl, bx, by) = (a[DEPOSIT_X], a[DEPOSIT_Y], a[BORROW_L], a[BORROW_X], a[BORROW_Y]);
     let (rx, ry) = (input.reserve_x, input.reserve_y);
     let d = input.duration;
-
-    let mx = missing_assets(dx, bx);
-    let my = missing_assets(dy, by);
-    let active_l = depletion_adjusted_active_liquidity(rx, ry, mx, my);
-    let dl = u256(active_l) + u256(bl);
-    let (avg_x, avg_y) = reserves_at_tick_u256(active_l, input.lending_tick)?;
-
-    let miss_l = missing_in_l(mx, active_l, avg_x).max(missing_in_l(my, active_l, avg_y));
-    let u_l_raw = utilization_wad_u256(u256(bl).saturating_add(miss_l), dl);
-    let u_l = utilization_for_saturation(
-        to_u128(u_l_raw).unwrap_or(u128::MAX),
-        input.sat_percentage_wad,
-    );
-    let u_x = to_u128(utilization_wad_u256(u256(bx), u256(dx) + avg_x)).unwrap_or(u128::MAX);
-    let u_y = to_u128(utilization_wad_u256(u256(by), u256(dy) + avg_y)).unwrap_or(u128::MAX);
+    let AccrualBasis { dl, avg_x, avg_y, utilizations: Utilizations { l: u_l, x: u_x, y: u_y } } = accrual_basis(input)?;
 
     let gross_l = liquidity_interest_for_duration(d, u_l, bl, dl);
     let gross_x = interest_for_duration(d, u_x, rx, bx, dx);

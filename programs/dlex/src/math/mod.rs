@@ -26,8 +26,8 @@ pub use full_math::{ceil_div, ceil_div_u256, mul_div, mul_div_u256, sqrt_ceil, s
 pub use interest::{
     accrue_interest, annual_interest_rate_wad, interest_for_duration,
     interest_for_duration_given_rate, interest_rate_per_second_wad, lending_fee,
-    protocol_fee_share, utilization_for_saturation, utilization_wad, w_taylor_compounded,
-    InterestAccrualInput, InterestAccrualOutput, BORROW_L, BORROW_X, BORROW_Y, DEPOSIT_L,
+    protocol_fee_share, utilization_for_saturation, utilization_wad, utilizations, w_taylor_compounded,
+    InterestAccrualInput, InterestAccrualOutput, Utilizations, BORROW_L, BORROW_X, BORROW_Y, DEPOSIT_L,
     DEPOSIT_X, DEPOSIT_Y,
 };
 pub use liquidation::{
