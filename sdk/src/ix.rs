@@ -174,6 +174,15 @@ pub struct UserTokens {
     pub token_y: Pubkey,
 }
 
+impl UserTokens {
+    /// `owner`'s associated token accounts for the pair's mints (under each mint's token
+    /// program).
+    pub fn associated(owner: Pubkey, keys: &PairKeys) -> UserTokens {
+        use anchor_spl::associated_token::get_associated_token_address_with_program_id as associated;
+        UserTokens { owner, token_x: associated(&owner, &keys.mint_x, &keys.token_program_x), token_y: associated(&owner, &keys.mint_y, &keys.token_program_y) }
+    }
+}
+
 /// Accounts of the position instructions (`mint` … `repay_liquidity`, `execute`; the
 /// position is the owner's PDA).
 pub fn position_tokens_accounts(keys: &PairKeys, user: &UserTokens) -> dlex::accounts::PositionTokens {

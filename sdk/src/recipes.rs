@@ -41,6 +41,9 @@ pub enum Recipe {
     Call { notional: i128 },
     /// Put on Y with notional `n` (×1e4), margin in X: `bl = N, dx = 1 + N`.
     Put { notional: i128 },
+    /// Any exposure: the balances the inverse map (§1, [`Composition::from_scores`]) gives
+    /// for `δ̂` and `γ̂` (×1e4), the SDK's "delta and gamma sliders".
+    Scores { delta: i128, gamma: i128 },
 }
 
 impl Recipe {
@@ -71,6 +74,7 @@ impl Recipe {
             Recipe::LongStraddle { .. } => "long-straddle",
             Recipe::Call { .. } => "call",
             Recipe::Put { .. } => "put",
+            Recipe::Scores { .. } => "scores",
         }
     }
 
@@ -91,6 +95,7 @@ impl Recipe {
             Recipe::LongStraddle { n } => format!("Long straddle n = {}", number(n)),
             Recipe::Call { notional } => format!("Call, notional {}E", number(notional)),
             Recipe::Put { notional } => format!("Put, notional {}E", number(notional)),
+            Recipe::Scores { delta, gamma } => format!("δ̂ {} γ̂ {}", number(delta), number(gamma)),
         }
     }
 
@@ -107,6 +112,7 @@ impl Recipe {
             Recipe::LongStraddle { .. } => ("borrowed L held as X and Y: gains on large moves either way, pays L interest", "time-based only"),
             Recipe::Call { .. } => ("borrowed L turned into Y, margin in X: convex upside on Y", "liquidated on a large fall"),
             Recipe::Put { .. } => ("borrowed L turned into X, margin in X: convex downside on Y", "liquidated on a large rise"),
+            Recipe::Scores { .. } => ("the balances with this delta and gamma (the inverse map): any mix of L, X and Y", "depends on the scores; see the preview"),
         }
     }
 
@@ -158,6 +164,7 @@ impl Recipe {
                 c.bl = e(notional);
                 c.dx = e(ONE + notional);
             }
+            Recipe::Scores { delta, gamma } => c = Composition::from_scores(equity, delta, gamma),
         }
         c
     }
@@ -396,6 +403,8 @@ pub struct Preview {
     pub origination_fees: [u128; 3],
     /// The swap legs' fees, in their input token, and which token that is (true: X).
     pub swap_fees: Vec<(bool, u128)>,
+    /// How far the plan's swaps move the pool price (X per Y): `after/before − 1`.
+    pub price_impact: f64,
     /// The pair as the plan leaves it (interest accrued to `now`): what the payout model of the
     /// opened position starts from (`payout::Outlook::of`).
     pub pair_after: Box<Pair>,
@@ -405,11 +414,14 @@ impl Preview {
     /// What the wallet pays for the plan, net, in raw X at the price the plan leaves: the
     /// equity E0 a payout chart measures the opened position against.
     pub fn paid_value_x(&self) -> f64 {
-        let pool = self.pair_after.pool();
-        let price = if pool.reserve_y.0 > 0 { pool.reserve_x.0 as f64 / pool.reserve_y.0 as f64 } else { 0.0 };
         let net = |paid: u64, received: u64| paid as f64 - received as f64;
-        net(self.net.x_in, self.net.x_out) + net(self.net.y_in, self.net.y_out) * price
+        net(self.net.x_in, self.net.x_out) + net(self.net.y_in, self.net.y_out) * spot_price(&self.pair_after.pool())
     }
+}
+
+/// The pool's spot price, X per Y in raw units (0 for an empty pool).
+fn spot_price(pool: &Pool) -> f64 {
+    if pool.reserve_y.0 > 0 { pool.reserve_x.0 as f64 / pool.reserve_y.0 as f64 } else { 0.0 }
 }
 
 /// Runs `plan` on copies and describes it (see [`Preview`]); `Err` with the program's error
@@ -439,7 +451,9 @@ pub fn preview(pair: &Pair, position: &Position, now: i64, plan: &Plan) -> Resul
             _ => {}
         }
     }
-    Ok(Preview { before, after, scores, net: simulated.outcome.net, origination_fees, swap_fees, pair_after: simulated.pair })
+    let (_, pool_before) = crate::quote::pool_at(pair, now).map_err(|e| format!("{e:?}"))?;
+    let price_impact = if spot_price(&pool_before) > 0.0 { spot_price(&pool) / spot_price(&pool_before) - 1.0 } else { 0.0 };
+    Ok(Preview { before, after, scores, net: simulated.outcome.net, origination_fees, swap_fees, price_impact, pair_after: simulated.pair })
 }
 
 /// The largest parameter (bips, between `low` and `high`, to `step`) for which `recipe(p)`

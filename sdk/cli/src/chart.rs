@@ -82,6 +82,8 @@ pub struct ChartArgs {
     /// The recipe's parameter, as `dlex recipe --param`
     #[arg(long, value_name = "VALUE", value_parser = parse_bips, requires = "recipe")]
     param: Option<i128>,
+    #[command(flatten)]
+    scores: crate::recipe::ScoreArgs,
     /// The recipe's equity in whole X
     #[arg(long, default_value_t = 1_000, requires = "recipe", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     equity: u64,
@@ -249,7 +251,7 @@ fn equity_in_unit(outlook: &Outlook, decimals: Decimals) -> (String, f64) {
 pub async fn run(args: ChartArgs) -> Result<(), String> {
     let (outlook, title, stem, fee, decimals) = match args.recipe {
         Some(name) => {
-            let recipe = name.with_param(args.param);
+            let recipe = name.with_param(args.param, args.scores)?;
             let Planned { bank, preview, fee_yield, fee_window_seconds, swaps, .. } = plan_on_scene(recipe, args.equity).await?;
             let preview = preview?;
             let fee = FeeSource::measured(fee_yield, fee_window_seconds, swaps, args.draw.fee_yield);
@@ -259,9 +261,9 @@ pub async fn run(args: ChartArgs) -> Result<(), String> {
         }
         None => {
             let (pair, owner) = (args.pair.ok_or("--pair")?, args.owner.ok_or("--owner")?);
-            let read = crate::read_position(&args.url, pair, owner).await?;
+            let (read, position) = crate::read_position(&args.url, pair, owner).await?;
             let fee = crate::measure_fee_yield(&read, args.draw.fee_yield).await;
-            let assets = read.pair.pool().user_assets(&read.position.balances()).map_err(|e| format!("{e:?}"))?;
+            let assets = read.pair.pool().user_assets(&position.balances()).map_err(|e| format!("{e:?}"))?;
             let outlook = Outlook::of(&read.pair, &assets, read.now, None, fee.fee_yield, args.draw.numeraire())?;
             println!("position of {owner} in pair {pair} ({})", args.url);
             let stem = format!("position-{}", &owner.to_string()[..8]);

@@ -213,19 +213,41 @@ impl AccountSource for Prefetched {
     }
 }
 
-/// A position read over JSON-RPC, checked: the pair and position exist and are dlex accounts.
-pub(crate) struct ReadPosition {
+/// A pair read over JSON-RPC, checked: it exists and is a dlex pair.
+pub(crate) struct ReadPair {
     pub(crate) source: Prefetched,
     pub(crate) pair_address: Pubkey,
     pub(crate) pair: dlex::state::Pair,
-    pub(crate) position: dlex::state::Position,
+    /// The cluster's clock.
     pub(crate) now: i64,
     pub(crate) decimals: chart::Decimals,
 }
 
-/// Reads and checks `owner`'s position in `pair` at `url`; each missing or mistyped account
-/// gets its own message.
-pub(crate) async fn read_position(url: &str, pair: Pubkey, owner: Pubkey) -> Result<ReadPosition, String> {
+/// Reads and checks `owner`'s position in `pair` at `url` (see [`read_pair`]); each missing
+/// or mistyped account gets its own message.
+pub(crate) async fn read_position(url: &str, pair: Pubkey, owner: Pubkey) -> Result<(ReadPair, dlex::state::Position), String> {
+    let mut read = read_pair(url, pair).await?;
+    let position_address = dlex_sdk::pda::position(pair, owner);
+    let position = match read.source.read(position_address).await? {
+        None => {
+            return Err(format!(
+                "{owner} has no position in pair {pair} (nothing at its position address {position_address}).\n\
+                 Check --owner (the wallet that owns the position). To open one, the owner signs the program's\n\
+                 `open_position` instruction for this pair (in Rust: `dlex_sdk::ix::open_position(owner, pair)`), then deposits."
+            ))
+        }
+        Some(account) => dlex_sdk::decode::position(&account.data).map_err(|_| {
+            format!(
+                "{position_address}, the position address of {owner} in pair {pair}, holds an account that is not a dlex position: it is {}",
+                account_kind(&account)
+            )
+        })?,
+    };
+    Ok((read, position))
+}
+
+/// Reads and checks the pair at `url`, with its mints' decimals and the cluster's clock.
+pub(crate) async fn read_pair(url: &str, pair: Pubkey) -> Result<ReadPair, String> {
     let mut source = Prefetched { cluster: Cluster::new(url), accounts: HashMap::new() };
 
     let pair_account = match source.read(pair).await? {
@@ -249,25 +271,9 @@ pub(crate) async fn read_position(url: &str, pair: Pubkey, owner: Pubkey) -> Res
         }
     };
 
-    let position_address = dlex_sdk::pda::position(pair, owner);
-    let position = match source.read(position_address).await? {
-        None => {
-            return Err(format!(
-                "{owner} has no position in pair {pair} (nothing at its position address {position_address}).\n\
-                 Check --owner (the wallet that owns the position). To open one, the owner signs the program's\n\
-                 `open_position` instruction for this pair (in Rust: `dlex_sdk::ix::open_position(owner, pair)`), then deposits."
-            ))
-        }
-        Some(account) => dlex_sdk::decode::position(&account.data).map_err(|_| {
-            format!(
-                "{position_address}, the position address of {owner} in pair {pair}, holds an account that is not a dlex position: it is {}",
-                account_kind(&account)
-            )
-        })?,
-    };
     let now = source.unix_timestamp().await?;
     let decimals = chart::Decimals { x: mint_decimals(&mut source, pair_state.mint_x).await?, y: mint_decimals(&mut source, pair_state.mint_y).await? };
-    Ok(ReadPosition { source, pair_address: pair, pair: pair_state, position, now, decimals })
+    Ok(ReadPair { source, pair_address: pair, pair: pair_state, now, decimals })
 }
 
 /// A mint's decimals (byte 44 of an SPL Token or Token-2022 mint).
@@ -282,7 +288,7 @@ const FEE_YIELD_TRANSACTIONS: usize = 200;
 /// The pair's swap-fee yield from its recent `Swapped` events (over the span from the oldest
 /// read to now), unless `given`. An endpoint that cannot list transactions leaves it at 0 and
 /// the note says so.
-pub(crate) async fn measure_fee_yield(read: &ReadPosition, given: Option<f64>) -> chart::FeeSource {
+pub(crate) async fn measure_fee_yield(read: &ReadPair, given: Option<f64>) -> chart::FeeSource {
     if given.is_some() {
         return chart::FeeSource::measured(0.0, 0.0, 0, given);
     }
@@ -300,7 +306,7 @@ pub(crate) async fn measure_fee_yield(read: &ReadPosition, given: Option<f64>) -
 
 async fn position(args: PositionArgs) -> Result<(), String> {
     let PositionArgs { pair, owner, url } = args;
-    let mut read = read_position(&url, pair, owner).await?;
+    let (mut read, _) = read_position(&url, pair, owner).await?;
     let health = dlex_sdk::health::fetch(&mut read.source, pair, owner).await?;
     println!("position of {owner} in pair {pair} ({url})");
     print!("{}", dlex_sdk::health::describe(&health));

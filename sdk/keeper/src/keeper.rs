@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use anchor_lang::prelude::Pubkey;
-use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account};
+use anchor_spl::associated_token::spl_associated_token_account;
 use dlex::actions::Asset;
 use dlex::errors::DlexError;
 use dlex::state::{Position, TokenKind};
@@ -198,14 +198,7 @@ impl Keeper {
     /// The keeper's token accounts for a pair: the configured ones, else its associated token
     /// accounts.
     pub fn tokens_for(&self, keys: &PairKeys) -> UserTokens {
-        self.config.token_accounts.get(&keys.pair).copied().unwrap_or_else(|| {
-            let owner = self.signer.pubkey();
-            UserTokens {
-                owner,
-                token_x: get_associated_token_address_with_program_id(&owner, &keys.mint_x, &keys.token_program_x),
-                token_y: get_associated_token_address_with_program_id(&owner, &keys.mint_y, &keys.token_program_y),
-            }
-        })
+        self.config.token_accounts.get(&keys.pair).copied().unwrap_or_else(|| UserTokens::associated(self.signer.pubkey(), keys))
     }
 
     /// Brings the book up to date: a full scan on the first round and every `rescan_every`

@@ -4,14 +4,12 @@
 //! keeper section); a progress line goes to stderr when stderr is a terminal.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
 use clap::Parser;
 use dlex_keeper::{Config, Keeper, RpcChain};
 use serde_json::{json, Value};
-use solana_sdk::signature::Keypair;
 use solana_sdk::signer::Signer;
 
 #[derive(Parser, Debug)]
@@ -71,16 +69,6 @@ struct Args {
     prefer_leverage: bool,
 }
 
-fn read_keypair(path: &str) -> Result<Keypair, String> {
-    let path = match path.strip_prefix("~/") {
-        Some(rest) => PathBuf::from(std::env::var("HOME").map_err(|_| "HOME is not set")?).join(rest),
-        None => PathBuf::from(path),
-    };
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read the keypair file {}: {e}", path.display()))?;
-    let bytes: Vec<u8> = serde_json::from_str(&text).map_err(|e| format!("{} is not a Solana keypair file (a JSON array of 64 bytes): {e}", path.display()))?;
-    Keypair::try_from(bytes.as_slice()).map_err(|e| format!("{} does not hold a valid keypair: {e}", path.display()))
-}
-
 /// The WebSocket URL the Solana CLI would use for `rpc_url`.
 fn websocket_url(rpc_url: &str) -> String {
     let (scheme, rest) = match rpc_url.split_once("://") {
@@ -120,7 +108,7 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(args: Args) -> Result<std::process::ExitCode, String> {
-    let signer = read_keypair(&args.keypair)?;
+    let signer = dlex_sdk::rpc::read_keypair_file(&args.keypair)?;
     let config = Config {
         pairs: args.pairs.clone(),
         dry_run: args.dry_run,

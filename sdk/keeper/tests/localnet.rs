@@ -15,7 +15,6 @@ use dlex_sdk::bank::TOKEN_PROGRAM;
 use dlex_sdk::ix::{self, UserTokens};
 use dlex_sdk::{decode, localnet, pda, PairKeys};
 use serde_json::json;
-use solana_rpc_client::api::request::RpcRequest;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::Keypair;
@@ -27,40 +26,12 @@ async fn send(client: &RpcClient, instructions: &[Instruction], payer: &Keypair,
     dlex_sdk::rpc::send_and_confirm(client, instructions, payer, signers).await.expect("transaction confirmed");
 }
 
-/// A funded keypair with associated token accounts holding `amount` of each mint (minted by
-/// `authority`) and an open position.
 async fn user(client: &RpcClient, authority: &Keypair, keys: &PairKeys, amount: u64) -> (Keypair, UserTokens) {
-    let keypair = Keypair::new();
-    let owner = keypair.pubkey();
-    let signature = client.request_airdrop(&owner, 10_000_000_000).await.expect("airdrop");
-    assert!(client.confirm_transaction(&signature).await.expect("confirm"));
-    let mut instructions = Vec::new();
-    let mut accounts = Vec::new();
-    for mint in [keys.mint_x, keys.mint_y] {
-        let account = get_associated_token_address_with_program_id(&owner, &mint, &TOKEN_PROGRAM);
-        instructions.push(spl_associated_token_account::instruction::create_associated_token_account_idempotent(&owner, &owner, &mint, &TOKEN_PROGRAM));
-        accounts.push(account);
-    }
-    instructions.push(ix::open_position(owner, keys.pair));
-    send(client, &instructions, &keypair, &[]).await;
-    if amount > 0 {
-        let mints: Vec<Instruction> = [keys.mint_x, keys.mint_y]
-            .iter()
-            .zip(&accounts)
-            .map(|(mint, account)| spl_token_2022::instruction::mint_to(&TOKEN_PROGRAM, mint, account, &authority.pubkey(), &[], amount).expect("mint_to"))
-            .collect();
-        send(client, &mints, authority, &[]).await;
-    }
-    (keypair, UserTokens { owner, token_x: accounts[0], token_y: accounts[1] })
+    dlex_sdk::rpc::funded_user(client, authority, keys, amount).await.expect("a funded user")
 }
 
-/// Moves the clock one observation interval and swaps a little, `intervals` times.
 async fn tick(client: &RpcClient, keys: &PairKeys, trader: &(Keypair, UserTokens), intervals: u32) {
-    for i in 0..intervals {
-        let _: i64 = client.send(RpcRequest::Custom { method: "dlex_warpClock" }, json!([MID])).await.expect("dlex_warpClock");
-        let direction = if i % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX };
-        send(client, &[ix::swap_exact_in(keys, &trader.1, direction, 10_000, 0)], &trader.0, &[]).await;
-    }
+    dlex_sdk::rpc::tick(client, keys, trader, MID, intervals).await.expect("ticks");
 }
 
 /// `dlex localnet` with the config and one pair of two SPL Token mints (the payer is their
@@ -69,11 +40,7 @@ async fn localnet_with_pair() -> (localnet::Localnet, RpcClient, Keypair, PairKe
     let server = localnet::start("127.0.0.1:0".parse().expect("address")).await.expect("localnet starts");
     let client = RpcClient::new(server.url());
     let payer = server.payer().insecure_clone();
-    send(&client, &[ix::init_config(payer.pubkey(), payer.pubkey(), MID, MID * 14)], &payer, &[]).await;
-    let mint_a = dlex_sdk::rpc::create_mint(&client, &payer, TOKEN_PROGRAM, 6).await.expect("mint");
-    let mint_b = dlex_sdk::rpc::create_mint(&client, &payer, TOKEN_PROGRAM, 6).await.expect("mint");
-    let (create, keys) = ix::create_pair(payer.pubkey(), (mint_a, TOKEN_PROGRAM), (mint_b, TOKEN_PROGRAM));
-    send(&client, &[create], &payer, &[]).await;
+    let keys = dlex_sdk::rpc::config_and_pair(&client, &payer, (TOKEN_PROGRAM, TOKEN_PROGRAM), MID).await.expect("config and pair");
     (server, client, payer, keys)
 }
 
