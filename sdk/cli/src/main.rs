@@ -226,9 +226,9 @@ pub(crate) struct ReadPair {
 /// Reads and checks `owner`'s position in `pair` at `url` (see [`read_pair`]); each missing
 /// or mistyped account gets its own message.
 pub(crate) async fn read_position(url: &str, pair: Pubkey, owner: Pubkey) -> Result<(ReadPair, dlex::state::Position), String> {
-    let mut read = read_pair(url, pair).await?;
+    let (mut source, pair_state) = checked_pair(url, pair).await?;
     let position_address = dlex_sdk::pda::position(pair, owner);
-    let position = match read.source.read(position_address).await? {
+    let position = match source.read(position_address).await? {
         None => {
             return Err(format!(
                 "{owner} has no position in pair {pair} (nothing at its position address {position_address}).\n\
@@ -243,11 +243,23 @@ pub(crate) async fn read_position(url: &str, pair: Pubkey, owner: Pubkey) -> Res
             )
         })?,
     };
-    Ok((read, position))
+    Ok((with_clock_and_decimals(source, pair, pair_state).await?, position))
 }
 
 /// Reads and checks the pair at `url`, with its mints' decimals and the cluster's clock.
 pub(crate) async fn read_pair(url: &str, pair: Pubkey) -> Result<ReadPair, String> {
+    let (source, pair_state) = checked_pair(url, pair).await?;
+    with_clock_and_decimals(source, pair, pair_state).await
+}
+
+async fn with_clock_and_decimals(mut source: Prefetched, pair: Pubkey, pair_state: dlex::state::Pair) -> Result<ReadPair, String> {
+    let now = source.unix_timestamp().await?;
+    let decimals = chart::Decimals { x: mint_decimals(&mut source, pair_state.mint_x).await?, y: mint_decimals(&mut source, pair_state.mint_y).await? };
+    Ok(ReadPair { source, pair_address: pair, pair: pair_state, now, decimals })
+}
+
+/// The pair account at `url`, checked to exist and to be a dlex pair.
+async fn checked_pair(url: &str, pair: Pubkey) -> Result<(Prefetched, dlex::state::Pair), String> {
     let mut source = Prefetched { cluster: Cluster::new(url), accounts: HashMap::new() };
 
     let pair_account = match source.read(pair).await? {
@@ -271,9 +283,7 @@ pub(crate) async fn read_pair(url: &str, pair: Pubkey) -> Result<ReadPair, Strin
         }
     };
 
-    let now = source.unix_timestamp().await?;
-    let decimals = chart::Decimals { x: mint_decimals(&mut source, pair_state.mint_x).await?, y: mint_decimals(&mut source, pair_state.mint_y).await? };
-    Ok(ReadPair { source, pair_address: pair, pair: pair_state, now, decimals })
+    Ok((source, pair_state))
 }
 
 /// A mint's decimals (byte 44 of an SPL Token or Token-2022 mint).
