@@ -405,6 +405,9 @@ pub struct Preview {
     pub swap_fees: Vec<(bool, u128)>,
     /// How far the plan's swaps move the pool price (X per Y): `after/before − 1`.
     pub price_impact: f64,
+    /// What the position could still borrow or withdraw after the plan
+    /// (`health::position_limits`, without the tranche rules).
+    pub limits_after: crate::health::PositionLimits,
     /// The pair as the plan leaves it (interest accrued to `now`): what the payout model of the
     /// opened position starts from (`payout::Outlook::of`).
     pub pair_after: Box<Pair>,
@@ -453,12 +456,14 @@ pub fn preview(pair: &Pair, position: &Position, now: i64, plan: &Plan) -> Resul
     }
     let (_, pool_before) = crate::quote::pool_at(pair, now).map_err(|e| format!("{e:?}"))?;
     let price_impact = if spot_price(&pool_before) > 0.0 { spot_price(&pool) / spot_price(&pool_before) - 1.0 } else { 0.0 };
-    Ok(Preview { before, after, scores, net: simulated.outcome.net, origination_fees, swap_fees, price_impact, pair_after: simulated.pair })
+    let limits_after = crate::health::position_limits(&simulated.pair, &simulated.position, now, false).map_err(|e| e.to_string())?;
+    Ok(Preview { before, after, scores, net: simulated.outcome.net, origination_fees, swap_fees, price_impact, limits_after, pair_after: simulated.pair })
 }
 
 /// The largest parameter (bips, between `low` and `high`, to `step`) for which `recipe(p)`
-/// opens from `wallet`, found by bisection on [`preview`] (spec §2.4, the max-leverage
-/// calculator), with the error that binds just above it (`None` when `high` itself opens).
+/// opens from `wallet`, found by bisection on the plan's simulation (what [`preview`]
+/// refuses; spec §2.4, the max-leverage calculator), with the error that binds just above it
+/// (`None` when `high` itself opens).
 /// `Err` when even `low` is refused (with that refusal).
 pub fn max_parameter(
     pair: &Pair,
@@ -471,7 +476,7 @@ pub fn max_parameter(
 ) -> Result<(i128, Option<String>), String> {
     let attempt = |parameter: i128| -> Result<(), String> {
         let plan = open(pair, position, now, &recipe(parameter).composition(equity), wallet)?;
-        preview(pair, position, now, &plan).map(|_| ())
+        crate::plan::simulate(pair, position, now, false, &plan.legs, plan.min_net_x, plan.min_net_y).map(|_| ()).map_err(|e| e.to_string())
     };
     attempt(low)?;
     if attempt(high).is_ok() {

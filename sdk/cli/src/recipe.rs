@@ -310,6 +310,13 @@ fn print_preview(preview: &recipes::Preview, now: i64, fee_yield: f64, decimals:
         preview.origination_fees,
         preview.swap_fees
     );
+    let limits = &preview.limits_after;
+    println!(
+        "after it, the position could still borrow {} X, {} Y or {} L (before tranche limits)",
+        amount(limits.max_borrow_x, decimals.x),
+        amount(limits.max_borrow_y, decimals.y),
+        limits.max_borrow_l
+    );
     let outlook = payout::Outlook::of(&preview.pair_after, &preview.after.assets, now, Some(preview.paid_value_x()), fee_yield, payout::Numeraire::X)?;
     print!("{}", outlook.describe(decimals.x, decimals.y));
     Ok(())
