@@ -254,6 +254,43 @@ pub fn swap_exact_in(keys: &PairKeys, user: &UserTokens, direction: SwapDirectio
     build(swap_accounts(keys, user).to_account_metas(None), data)
 }
 
+/// The accounts of a route after its named ones, seven per hop (`swap_route`'s layout): pair
+/// (w), mint X, mint Y, vault X (w), vault Y (w), token program X, token program Y.
+pub fn route_hop_accounts(hops: &[PairKeys]) -> Vec<AccountMeta> {
+    hops.iter()
+        .flat_map(|hop| {
+            [
+                AccountMeta::new(hop.pair, false),
+                AccountMeta::new_readonly(hop.mint_x, false),
+                AccountMeta::new_readonly(hop.mint_y, false),
+                AccountMeta::new(hop.vault_x, false),
+                AccountMeta::new(hop.vault_y, false),
+                AccountMeta::new_readonly(hop.token_program_x, false),
+                AccountMeta::new_readonly(hop.token_program_y, false),
+            ]
+        })
+        .collect()
+}
+
+fn route_accounts(trader: Pubkey, user_source: Pubkey, user_destination: Pubkey, hops: &[PairKeys]) -> Vec<AccountMeta> {
+    let mut accounts = dlex::accounts::RouteTokens { trader, user_source, user_destination, event_authority: pda::event_authority(), program: dlex::ID }.to_account_metas(None);
+    accounts.extend(route_hop_accounts(hops));
+    accounts
+}
+
+/// `swap_route_exact_in`: sells `amount_in` from `user_source` through `hops` in order (each
+/// hop receives the mint the previous one pays out), into `user_destination`.
+pub fn swap_route_exact_in(trader: Pubkey, user_source: Pubkey, user_destination: Pubkey, hops: &[PairKeys], amount_in: u64, min_amount_out: u64) -> Instruction {
+    let data = dlex::instruction::SwapRouteExactIn { amount_in, min_amount_out }.data();
+    build(route_accounts(trader, user_source, user_destination, hops), data)
+}
+
+/// `swap_route_exact_out`: buys `amount_out` into `user_destination` through `hops`.
+pub fn swap_route_exact_out(trader: Pubkey, user_source: Pubkey, user_destination: Pubkey, hops: &[PairKeys], amount_out: u64, max_amount_in: u64) -> Instruction {
+    let data = dlex::instruction::SwapRouteExactOut { amount_out, max_amount_in }.data();
+    build(route_accounts(trader, user_source, user_destination, hops), data)
+}
+
 pub fn swap_exact_out(keys: &PairKeys, user: &UserTokens, direction: SwapDirection, amount_out: u64, max_amount_in: u64) -> Instruction {
     let data = dlex::instruction::SwapExactOut { direction, amount_out, max_amount_in }.data();
     build(swap_accounts(keys, user).to_account_metas(None), data)

@@ -29,6 +29,7 @@ pub mod pda;
 pub mod plan;
 pub mod quote;
 pub mod recipes;
+pub mod router;
 pub mod rpc;
 pub mod saturation;
 pub mod source;

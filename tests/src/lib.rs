@@ -225,3 +225,111 @@ pub fn proptest_cases(default: u32) -> u32 {
 /// solvency accepts is never profitably liquidatable, let alone into bad debt
 /// (`MAX_PREMIUM_IN_BIPS` is 11_111).
 pub const SOLVENT_MAX_PREMIUM_BIPS: u128 = 10_000;
+
+/// Several mints and pairs on one bank, for routes: `mints[i]` is a mint under `flavors[i]`'s
+/// token program, `pairs[j]` a pair of two of them with liquidity from one LP, and the
+/// trader holds [`USER_FUNDS`] of every mint.
+pub struct Network {
+    pub bank: Bank,
+    pub mints: Vec<(Pubkey, Pubkey)>,
+    pub pairs: Vec<PairKeys>,
+    pub trader: Keypair,
+    /// The trader's token account of each mint, by mint index.
+    pub trader_accounts: Vec<Pubkey>,
+}
+
+impl Network {
+    /// Mints under `flavors`, and for each `(a, b, amount_a, amount_b)` a pair of mints `a` and
+    /// `b` holding those amounts; then 10 observation intervals with a small swap on every
+    /// pair, so the oracles have ticked.
+    pub async fn new(flavors: &[Flavor], pairs: &[(usize, usize, u64, u64)]) -> Network {
+        let mut bank = Bank::start().await;
+        let admin = bank.payer_pubkey();
+        bank.send(&[ix::init_config(admin, admin, MID, LONG)], &[]).await.expect("init_config");
+        let mut mints = Vec::new();
+        for flavor in flavors {
+            mints.push((bank.create_mint(flavor.program(), 6, None).await.expect("mint"), flavor.program()));
+        }
+        let trader = bank.new_funded_keypair(10_000_000_000).await;
+        let lp = bank.new_funded_keypair(10_000_000_000).await;
+        let mut trader_accounts = Vec::new();
+        let mut lp_accounts = Vec::new();
+        for &(mint, program) in &mints {
+            for (owner, accounts) in [(trader.pubkey(), &mut trader_accounts), (lp.pubkey(), &mut lp_accounts)] {
+                let account = bank.create_token_account(mint, owner, program).await;
+                bank.mint_to(mint, account, USER_FUNDS, program).await;
+                accounts.push(account);
+            }
+        }
+        let mut network = Network { bank, mints, pairs: Vec::new(), trader, trader_accounts };
+        for &(a, b, amount_a, amount_b) in pairs {
+            let (create, keys) = ix::create_pair(admin, network.mints[a], network.mints[b]);
+            network.bank.send(&[create, ix::open_position(lp.pubkey(), keys.pair)], &[&lp]).await.expect("create_pair");
+            let lp_tokens = network.tokens_of(&lp_accounts, lp.pubkey(), &keys);
+            let (max_x, max_y) = if keys.mint_x == network.mints[a].0 { (amount_a, amount_b) } else { (amount_b, amount_a) };
+            network.bank.send(&[ix::mint(&keys, &lp_tokens, max_x, max_y, 0)], &[&lp]).await.expect("liquidity");
+            network.pairs.push(keys);
+        }
+        for i in 0..10u32 {
+            network.bank.warp_seconds(i64::from(MID));
+            let direction = if i % 2 == 0 { SwapDirection::XToY } else { SwapDirection::YToX };
+            for keys in network.pairs.clone() {
+                let tokens = network.trader_tokens(&keys);
+                network.bank.send(&[ix::swap_exact_in(&keys, &tokens, direction, 10_000, 0)], &[&network.trader]).await.expect("oracle tick");
+            }
+        }
+        network
+    }
+
+    /// `owner`'s accounts (by mint index in `accounts`) as the pair's X and Y accounts.
+    fn tokens_of(&self, accounts: &[Pubkey], owner: Pubkey, keys: &PairKeys) -> UserTokens {
+        let account = |mint: Pubkey| accounts[self.mints.iter().position(|(m, _)| *m == mint).expect("a network mint")];
+        UserTokens { owner, token_x: account(keys.mint_x), token_y: account(keys.mint_y) }
+    }
+
+    /// The trader's token accounts for one pair.
+    pub fn trader_tokens(&self, keys: &PairKeys) -> UserTokens {
+        self.tokens_of(&self.trader_accounts, self.trader.pubkey(), keys)
+    }
+
+    /// Every pair as it stands, with its address.
+    pub async fn pairs_now(&mut self) -> Vec<(Pubkey, Pair)> {
+        let mut pairs = Vec::new();
+        for keys in self.pairs.clone() {
+            pairs.push((keys.pair, self.bank.pair(keys.pair).await));
+        }
+        pairs
+    }
+
+    /// The trader's balance of every mint, then every vault's balance.
+    pub async fn balances(&mut self) -> (Vec<u64>, Vec<(u64, u64)>) {
+        let mut trader = Vec::new();
+        for account in self.trader_accounts.clone() {
+            trader.push(self.bank.token_balance(account).await);
+        }
+        let mut vaults = Vec::new();
+        for keys in self.pairs.clone() {
+            vaults.push((self.bank.token_balance(keys.vault_x).await, self.bank.token_balance(keys.vault_y).await));
+        }
+        (trader, vaults)
+    }
+
+    /// Design §7 on every pair: each vault holds exactly reserve + deposits − borrows.
+    pub async fn assert_conservation(&mut self) {
+        for keys in self.pairs.clone() {
+            let pool = self.bank.pair(keys.pair).await.pool();
+            assert_eq!(u128::from(self.bank.token_balance(keys.vault_x).await), pool.expected_vault_x().unwrap(), "vault X of {}", keys.pair);
+            assert_eq!(u128::from(self.bank.token_balance(keys.vault_y).await), pool.expected_vault_y().unwrap(), "vault Y of {}", keys.pair);
+        }
+    }
+
+    /// Every byte of every pair, and the balances: what "nothing changed" compares.
+    pub async fn snapshot(&mut self) -> (Vec<Vec<u8>>, Vec<u64>, Vec<(u64, u64)>) {
+        let mut pairs = Vec::new();
+        for keys in self.pairs.clone() {
+            pairs.push(self.bank.account(keys.pair).await.expect("pair").data);
+        }
+        let (trader, vaults) = self.balances().await;
+        (pairs, trader, vaults)
+    }
+}

@@ -255,6 +255,39 @@ fn instructions(k: &Keys) -> Vec<Value> {
             ix::swap_exact_out(keys, user, d, 1, u64::MAX),
         ));
     }
+    // Routes: the named accounts come from the builder; the hops, seven accounts each, are
+    // appended (in TypeScript with `withRouteHops`), so the vector lists them under "hops".
+    let (_, second) = ix::create_pair(k.admin, (keys.mint_y, keys.token_program_y), (key(5), anchor_spl::token::ID));
+    let hops = [*keys, second];
+    let hop_json: Vec<Value> = hops
+        .iter()
+        .map(|h| {
+            json!({
+                "pair": h.pair.to_string(), "mintX": h.mint_x.to_string(), "mintY": h.mint_y.to_string(),
+                "vaultX": h.vault_x.to_string(), "vaultY": h.vault_y.to_string(),
+                "tokenProgramX": h.token_program_x.to_string(), "tokenProgramY": h.token_program_y.to_string(),
+            })
+        })
+        .collect();
+    let route_inputs = json!({ "trader": k.owner.to_string(), "userSource": k.user.token_x.to_string(), "userDestination": key(12).to_string() });
+    let with_hops = |mut vector: Value| {
+        vector["hops"] = Value::Array(hop_json.clone());
+        vector
+    };
+    cases.push(with_hops(case(
+        "swapRouteExactIn",
+        "2 hops, u64::MAX in, 1 out",
+        json!({ "amountIn": big(u64::MAX), "minAmountOut": big(1u64) }),
+        route_inputs.clone(),
+        ix::swap_route_exact_in(k.owner, k.user.token_x, key(12), &hops, u64::MAX, 1),
+    )));
+    cases.push(with_hops(case(
+        "swapRouteExactOut",
+        "2 hops, 1 out, u64::MAX in",
+        json!({ "amountOut": big(1u64), "maxAmountIn": big(u64::MAX) }),
+        route_inputs,
+        ix::swap_route_exact_out(k.owner, k.user.token_x, key(12), &hops, 1, u64::MAX),
+    )));
     for a in [Asset::X, Asset::Y] {
         cases.push(case(
             "deposit",

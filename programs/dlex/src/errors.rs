@@ -177,6 +177,20 @@ pub enum DlexError {
     TooManyLegs,
     #[msg("The net tokens execute pays or receives pass the limit set for that mint")]
     NetTokenLimit,
+    #[msg("A route needs at least one hop: pass 7 accounts per hop after the named accounts")]
+    EmptyRoute,
+    #[msg("A route goes through at most 4 pairs")]
+    TooManyRouteHops,
+    #[msg("A route's accounts come in groups of 7 per hop: pair, mint X, mint Y, vault X, vault Y, token program X, token program Y")]
+    MalformedRoute,
+    #[msg("A hop of the route does not trade the mint the previous hop (or the source account) delivers")]
+    RouteMintsDoNotChain,
+    #[msg("A pair appears twice in the route")]
+    RepeatedRoutePair,
+    #[msg("A hop's first account is not a dlex pair")]
+    RouteAccountNotAPair,
+    #[msg("A hop's pair and vaults must be passed writable")]
+    RouteAccountNotWritable,
 }
 
 impl From<MathError> for DlexError {

@@ -120,6 +120,20 @@ pub mod dlex {
         instructions::swap_exact_out::handler(ctx, direction, amount_out, max_amount_in)
     }
 
+    /// Sells exactly `amount_in` through up to four pairs (the hops follow the named accounts,
+    /// seven per hop: pair, mint X, mint Y, vault X, vault Y, token program X, token program Y);
+    /// fails if fewer than `min_amount_out` of the last hop's output come back.
+    pub fn swap_route_exact_in<'info>(ctx: Context<'info, RouteTokens<'info>>, amount_in: u64, min_amount_out: u64) -> Result<()> {
+        instructions::swap_route::handler(ctx, actions::RouteAmount::ExactIn { amount_in, min_amount_out })
+    }
+
+    /// Buys exactly `amount_out` of the last hop's output through up to four pairs (hops as for
+    /// `swap_route_exact_in`); fails if more than `max_amount_in` of the first hop's input is
+    /// needed.
+    pub fn swap_route_exact_out<'info>(ctx: Context<'info, RouteTokens<'info>>, amount_out: u64, max_amount_in: u64) -> Result<()> {
+        instructions::swap_route::handler(ctx, actions::RouteAmount::ExactOut { amount_out, max_amount_in })
+    }
+
     /// Deposits `amount` of X or Y for lending; fails if fewer than `min_shares` are minted.
     pub fn deposit<'info>(ctx: Context<'info, PositionTokens<'info>>, asset: Asset, amount: u64, min_shares: u128) -> Result<()> {
         instructions::deposit::handler(ctx, asset, amount, min_shares)

@@ -1,7 +1,7 @@
 // dlex's TypeScript client: the Codama-generated instructions, accounts, PDAs, types and errors
 // (src/generated, from app-idl/dlex.json; regenerate with `npm run generate`), the event
-// decoders (src/events.ts), and the one helper the IDL cannot express: the canonical order of
-// a pair's mints.
+// decoders (src/events.ts), the hops of a route (src/route.ts), and the one helper the IDL
+// cannot express: the canonical order of a pair's mints.
 
 import { getAddressEncoder, type Address } from '@solana/kit';
 
@@ -9,6 +9,7 @@ import { findPairPda } from './generated/pdas';
 
 export * from './generated';
 export * from './events';
+export * from './route';
 
 /**
  * The two mints in the order the program requires (`mint_x < mint_y` by their bytes), as the

@@ -32,6 +32,8 @@ type InstructionCase = {
   inputs: { [key: string]: string };
   data: string;
   accounts: { pubkey: string; signer: boolean; writable: boolean }[];
+  /** Routes only: the pairs whose accounts follow the named ones (`withRouteHops`). */
+  hops?: { [key: string]: string }[];
 };
 type Golden = {
   programId: string;
@@ -81,7 +83,10 @@ async function build(c: InstructionCase): Promise<Instruction> {
   const asyncBuilder = lookup(`get${pascal(c.instruction)}InstructionAsync`);
   const builder = asyncBuilder ?? lookup(`get${pascal(c.instruction)}Instruction`);
   assert.ok(builder, `no builder for ${c.instruction}`);
-  return await builder(input);
+  const instruction: Instruction = await builder(input);
+  if (!c.hops) return instruction;
+  const hops = c.hops.map((h) => Object.fromEntries(Object.entries(h).map(([k, v]) => [k, address(v)])) as unknown as client.RouteHop);
+  return client.withRouteHops(instruction, hops);
 }
 
 describe('instructions equal the Rust SDK', () => {

@@ -12,6 +12,7 @@ pub mod lending;
 pub mod liquidation;
 pub mod liquidity;
 pub mod pipeline;
+pub mod route;
 pub mod saturation;
 pub mod swap;
 
@@ -22,6 +23,7 @@ pub use lending::*;
 pub use liquidation::*;
 pub use liquidity::*;
 pub use pipeline::*;
+pub use route::*;
 pub use swap::*;
 
 use crate::errors::DlexError;

@@ -27,6 +27,7 @@ pub mod position_legs;
 pub mod position_tokens;
 pub mod swap_exact_in;
 pub mod swap_exact_out;
+pub mod swap_route;
 pub mod withdraw;
 
 // The #[program] macro needs each accounts struct (and its generated client modules) at the
@@ -42,3 +43,4 @@ pub use position_health::*;
 pub use position_tokens::*;
 pub use set_saturation_ratio::*;
 pub use swap_exact_in::*;
+pub use swap_route::*;

@@ -7,11 +7,10 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 use super::common::now_u32;
 use super::pair_tokens::{impl_settle, pair_bump, vault_bump, VaultSide};
-use crate::actions::{self, SwapAmount, SwapDirection};
+use crate::actions::{self, PairSwap, SwapAmount, SwapDirection};
 use crate::constants::{PAIR_SEED, VAULT_SEED};
 use crate::errors::DlexError;
 use crate::events::Swapped;
-use crate::risk::{self, Action, RiskContext};
 use crate::state::Pair;
 
 #[event_cpi]
@@ -51,40 +50,31 @@ pub struct SwapTokens<'info> {
 impl_settle!(SwapTokens, trader);
 
 /// Shared body of both swap instructions.
-/// 1. Load the pair; accrue (TWAP observation; interest at most daily, spec §7.5).
-/// 2. Apply the swap leg from the quote (largest output / smallest input passing K).
-/// 3. Check the trader's limit; `risk::check` recomputes the adjusted-K check from the amounts.
-/// 4. Record the price extreme (spec §8.5), write back, move tokens, verify conservation, emit.
+/// 1. Load the pair and run the swap on it (`actions::swap_on_pair`): accrue (TWAP
+///    observation; interest at most daily, spec §7.5), the swap leg with the trader's limit,
+///    `risk::check` (the adjusted-K check), the price extreme (spec §8.5), write back.
+/// 2. Move tokens, verify conservation, emit.
 pub fn execute_swap(ctx: Context<SwapTokens>, direction: SwapDirection, amount: SwapAmount, limit: u64) -> Result<()> {
     let now = now_u32()?;
-    let (flows, pool, fee_bips_q64) = {
-        let mut pair = ctx.accounts.pair.load_mut()?;
-        let mut pool = pair.pool();
-        actions::accrue_for_swap(&mut pair, &mut pool, now)?;
-        let before = pool;
-        let flows = actions::swap_with_limit(&mut pool, direction, amount, limit)?;
-        // Swaps add no position risk: no range, depth or pause applies, only the K check.
-        risk::check(&Action::Swap { direction, flows }, &before, &pool, &[0; 6], &RiskContext::default())?;
-        actions::record_price_extreme(&mut pair, &pool, now)?;
-        pair.store_pool(&pool);
-        (flows, pool, actions::swap_fee_rate(&before, direction, &flows))
-    };
-    ctx.accounts.settle(flows)?;
-    let (amount_in, amount_out) = match direction {
-        SwapDirection::XToY => (flows.x_in, flows.y_out),
-        SwapDirection::YToX => (flows.y_in, flows.x_out),
-    };
-    emit_cpi!(Swapped {
-        pair: ctx.accounts.pair.key(),
-        trader: ctx.accounts.trader.key(),
-        direction,
+    let swap = actions::swap_on_pair(&mut *ctx.accounts.pair.load_mut()?, direction, amount, limit, now)?;
+    ctx.accounts.settle(swap.flows)?;
+    emit_cpi!(swapped(ctx.accounts.pair.key(), ctx.accounts.trader.key(), &swap));
+    Ok(())
+}
+
+/// The `Swapped` event of one applied swap.
+pub(crate) fn swapped(pair: Pubkey, trader: Pubkey, swap: &PairSwap) -> Swapped {
+    let (amount_in, amount_out) = swap.amounts();
+    Swapped {
+        pair,
+        trader,
+        direction: swap.direction,
         amount_in,
         amount_out,
-        fee_bips_q64,
-        reserve_x: pool.reserve_x.0,
-        reserve_y: pool.reserve_y.0,
-    });
-    Ok(())
+        fee_bips_q64: swap.fee_bips_q64,
+        reserve_x: swap.pool.reserve_x.0,
+        reserve_y: swap.pool.reserve_y.0,
+    }
 }
 
 pub fn handler(ctx: Context<SwapTokens>, direction: SwapDirection, amount_in: u64, min_amount_out: u64) -> Result<()> {

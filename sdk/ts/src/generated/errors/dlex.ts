@@ -166,6 +166,20 @@ export const DLEX_ERROR__EMPTY_EXECUTE = 0x17b9; // 6073
 export const DLEX_ERROR__TOO_MANY_LEGS = 0x17ba; // 6074
 /** NetTokenLimit: The net tokens execute pays or receives pass the limit set for that mint */
 export const DLEX_ERROR__NET_TOKEN_LIMIT = 0x17bb; // 6075
+/** EmptyRoute: A route needs at least one hop: pass 7 accounts per hop after the named accounts */
+export const DLEX_ERROR__EMPTY_ROUTE = 0x17bc; // 6076
+/** TooManyRouteHops: A route goes through at most 4 pairs */
+export const DLEX_ERROR__TOO_MANY_ROUTE_HOPS = 0x17bd; // 6077
+/** MalformedRoute: A route's accounts come in groups of 7 per hop: pair, mint X, mint Y, vault X, vault Y, token program X, token program Y */
+export const DLEX_ERROR__MALFORMED_ROUTE = 0x17be; // 6078
+/** RouteMintsDoNotChain: A hop of the route does not trade the mint the previous hop (or the source account) delivers */
+export const DLEX_ERROR__ROUTE_MINTS_DO_NOT_CHAIN = 0x17bf; // 6079
+/** RepeatedRoutePair: A pair appears twice in the route */
+export const DLEX_ERROR__REPEATED_ROUTE_PAIR = 0x17c0; // 6080
+/** RouteAccountNotAPair: A hop's first account is not a dlex pair */
+export const DLEX_ERROR__ROUTE_ACCOUNT_NOT_A_PAIR = 0x17c1; // 6081
+/** RouteAccountNotWritable: A hop's pair and vaults must be passed writable */
+export const DLEX_ERROR__ROUTE_ACCOUNT_NOT_WRITABLE = 0x17c2; // 6082
 
 export type DlexError =
   | typeof DLEX_ERROR__ACCOUNT_ALREADY_EXISTS
@@ -179,6 +193,7 @@ export type DlexError =
   | typeof DLEX_ERROR__DURABLE_NONCE_NOT_ALLOWED
   | typeof DLEX_ERROR__EMPTY_EXECUTE
   | typeof DLEX_ERROR__EMPTY_LIQUIDATION
+  | typeof DLEX_ERROR__EMPTY_ROUTE
   | typeof DLEX_ERROR__FRAGILE_LIQUIDITY_EXCEEDED
   | typeof DLEX_ERROR__IDENTICAL_MINTS
   | typeof DLEX_ERROR__INSUFFICIENT_INPUT_AMOUNT
@@ -199,6 +214,7 @@ export type DlexError =
   | typeof DLEX_ERROR__LIQUIDATION_PREMIUM_TOO_HIGH
   | typeof DLEX_ERROR__LIQUIDATION_ZERO_PREMIUM
   | typeof DLEX_ERROR__LTV_TOO_HIGH
+  | typeof DLEX_ERROR__MALFORMED_ROUTE
   | typeof DLEX_ERROR__MATH_OVERFLOW
   | typeof DLEX_ERROR__MAX_BORROW_REACHED
   | typeof DLEX_ERROR__MAX_SLIPPAGE
@@ -224,6 +240,10 @@ export type DlexError =
   | typeof DLEX_ERROR__POSITION_PAIR_MISMATCH
   | typeof DLEX_ERROR__PRICE_WINDOW_NOT_READY
   | typeof DLEX_ERROR__REPAY_TOO_SMALL
+  | typeof DLEX_ERROR__REPEATED_ROUTE_PAIR
+  | typeof DLEX_ERROR__ROUTE_ACCOUNT_NOT_A_PAIR
+  | typeof DLEX_ERROR__ROUTE_ACCOUNT_NOT_WRITABLE
+  | typeof DLEX_ERROR__ROUTE_MINTS_DO_NOT_CHAIN
   | typeof DLEX_ERROR__SATURATION_REACHES_MIN_OR_MAX_TICK
   | typeof DLEX_ERROR__SELF_LIQUIDATION
   | typeof DLEX_ERROR__SHARE_CLASS_WRITTEN_OFF
@@ -232,6 +252,7 @@ export type DlexError =
   | typeof DLEX_ERROR__SLIPPAGE_SHARES_OUT
   | typeof DLEX_ERROR__TICK_OUT_OF_RANGE
   | typeof DLEX_ERROR__TOO_MANY_LEGS
+  | typeof DLEX_ERROR__TOO_MANY_ROUTE_HOPS
   | typeof DLEX_ERROR__TOO_MANY_TRANCHES
   | typeof DLEX_ERROR__TOO_MUCH_LEVERAGE
   | typeof DLEX_ERROR__UNEXPECTED_TRANCHE_ACCOUNT
@@ -259,6 +280,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DLEX_ERROR__DURABLE_NONCE_NOT_ALLOWED]: `Admin instructions may not be sent in a durable-nonce transaction`,
     [DLEX_ERROR__EMPTY_EXECUTE]: `execute needs at least one leg`,
     [DLEX_ERROR__EMPTY_LIQUIDATION]: `Liquidation repays and seizes nothing`,
+    [DLEX_ERROR__EMPTY_ROUTE]: `A route needs at least one hop: pass 7 accounts per hop after the named accounts`,
     [DLEX_ERROR__FRAGILE_LIQUIDITY_EXCEEDED]: `Liquidity of borrowing LPs would exceed the pool's active liquidity`,
     [DLEX_ERROR__IDENTICAL_MINTS]: `The two mints of a pair must differ`,
     [DLEX_ERROR__INSUFFICIENT_INPUT_AMOUNT]: `Swap input must be greater than zero`,
@@ -279,6 +301,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DLEX_ERROR__LIQUIDATION_PREMIUM_TOO_HIGH]: `Liquidation seizes too much: its premium exceeds the position's maximum premium (or the leverage formula's amounts)`,
     [DLEX_ERROR__LIQUIDATION_ZERO_PREMIUM]: `Liquidation refused: it would pay the liquidator no premium (e.g. leverage at or below the 99% threshold)`,
     [DLEX_ERROR__LTV_TOO_HIGH]: `Loan-to-value after the slippage add-on exceeds 75%`,
+    [DLEX_ERROR__MALFORMED_ROUTE]: `A route's accounts come in groups of 7 per hop: pair, mint X, mint Y, vault X, vault Y, token program X, token program Y`,
     [DLEX_ERROR__MATH_OVERFLOW]: `Arithmetic overflow in a pool computation`,
     [DLEX_ERROR__MAX_BORROW_REACHED]: `Lending limit reached: at most 90% of a reserve may be lent out`,
     [DLEX_ERROR__MAX_SLIPPAGE]: `Slippage add-on is undefined: debt reaches the pool's liquidity`,
@@ -304,6 +327,10 @@ if (process.env["NODE_ENV"] !== "production") {
     [DLEX_ERROR__POSITION_PAIR_MISMATCH]: `Position belongs to another pair`,
     [DLEX_ERROR__PRICE_WINDOW_NOT_READY]: `The pair's mid-term price window has not filled yet: only swaps are allowed`,
     [DLEX_ERROR__REPAY_TOO_SMALL]: `Repayment too small to burn one debt share`,
+    [DLEX_ERROR__REPEATED_ROUTE_PAIR]: `A pair appears twice in the route`,
+    [DLEX_ERROR__ROUTE_ACCOUNT_NOT_A_PAIR]: `A hop's first account is not a dlex pair`,
+    [DLEX_ERROR__ROUTE_ACCOUNT_NOT_WRITABLE]: `A hop's pair and vaults must be passed writable`,
+    [DLEX_ERROR__ROUTE_MINTS_DO_NOT_CHAIN]: `A hop of the route does not trade the mint the previous hop (or the source account) delivers`,
     [DLEX_ERROR__SATURATION_REACHES_MIN_OR_MAX_TICK]: `Saturation would be placed past the edge of the price range (SaturationReachesMinOrMaxTick)`,
     [DLEX_ERROR__SELF_LIQUIDATION]: `A position cannot be liquidated by its own owner`,
     [DLEX_ERROR__SHARE_CLASS_WRITTEN_OFF]: `Share class has been written off (assets zero, shares outstanding): deposits refused`,
@@ -312,6 +339,7 @@ if (process.env["NODE_ENV"] !== "production") {
     [DLEX_ERROR__SLIPPAGE_SHARES_OUT]: `Fewer shares minted than the minimum requested`,
     [DLEX_ERROR__TICK_OUT_OF_RANGE]: `Tick or price outside the supported range`,
     [DLEX_ERROR__TOO_MANY_LEGS]: `execute takes at most 8 legs`,
+    [DLEX_ERROR__TOO_MANY_ROUTE_HOPS]: `A route goes through at most 4 pairs`,
     [DLEX_ERROR__TOO_MANY_TRANCHES]: `The position's liquidation would need more consecutive tranches than a position may occupy (7): the bands near its liquidation price are full, or the position is too large for the pool`,
     [DLEX_ERROR__TOO_MUCH_LEVERAGE]: `Leverage above 100x`,
     [DLEX_ERROR__UNEXPECTED_TRANCHE_ACCOUNT]: `A tranche account was passed that the instruction does not use (an unneeded band, another pair's tranche, or more than an instruction can touch): rebuild it with the SDK`,

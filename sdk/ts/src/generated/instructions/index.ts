@@ -30,4 +30,6 @@ export * from "./setPairNewRiskPaused";
 export * from "./setSaturationRatio";
 export * from "./swapExactIn";
 export * from "./swapExactOut";
+export * from "./swapRouteExactIn";
+export * from "./swapRouteExactOut";
 export * from "./withdraw";

@@ -75,6 +75,8 @@ import {
   getSetSaturationRatioInstructionAsync,
   getSwapExactInInstructionAsync,
   getSwapExactOutInstructionAsync,
+  getSwapRouteExactInInstructionAsync,
+  getSwapRouteExactOutInstructionAsync,
   getWithdrawInstructionAsync,
   parseAcceptAdminInstruction,
   parseBorrowInstruction,
@@ -100,6 +102,8 @@ import {
   parseSetSaturationRatioInstruction,
   parseSwapExactInInstruction,
   parseSwapExactOutInstruction,
+  parseSwapRouteExactInInstruction,
+  parseSwapRouteExactOutInstruction,
   parseWithdrawInstruction,
   type AcceptAdminAsyncInput,
   type BorrowAsyncInput,
@@ -138,6 +142,8 @@ import {
   type ParsedSetSaturationRatioInstruction,
   type ParsedSwapExactInInstruction,
   type ParsedSwapExactOutInstruction,
+  type ParsedSwapRouteExactInInstruction,
+  type ParsedSwapRouteExactOutInstruction,
   type ParsedWithdrawInstruction,
   type PositionHealthInput,
   type ProposeAdminAsyncInput,
@@ -150,6 +156,8 @@ import {
   type SetSaturationRatioAsyncInput,
   type SwapExactInAsyncInput,
   type SwapExactOutAsyncInput,
+  type SwapRouteExactInAsyncInput,
+  type SwapRouteExactOutAsyncInput,
   type WithdrawAsyncInput,
 } from "../instructions";
 import {
@@ -264,6 +272,8 @@ export enum DlexInstruction {
   SetSaturationRatio,
   SwapExactIn,
   SwapExactOut,
+  SwapRouteExactIn,
+  SwapRouteExactOut,
   Withdraw,
 }
 
@@ -539,6 +549,28 @@ export function identifyDlexInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([34, 64, 158, 190, 200, 153, 37, 87]),
+      ),
+      0,
+    )
+  ) {
+    return DlexInstruction.SwapRouteExactIn;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([125, 105, 184, 179, 179, 42, 121, 168]),
+      ),
+      0,
+    )
+  ) {
+    return DlexInstruction.SwapRouteExactOut;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([183, 18, 70, 156, 148, 109, 161, 34]),
       ),
       0,
@@ -627,6 +659,12 @@ export type ParsedDlexInstruction<
   | ({
       instructionType: DlexInstruction.SwapExactOut;
     } & ParsedSwapExactOutInstruction<TProgram>)
+  | ({
+      instructionType: DlexInstruction.SwapRouteExactIn;
+    } & ParsedSwapRouteExactInInstruction<TProgram>)
+  | ({
+      instructionType: DlexInstruction.SwapRouteExactOut;
+    } & ParsedSwapRouteExactOutInstruction<TProgram>)
   | ({
       instructionType: DlexInstruction.Withdraw;
     } & ParsedWithdrawInstruction<TProgram>);
@@ -804,6 +842,20 @@ export function parseDlexInstruction<TProgram extends string>(
         ...parseSwapExactOutInstruction(instruction),
       };
     }
+    case DlexInstruction.SwapRouteExactIn: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DlexInstruction.SwapRouteExactIn,
+        ...parseSwapRouteExactInInstruction(instruction),
+      };
+    }
+    case DlexInstruction.SwapRouteExactOut: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DlexInstruction.SwapRouteExactOut,
+        ...parseSwapRouteExactOutInstruction(instruction),
+      };
+    }
     case DlexInstruction.Withdraw: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -927,6 +979,14 @@ export type DlexPluginInstructions = {
   swapExactOut: (
     input: SwapExactOutAsyncInput,
   ) => ReturnType<typeof getSwapExactOutInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  swapRouteExactIn: (
+    input: SwapRouteExactInAsyncInput,
+  ) => ReturnType<typeof getSwapRouteExactInInstructionAsync> &
+    SelfPlanAndSendFunctions;
+  swapRouteExactOut: (
+    input: SwapRouteExactOutAsyncInput,
+  ) => ReturnType<typeof getSwapRouteExactOutInstructionAsync> &
     SelfPlanAndSendFunctions;
   withdraw: (
     input: WithdrawAsyncInput,
@@ -1085,6 +1145,16 @@ export function dlexProgram() {
             addSelfPlanAndSendFunctions(
               client,
               getSwapExactOutInstructionAsync(input),
+            ),
+          swapRouteExactIn: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getSwapRouteExactInInstructionAsync(input),
+            ),
+          swapRouteExactOut: (input) =>
+            addSelfPlanAndSendFunctions(
+              client,
+              getSwapRouteExactOutInstructionAsync(input),
             ),
           withdraw: (input) =>
             addSelfPlanAndSendFunctions(
