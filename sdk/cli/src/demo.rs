@@ -19,6 +19,7 @@ use dlex::state::{Pair, TokenKind};
 use dlex_sdk::bank::{decode_event, Bank, TOKEN_2022_PROGRAM, TOKEN_PROGRAM};
 use dlex_sdk::ix::{self, UserTokens};
 use dlex_sdk::recipes::{self, Recipe};
+use dlex_sdk::router::{Router, Trade};
 use dlex_sdk::{payout, pda, quote, PairKeys};
 use std::path::PathBuf;
 
@@ -191,6 +192,7 @@ pub async fn run(args: DemoArgs) -> DemoResult<()> {
         }
     }
     println!("{swaps} swaps; volume in: {} X, {} Y", fmt_tokens(volume_x), fmt_tokens(volume_y));
+    route_through_a_third_mint(&mut bank, &keys, &accounts).await?;
 
     println!("\n== the lender withdraws half ==");
     let lender_position = bank.position(pda::position(keys.pair, lender.keypair.pubkey())).await.ok_or("lender position")?;
@@ -206,6 +208,38 @@ pub async fn run(args: DemoArgs) -> DemoResult<()> {
     report(&mut bank, &keys, &pair, &accounts, &starting, l_per_share_start, &liquidations).await?;
     println!("\ncharts of the four strategies ({} files) are in {}", charts.len(), args.draw.out.display());
     println!("\nfinished in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// A third mint Z (SPL Token) and a pair Y/Z that carol seeds; erin sells X for Z along the
+/// route the router finds (`dlex_sdk::router`: X → Y → Z through both pairs), sent as one
+/// `swap_route_exact_in` and printed hop by hop.
+async fn route_through_a_third_mint(bank: &mut Bank, keys: &PairKeys, accounts: &[Account]) -> DemoResult<()> {
+    println!("\n== routing: a third mint ==");
+    let (carol, erin) = (&accounts[2], &accounts[4]);
+    let mint_z = bank.create_mint(TOKEN_PROGRAM, DECIMALS, None).await.map_err(|e| format!("mint: {e}"))?;
+    let (carol_z, erin_z) = (bank.create_token_account(mint_z, carol.tokens.owner, TOKEN_PROGRAM).await, bank.create_token_account(mint_z, erin.tokens.owner, TOKEN_PROGRAM).await);
+    bank.mint_to(mint_z, carol_z, 1_000_000 * UNIT, TOKEN_PROGRAM).await;
+    let admin = bank.payer_pubkey();
+    let (create, yz) = ix::create_pair(admin, (keys.mint_y, keys.token_program_y), (mint_z, TOKEN_PROGRAM));
+    let carol_yz = if yz.mint_x == mint_z { UserTokens { owner: carol.tokens.owner, token_x: carol_z, token_y: carol.tokens.token_y } } else { UserTokens { owner: carol.tokens.owner, token_x: carol.tokens.token_y, token_y: carol_z } };
+    let (max_x, max_y) = if yz.mint_x == mint_z { (100_000 * UNIT, 200_000 * UNIT) } else { (200_000 * UNIT, 100_000 * UNIT) };
+    let seed = [create, ix::open_position(carol.tokens.owner, yz.pair), ix::mint(&yz, &carol_yz, max_x, max_y, 0)];
+    bank.send(&seed, &[&carol.keypair]).await.map_err(|e| format!("the Y/Z pair: {e}"))?;
+    println!("mint Z    {mint_z} (SPL Token); {} seeds pair Y/Z {} with 200,000 Y and 100,000 Z", carol.name, yz.pair);
+    let router = Router::from_pairs([(keys.pair, bank.pair(keys.pair).await), (yz.pair, bank.pair(yz.pair).await)]);
+    let amount = 5_000 * UNIT;
+    let quote = router.best(keys.mint_x, mint_z, Trade::ExactIn(amount), 3, bank.now()).map_err(|e| e.to_string())?;
+    println!("{} sells 5000 X for Z; the router's best route:", erin.name);
+    let name = |mint: Pubkey| if mint == keys.mint_x { "X".to_string() } else if mint == keys.mint_y { "Y".to_string() } else { "Z".to_string() };
+    crate::swap::print_quote(&router, &quote, &name, &|_| DECIMALS);
+    let route = ix::swap_route_exact_in(erin.tokens.owner, erin.tokens.token_x, erin_z, &quote.hops, amount, quote.amount_out);
+    send(bank, "swap_route_exact_in", route, &erin.keypair).await?;
+    let received = bank.token_balance(erin_z).await;
+    println!("{} receives {} Z, exactly the quote ({} hops, one transaction)", erin.name, fmt_tokens(received.into()), quote.hops.len());
+    if received != quote.amount_out {
+        return Err(format!("the route paid {received}, the quote said {}", quote.amount_out));
+    }
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 mod chart;
 mod demo;
 mod recipe;
+mod swap;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -44,6 +45,9 @@ enum Command {
     /// Draw the payout chart and the heat map (PNG and SVG) of a recipe or of an existing
     /// position
     Chart(chart::ChartArgs),
+    /// Swap along the best route over the dlex pairs (up to 4 hops), on an in-process bank or a
+    /// cluster
+    Swap(swap::SwapArgs),
     /// Print a shell completion script for dlex (e.g. `dlex completions bash > dlex.bash`)
     Completions {
         /// The shell to write the script for
@@ -114,6 +118,7 @@ fn main() {
         Command::Localnet(args) => runtime().block_on(localnet(args)),
         Command::Recipe(args) => runtime().block_on(recipe::run(args)),
         Command::Chart(args) => runtime().block_on(chart::run(args)),
+        Command::Swap(args) => runtime().block_on(swap::run(args)),
     };
     if let Err(error) = result {
         eprintln!("error: {error}");

@@ -202,3 +202,27 @@ fn chart_writes_the_payout_chart_and_the_heat_map_of_a_recipe() {
     assert_eq!(usd.status.code(), Some(2));
     assert!(stderr(&usd).contains("--usd-per-x"), "{}", stderr(&usd));
 }
+
+/// `dlex swap` on the in-process pools: A to C goes through B (the direct pair is shallow),
+/// with each hop's fee and price impact, and executes; an exact output and the errors a user
+/// can make (a bad amount, the same mint twice, an unknown mint) say what is wrong.
+#[test]
+fn swap_routes_through_the_deep_pairs_and_sends() {
+    let output = dlex(&["swap", "--from", "A", "--to", "C", "--amount", "1000", "--execute"]);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}{}", stderr(&output));
+    assert!(text.contains("route A → B → C (2 hops)") && text.contains("price impact") && text.contains("also: 1 hop via"), "{text}");
+    assert!(text.contains("sent: ") && text.contains("2 Swapped events, one per hop"), "{text}");
+    let exact_out = dlex(&["swap", "--from", "C", "--to", "A", "--amount", "250.5", "--exact-out"]);
+    assert!(exact_out.status.success() && stdout(&exact_out).contains("expected: 250.500000 A costs "), "{}{}", stdout(&exact_out), stderr(&exact_out));
+    for (args, message) in [
+        (["swap", "--from", "A", "--to", "C", "--amount", "1.2.3"], "is not an amount"),
+        (["swap", "--from", "A", "--to", "A", "--amount", "1"], "the input and output mints are the same"),
+        (["swap", "--from", "A", "--to", "Q", "--amount", "1"], "`Q`"),
+        (["swap", "--from", "A", "--to", "C", "--amount", "0"], "above zero"),
+    ] {
+        let output = dlex(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&output).contains(message), "{args:?}: {}", stderr(&output));
+    }
+}
