@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use dlex_sdk::router::{Router, Trade};
-use dlex_tests::{Flavor, Network};
+use dlex_tests::{xorshift, Flavor, Network};
 
 const MINTS: usize = 40;
 const PAIRS: usize = 100;
@@ -18,13 +18,7 @@ const SEARCHES: usize = 400;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
     let flavors: Vec<Flavor> = (0..MINTS).map(|i| if i % 2 == 0 { Flavor::SplToken } else { Flavor::Token2022 }).collect();
     let mut edges: Vec<(usize, usize, u64, u64)> = Vec::new();
     while edges.len() < PAIRS {

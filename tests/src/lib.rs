@@ -333,3 +333,14 @@ impl Network {
         (pairs, trader, vaults)
     }
 }
+
+/// A seeded xorshift64 generator: the deterministic randomness of the seeded tests and benches.
+pub fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}

@@ -176,13 +176,7 @@ async fn four_hops_fit_one_legacy_transaction() {
 /// and executing the best route pays exactly its quote.
 #[tokio::test]
 async fn the_best_route_is_never_worse_and_its_quote_is_execution() {
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut next = xorshift(0x2545_f491_4f6c_dd1d);
     let cases = proptest_cases(1000).clamp(1, 4);
     for case in 0..cases {
         let edges = [(A, B), (B, C), (C, D), (A, C), (B, D), (A, D)];
