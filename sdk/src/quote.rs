@@ -15,10 +15,39 @@ pub fn pool_at(pair: &Pair, now: i64) -> Result<(Pair, Pool), DlexError> {
 
 /// A swap quote; swaps accrue interest at most daily, as the instruction does.
 pub fn swap(pair: &Pair, now: i64, direction: SwapDirection, amount: SwapAmount) -> Result<SwapQuote, DlexError> {
+    swap_with_fee(pair, now, direction, amount).map(|quoted| quoted.amounts)
+}
+
+/// A swap quote with the fee it pays ([`swap_with_fee`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SwapWithFee {
+    /// What [`swap`] returns: the tokens in and out.
+    pub amounts: SwapQuote,
+    /// The fee rate on the input in Q64 bips (`fee / 2^64` bips), the `fee_bips_q64` the
+    /// instruction's `Swapped` event reports: the quadratic fee of the input against the
+    /// pool's reference reserve, at least 0.1 bip.
+    pub fee_bips_q64: u128,
+    /// The input tokens that rate keeps in the pool, `ceil(amount_in·fee/BIPS_Q64)`
+    /// (`math::swap_fee_amount`; at most `amount_in`).
+    pub fee_amount: u64,
+}
+
+/// [`swap`] and the fee the swap pays, each computed by the program's own code on the pool
+/// after the accrual the instruction runs first (`actions::swap_fee_rate`, as the `Swapped`
+/// event reports it).
+pub fn swap_with_fee(pair: &Pair, now: i64, direction: SwapDirection, amount: SwapAmount) -> Result<SwapWithFee, DlexError> {
     let mut pair = *pair;
     let mut pool = pair.pool();
     actions::accrue_for_swap(&mut pair, &mut pool, now as u32)?;
-    actions::quote_swap(&pool, direction, amount)
+    let amounts = actions::quote_swap(&pool, direction, amount)?;
+    let flows = match direction {
+        SwapDirection::XToY => actions::TokenFlows { x_in: amounts.amount_in, y_out: amounts.amount_out, ..Default::default() },
+        SwapDirection::YToX => actions::TokenFlows { y_in: amounts.amount_in, x_out: amounts.amount_out, ..Default::default() },
+    };
+    let fee_bips_q64 = actions::swap_fee_rate(&pool, direction, &flows);
+    let fee_amount = dlex::math::swap_fee_amount(u128::from(amounts.amount_in), fee_bips_q64);
+    // A fee rate is below 100%, so the fee is at most the input; saturate rather than fail.
+    Ok(SwapWithFee { amounts, fee_bips_q64, fee_amount: u64::try_from(fee_amount).unwrap_or(u64::MAX).min(amounts.amount_in) })
 }
 
 /// Amounts pulled and shares credited by `mint(max_x, max_y)`.
