@@ -13,6 +13,8 @@
 //    Token-2022), so a second run finds them: 6 decimals, the wallet as mint authority, no
 //    freeze authority.
 // 3. The pair (`create_pair`, permissionless) of the two mints, in canonical order.
+// Reads use the `confirmed` commitment, the one transactions are waited for with, so a run
+// right after another sees what it created.
 
 import {
   createAddressWithSeed,
@@ -71,7 +73,7 @@ export type BootstrapResult = {
 };
 
 async function ownerOf(rpc: Rpc<SolanaRpcApi>, account: Address): Promise<Address | null> {
-  const { value } = await rpc.getAccountInfo(account, { encoding: 'base64' }).send();
+  const { value } = await rpc.getAccountInfo(account, { encoding: 'base64', commitment: 'confirmed' }).send();
   return value ? value.owner : null;
 }
 
@@ -85,7 +87,7 @@ export async function bootstrap(options: BootstrapOptions): Promise<BootstrapRes
 
   // 1. Config.
   const [config] = await findConfigPda();
-  const { value: configAccount } = await rpc.getAccountInfo(config, { encoding: 'base64' }).send();
+  const { value: configAccount } = await rpc.getAccountInfo(config, { encoding: 'base64', commitment: 'confirmed' }).send();
   if (configAccount) {
     if (configAccount.owner !== DLEX_PROGRAM_ADDRESS) throw new Error(`the config address ${config} holds an account dlex does not own`);
     const decoded = getConfigDecoder().decode(getBase64Encoder().encode(configAccount.data[0]));

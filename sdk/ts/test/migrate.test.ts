@@ -69,7 +69,7 @@ type Snapshot = Record<string, { lamports: string; owner: string; executable: bo
 
 /** Every account the bootstrap creates, as the endpoint stores it. */
 async function snapshot(accounts: Address[]): Promise<Snapshot> {
-  const { value } = await net.rpc.getMultipleAccounts(accounts, { encoding: 'base64' }).send();
+  const { value } = await net.rpc.getMultipleAccounts(accounts, { encoding: 'base64', commitment: 'confirmed' }).send();
   return Object.fromEntries(
     accounts.map((address, i) => {
       const account = value[i];
@@ -120,14 +120,14 @@ test('anchor migrate: the bootstrap runs twice and the second run changes nothin
   assert.equal(afterFirst[testMints[0]]!.owner, TOKEN_PROGRAM_ADDRESS);
   assert.equal(afterFirst[testMints[1]]!.owner, TOKEN_2022_PROGRAM_ADDRESS);
 
-  const lamportsBefore = (await net.rpc.getBalance(net.payer.address).send()).value;
+  const lamportsBefore = (await net.rpc.getBalance(net.payer.address, { commitment: 'confirmed' }).send()).value;
   const second = await migrate();
   assert.equal(second.code, 0, second.stdout + second.stderr);
   assert.equal(lines(second.stdout, /already exists/).length, 4, second.stdout);
   assert.equal(lines(second.stdout, /^(config|mint|pair) \S+ .*created/).length, 0, second.stdout);
   assert.match(second.stdout, /\(0 accounts created\)/);
   assert.deepEqual(await snapshot(accounts), afterFirst, 'every account byte-identical');
-  assert.equal((await net.rpc.getBalance(net.payer.address).send()).value, lamportsBefore, 'no transaction sent');
+  assert.equal((await net.rpc.getBalance(net.payer.address, { commitment: 'confirmed' }).send()).value, lamportsBefore, 'no transaction sent');
 });
 
 test('anchor migrate with DLEX_PAIR_MINTS (devnet: the tokens to list)', async () => {
