@@ -19,7 +19,9 @@
 //!
 //! Unknown methods get jsonrpsee's standard -32601, malformed JSON -32700, bad parameters
 //! -32602. `dlex_warpClock [seconds]` moves the bank's clock forward (the next transaction sees
-//! it) and answers the new unix time.
+//! it) and answers the new unix time. `dlex_saturationAccounts [instructions]` appends the
+//! saturation (tranche) accounts each instruction needs (`crate::saturation::complete` on the
+//! bank), for clients that cannot compute them (the TypeScript client).
 // solana-banks-interface 3.x, like program-test, marks its API "unstable"; see bank.rs.
 #![allow(deprecated)]
 
@@ -514,6 +516,7 @@ fn methods(state: Shared) -> RpcModule<Shared> {
     method!(module, "getSignatureStatuses", get_signature_statuses);
     method!(module, "getTransaction", get_transaction);
     method!(module, "dlex_warpClock", warp_clock);
+    method!(module, "dlex_saturationAccounts", saturation_accounts);
     module
         .register_subscription("signatureSubscribe", "signatureNotification", "signatureUnsubscribe", signature_subscribe)
         .expect("subscription registered once");
@@ -867,6 +870,59 @@ fn ui_transaction(transaction: &VersionedTransaction) -> solana_transaction_stat
             address_table_lookups: message.address_table_lookups().map(|lookups| lookups.iter().map(Into::into).collect()),
         }),
     }
+}
+
+/// Most instructions `dlex_saturationAccounts` completes at once (a transaction holds fewer).
+const MAX_COMPLETED_INSTRUCTIONS: usize = 16;
+
+/// One instruction as `dlex_saturationAccounts` reads and answers it:
+/// `{ "programId": base58, "accounts": [{ "pubkey", "isSigner", "isWritable" }], "data": base64 }`.
+fn instruction_from_json(index: usize, value: &Value) -> Result<solana_sdk::instruction::Instruction, ErrorObjectOwned> {
+    use solana_sdk::instruction::AccountMeta;
+    let field = |name: &str| value.get(name).ok_or_else(|| invalid_params(format!("instruction {index}: missing `{name}`")));
+    let text = |name: &str| field(name)?.as_str().ok_or_else(|| invalid_params(format!("instruction {index}: `{name}` must be a string")));
+    let program_id = parse_pubkey(text("programId")?)?;
+    let data = base64::engine::general_purpose::STANDARD
+        .decode(text("data")?)
+        .map_err(|e| invalid_params(format!("instruction {index}: `data` is not base64: {e}")))?;
+    let metas = field("accounts")?.as_array().ok_or_else(|| invalid_params(format!("instruction {index}: `accounts` must be an array")))?;
+    let mut accounts = Vec::with_capacity(metas.len());
+    for meta in metas {
+        let flag = |name: &str| {
+            meta.get(name).and_then(Value::as_bool).ok_or_else(|| invalid_params(format!("instruction {index}: every account needs a boolean `{name}`")))
+        };
+        let pubkey = parse_pubkey(meta.get("pubkey").and_then(Value::as_str).ok_or_else(|| invalid_params(format!("instruction {index}: every account needs a `pubkey`")))?)?;
+        accounts.push(AccountMeta { pubkey, is_signer: flag("isSigner")?, is_writable: flag("isWritable")? });
+    }
+    Ok(solana_sdk::instruction::Instruction { program_id, accounts, data })
+}
+
+fn instruction_to_json(instruction: &solana_sdk::instruction::Instruction) -> Value {
+    json!({
+        "programId": instruction.program_id.to_string(),
+        "accounts": instruction.accounts.iter().map(|meta| json!({
+            "pubkey": meta.pubkey.to_string(),
+            "isSigner": meta.is_signer,
+            "isWritable": meta.is_writable,
+        })).collect::<Vec<_>>(),
+        "data": base64::engine::general_purpose::STANDARD.encode(&instruction.data),
+    })
+}
+
+/// `dlex_saturationAccounts [instructions]`: the instructions of one transaction, each with the
+/// saturation accounts it needs appended (index accounts, system program, payer, tranches), as
+/// `dlex_sdk::saturation::complete` computes them on the bank's current state; instructions
+/// that need none come back unchanged. For clients without the SDK's saturation walk (the
+/// TypeScript client): the list depends on the program's accrual, oracle range and tranche
+/// walk, which only the Rust SDK runs off-chain.
+async fn saturation_accounts(args: Args, state: &mut State) -> RpcResult {
+    let list: Vec<Value> = args.req(0)?;
+    if list.len() > MAX_COMPLETED_INSTRUCTIONS {
+        return Err(invalid_params(format!("too many instructions (max {MAX_COMPLETED_INSTRUCTIONS})")));
+    }
+    let instructions = list.iter().enumerate().map(|(i, value)| instruction_from_json(i, value)).collect::<Result<Vec<_>, _>>()?;
+    let completed = crate::saturation::complete(&mut state.bank, &instructions).await.map_err(internal)?;
+    Ok(Value::Array(completed.iter().map(instruction_to_json).collect()))
 }
 
 async fn warp_clock(args: Args, state: &mut State) -> RpcResult {

@@ -56,8 +56,9 @@ struct Model {
 }
 
 /// A position instruction's effect on the pool and the position's balances (given the pair's
-/// depth snapshot after accrual, which `execute`'s legs judge their pool rules on).
-type ApplyLeg = Box<dyn Fn(&mut dlex::state::Pool, &mut [u128; 6], &dlex::state::Depth) -> anchor_lang::Result<()>>;
+/// depth snapshot after accrual, which `execute`'s legs judge their pool rules on). `Send` so
+/// [`complete`] can run inside a multi-threaded server (`localnet`'s `dlex_saturationAccounts`).
+type ApplyLeg = Box<dyn Fn(&mut dlex::state::Pool, &mut [u128; 6], &dlex::state::Depth) -> anchor_lang::Result<()> + Send + Sync>;
 
 /// What one instruction does to a position, as the program's handlers apply it.
 enum Leg {

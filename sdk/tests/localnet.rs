@@ -305,6 +305,28 @@ async fn localnet_answers_bad_requests_with_standard_errors_and_serves_the_rest(
     assert!(result.units_consumed.is_some_and(|units| units > 0));
     assert_eq!(client.get_token_account_balance(&account.pubkey()).await.expect("balance").amount, "1234500");
 
+    // dlex_saturationAccounts: malformed instructions are invalid parameters; an instruction
+    // that moves no dlex position comes back as it was sent.
+    let saturation = RpcRequest::Custom { method: "dlex_saturationAccounts" };
+    for bad in [
+        json!([[{"programId": "nope", "accounts": [], "data": ""}]]),
+        json!([[{"programId": dlex::ID.to_string(), "accounts": [{"pubkey": payer.pubkey().to_string()}], "data": ""}]]),
+        json!([[{"programId": dlex::ID.to_string(), "accounts": [], "data": "not base64 !"}]]),
+        json!([{"programId": dlex::ID.to_string()}]),
+        json!([vec![json!({"programId": dlex::ID.to_string(), "accounts": [], "data": ""}); 17]]),
+    ] {
+        let error = client.send::<Value>(saturation, bad.clone()).await.expect_err("malformed instructions refused");
+        assert_eq!(rpc_error_code(&error), Some(-32602), "{bad}: {error}");
+    }
+    let plain = json!([{
+        "programId": TOKEN_PROGRAM.to_string(),
+        "accounts": [{"pubkey": account.pubkey().to_string(), "isSigner": false, "isWritable": true}],
+        "data": "AQ==",
+    }]);
+    let answer: Value = client.send(saturation, json!([plain.clone()])).await.expect("dlex_saturationAccounts");
+    assert_eq!(answer, plain);
+    client.get_health().await.expect("still healthy");
+
     server.stop().await;
 }
 

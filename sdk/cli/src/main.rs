@@ -82,6 +82,10 @@ struct LocalnetArgs {
     /// [default: <temp dir>/dlex-localnet/payer-<port>.json]
     #[arg(long, value_name = "PATH")]
     payer_keypair: Option<std::path::PathBuf>,
+    /// Also stop when standard input closes: a test runner that spawns it with a pipe on stdin
+    /// never leaves it running, even when the runner itself is killed
+    #[arg(long)]
+    stop_on_stdin_close: bool,
 }
 
 const BASE58_ALPHABET: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -130,7 +134,25 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Runtime::new().expect("tokio runtime")
 }
 
-/// `dlex localnet`: serves until Ctrl-C, then stops the server cleanly.
+/// Resolves once standard input reaches its end (never when `watch` is false). A plain thread
+/// reads it: a blocking read would keep a runtime's blocking pool from shutting down.
+async fn stdin_closed(watch: bool) {
+    if !watch {
+        return std::future::pending().await;
+    }
+    let (closed, wait) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        use std::io::Read;
+        let mut buffer = [0u8; 256];
+        let mut stdin = std::io::stdin();
+        while matches!(stdin.read(&mut buffer), Ok(n) if n > 0) {}
+        let _ = closed.send(());
+    });
+    let _ = wait.await;
+}
+
+/// `dlex localnet`: serves until Ctrl-C (or, with `--stop-on-stdin-close`, until standard
+/// input closes), then stops the server cleanly.
 async fn localnet(args: LocalnetArgs) -> Result<(), String> {
     use solana_sdk::signer::Signer;
     let address = std::net::SocketAddr::new(args.bind, args.port);
@@ -152,7 +174,11 @@ async fn localnet(args: LocalnetArgs) -> Result<(), String> {
         println!("warning: bound to {}, not loopback: other machines can reach this endpoint", args.bind);
     }
     println!("Ctrl-C stops it.");
-    tokio::signal::ctrl_c().await.map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
+    let stdin_closed = stdin_closed(args.stop_on_stdin_close);
+    tokio::select! {
+        signal = tokio::signal::ctrl_c() => signal.map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?,
+        _ = stdin_closed => println!("standard input closed"),
+    }
     server.stop().await;
     println!("dlex localnet stopped");
     Ok(())

@@ -72,3 +72,38 @@ async fn localnet_serves_dlex_and_position_reads_from_it() {
     assert!(rest.iter().any(|line| line == "dlex localnet stopped"), "{rest:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// With `--stop-on-stdin-close`, the endpoint stops when its standard input closes: a test
+/// runner that spawned it with a pipe cannot leave it running, even if the runner is killed.
+#[test]
+fn localnet_stops_when_stdin_closes() {
+    let dir = std::env::temp_dir().join(format!("dlex-cli-localnet-stdin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dlex"))
+        .args(["localnet", "--port", "0", "--stop-on-stdin-close", "--payer-keypair"])
+        .arg(dir.join("payer.json"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start dlex localnet");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let first = lines.next().expect("a first line").expect("utf-8");
+    assert!(first.starts_with("dlex localnet: Solana JSON-RPC at http://127.0.0.1:"), "{first}");
+    drop(child.stdin.take());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("try_wait") {
+            break exit;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("dlex localnet still runs 30 s after its standard input closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|line| line == "standard input closed"), "{rest:?}");
+    assert!(rest.iter().any(|line| line == "dlex localnet stopped"), "{rest:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

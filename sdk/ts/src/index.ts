@@ -1,30 +1,18 @@
 // dlex's TypeScript client: the Codama-generated instructions, accounts, PDAs, types and errors
-// (src/generated, from app-idl/dlex.json; regenerate with `npm run generate`), the event
-// decoders (src/events.ts), the hops of a route (src/route.ts), and the one helper the IDL
-// cannot express: the canonical order of a pair's mints.
-
-import { getAddressEncoder, type Address } from '@solana/kit';
-
-import { findPairPda } from './generated/pdas';
+// (src/generated, from app-idl/dlex.json; regenerate with `npm run generate`), and, written by
+// hand: the event decoders (src/events.ts), the hops of a route (src/route.ts), the canonical
+// order of a pair's mints (src/mints.ts), the saturation accounts of instructions that release an allocation and the
+// whole hard liquidation of a report (src/tranches.ts), `dlex localnet`'s own methods
+// (src/localnet.ts), sending over HTTP (src/send.ts), the token instructions the bootstrap and
+// tests need (src/tokens.ts), and the idempotent bootstrap `anchor migrate` runs
+// (src/bootstrap.ts).
 
 export * from './generated';
 export * from './events';
 export * from './route';
-
-/**
- * The two mints in the order the program requires (`mint_x < mint_y` by their bytes), as the
- * generated instruction builders expect them in `mintX` / `mintY`.
- */
-export function canonicalMints(a: Address, b: Address): { mintX: Address; mintY: Address } {
-  const encoder = getAddressEncoder();
-  const [bytesA, bytesB] = [encoder.encode(a), encoder.encode(b)];
-  for (let i = 0; i < 32; i++) {
-    if (bytesA[i] !== bytesB[i]) return bytesA[i] < bytesB[i] ? { mintX: a, mintY: b } : { mintX: b, mintY: a };
-  }
-  return { mintX: a, mintY: b };
-}
-
-/** The pair of two mints given in either order. */
-export async function findPairPdaForMints(a: Address, b: Address): Promise<readonly [Address, number]> {
-  return findPairPda(canonicalMints(a, b));
-}
+export * from './mints';
+export * from './tokens';
+export * from './send';
+export * from './localnet';
+export * from './tranches';
+export * from './bootstrap';
