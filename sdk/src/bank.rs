@@ -1,6 +1,10 @@
 //! An in-process Solana bank with dlex loaded natively and the real SPL Token, Token-2022 and
 //! ATA programs, for tests and `dlex demo`. No validator, no SBF toolchain.
 //!
+//! [`Bank::start_from_so`] loads dlex from a compiled SBF program (`target/deploy/dlex.so`)
+//! instead, and [`Bank::record_costs`] keeps the compute units of every transaction: together
+//! they are how `dlex-cu` measures the program where the SBF toolchain exists.
+//!
 //! Time is fully controlled: every transaction runs in a fresh slot (so identical transactions
 //! never collide) with the Clock sysvar set to [`Bank::now`], which only [`Bank::warp_seconds`]
 //! moves.
@@ -18,6 +22,8 @@ use anchor_spl::token_2022::spl_token_2022::extension::ExtensionType;
 use solana_program_test::{processor, BanksClientError, ProgramTest, ProgramTestContext};
 use solana_sdk::account::{Account, AccountSharedData};
 use solana_sdk::clock::Clock;
+use solana_sdk::message::Message;
+use solana_sdk::rent::Rent;
 use solana_sdk::signature::Keypair;
 use solana_sdk::signer::Signer;
 use solana_sdk::transaction::Transaction;
@@ -30,6 +36,8 @@ pub const TOKEN_PROGRAM: Pubkey = anchor_spl::token::ID;
 const NONCE_ACCOUNT_LEN: usize = 80;
 /// Token-2022 program id.
 pub const TOKEN_2022_PROGRAM: Pubkey = anchor_spl::token_2022::ID;
+/// The most compute units a transaction may request (Solana's `MAX_COMPUTE_UNIT_LIMIT`).
+pub const MAX_TRANSACTION_COMPUTE_UNITS: u64 = 1_400_000;
 
 /// Anchor 1.x `entry` ties every argument to one lifetime; `processor!` wants a plain fn.
 /// Widening the slice's lifetime for the duration of the call is sound: the slice outlives it.
@@ -60,13 +68,39 @@ pub struct Bank {
     addresses: std::collections::BTreeMap<Pubkey, u64>,
     /// Transactions recorded so far.
     transactions: u64,
+    /// What each transaction that landed cost, while [`Bank::record_costs`] is on.
+    costs: Option<Vec<TransactionCost>>,
+}
+
+/// What one transaction that landed cost (see [`Bank::record_costs`]).
+#[derive(Clone, Debug)]
+pub struct TransactionCost {
+    /// The transaction's message: its instructions and every account it names.
+    pub message: Message,
+    /// Compute units it consumed: all its instructions, their CPIs included.
+    pub compute_units: u64,
 }
 
 impl Bank {
     /// Starts a bank with dlex (native) and the bundled SPL programs, and dlex's ProgramData
     /// account with the bank's payer as upgrade authority (so the payer may `init_config`).
     pub async fn start() -> Self {
-        let mut bank = Self::start_without_program_data().await;
+        Self::start_with_payer_as_upgrade_authority(None).await
+    }
+
+    /// [`Bank::start`] with dlex loaded from the SBF program at `so_path` (what `anchor build`
+    /// writes to `target/deploy/dlex.so`) instead of natively, so it runs, and is metered, as
+    /// on a cluster. Every transaction may use [`MAX_TRANSACTION_COMPUTE_UNITS`], so an
+    /// instruction over a budget is measured rather than aborted (a cluster gives a
+    /// transaction without a compute-budget instruction 200,000 per instruction).
+    pub async fn start_from_so(so_path: &std::path::Path) -> std::io::Result<Self> {
+        let elf = std::fs::read(so_path)?;
+        Ok(Self::start_with_payer_as_upgrade_authority(Some(elf)).await)
+    }
+
+    /// dlex native, or from `sbf_elf` when given, with the payer as its upgrade authority.
+    async fn start_with_payer_as_upgrade_authority(sbf_elf: Option<Vec<u8>>) -> Self {
+        let mut bank = Self::start_without_program_data(sbf_elf).await;
         let payer = bank.payer_pubkey();
         bank.put_program_data(crate::pda::program_data(), Some(payer));
         bank
@@ -75,7 +109,7 @@ impl Bank {
     /// [`Bank::start`] with another upgrade authority in dlex's ProgramData account (`None`: an
     /// immutable program, which nobody may `init_config`).
     pub async fn start_with_upgrade_authority(authority: Option<Pubkey>) -> Self {
-        let mut bank = Self::start_without_program_data().await;
+        let mut bank = Self::start_without_program_data(None).await;
         bank.put_program_data(crate::pda::program_data(), authority);
         bank
     }
@@ -100,18 +134,60 @@ impl Bank {
         self.ctx.set_account(&address, &AccountSharedData::from(account));
     }
 
-    async fn start_without_program_data() -> Self {
+    /// A bank with dlex native, or from `sbf_elf` (a compiled program) when given.
+    async fn start_without_program_data(sbf_elf: Option<Vec<u8>>) -> Self {
         // program-test logs every instruction at debug level unless RUST_LOG says otherwise.
         if std::env::var_os("RUST_LOG").is_none() {
             std::env::set_var("RUST_LOG", "error");
         }
-        let mut program_test = ProgramTest::new("dlex", dlex::ID, processor!(dlex_entry));
-        program_test.prefer_bpf(false);
+        let program_test = match sbf_elf {
+            None => {
+                let mut program_test = ProgramTest::new("dlex", dlex::ID, processor!(dlex_entry));
+                program_test.prefer_bpf(false);
+                program_test
+            }
+            Some(elf) => {
+                // As `ProgramTest::add_program` loads a `.so` it finds: an executable account
+                // of the BPF loader holding the ELF.
+                let mut program_test = ProgramTest::default();
+                let lamports = Rent::default().minimum_balance(elf.len()).max(1);
+                let owner = solana_sdk::bpf_loader::ID;
+                program_test.add_account(dlex::ID, Account { lamports, data: elf, owner, executable: true, rent_epoch: 0 });
+                program_test.set_compute_max_units(MAX_TRANSACTION_COMPUTE_UNITS);
+                program_test
+            }
+        };
         let mut ctx = program_test.start_with_context().await;
         let clock: Clock = ctx.banks_client.get_sysvar().await.expect("clock sysvar");
         let now = clock.unix_timestamp.max(1_700_000_000);
         ctx.warp_to_slot(clock.slot + 2).expect("warp");
-        Self { ctx, now, addresses: std::collections::BTreeMap::new(), transactions: 0 }
+        Self { ctx, now, addresses: std::collections::BTreeMap::new(), transactions: 0, costs: None }
+    }
+
+    /// From now on, keeps the [`TransactionCost`] of every transaction sent through the bank
+    /// that lands ([`Bank::take_costs`] hands them over).
+    pub fn record_costs(&mut self) {
+        self.costs.get_or_insert_with(Vec::new);
+    }
+
+    /// The costs recorded since [`Bank::record_costs`] or the last call, in order; recording
+    /// goes on.
+    pub fn take_costs(&mut self) -> Vec<TransactionCost> {
+        self.costs.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Processes `tx` and waits for it; while costs are recorded, through the call that
+    /// returns its metadata, whose compute units are kept.
+    async fn process(&mut self, tx: Transaction) -> Result<(), BanksClientError> {
+        let Some(costs) = self.costs.as_mut() else {
+            return self.ctx.banks_client.process_transaction(tx).await;
+        };
+        let message = tx.message.clone();
+        let processed = self.ctx.banks_client.process_transaction_with_metadata(tx).await?;
+        processed.result?;
+        let compute_units = processed.metadata.map_or(0, |metadata| metadata.compute_units_consumed);
+        costs.push(TransactionCost { message, compute_units });
+        Ok(())
     }
 
     pub fn payer(&self) -> &Keypair {
@@ -196,7 +272,7 @@ impl Bank {
         self.next_slot().await?;
         let tx = self.transaction(instructions, signers);
         self.record(&tx);
-        self.ctx.banks_client.process_transaction(tx).await
+        self.process(tx).await
     }
 
     /// Simulates, then sends, one transaction, and returns the data of every inner
@@ -223,7 +299,7 @@ impl Bank {
             }
         }
         self.record(&tx);
-        self.ctx.banks_client.process_transaction(tx).await?;
+        self.process(tx).await?;
         Ok(events)
     }
 

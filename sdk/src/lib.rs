@@ -15,7 +15,8 @@
 //!   `math` (the `dlex` crate with `no-entrypoint`), never a second copy of a formula;
 //! - [`source`]: where accounts are read from: the in-process bank or a cluster over RPC;
 //! - [`bank`]: an in-process bank (solana-program-test, native mode) with SPL Token and
-//!   Token-2022, used by the integration tests and `dlex demo`;
+//!   Token-2022, used by the integration tests and `dlex demo`; it also loads dlex from a
+//!   compiled `dlex.so` and records compute units (`dlex-cu`);
 //! - [`localnet`]: the standard Solana JSON-RPC served over that bank (`dlex localnet`).
 
 pub mod bank;

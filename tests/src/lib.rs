@@ -64,7 +64,11 @@ pub struct Fixture {
 impl Fixture {
     /// Config + a pair of two new mints (6 decimals) under `flavor`'s token program.
     pub async fn new(flavor: Flavor) -> Self {
-        let mut bank = Bank::start().await;
+        Self::on(Bank::start().await, flavor).await
+    }
+
+    /// [`Fixture::new`] on a bank the caller started (`dlex-cu` starts one from `dlex.so`).
+    pub async fn on(mut bank: Bank, flavor: Flavor) -> Self {
         let admin = bank.payer_pubkey();
         bank.send(&[ix::init_config(admin, admin, MID, LONG)], &[]).await.expect("init_config");
         let program = flavor.program();
@@ -78,7 +82,12 @@ impl Fixture {
     /// A fixture whose pair holds 1e9 X / 4e9 Y from one LP, with a trader to keep the oracle
     /// ticking: `(fixture, lp, trader)`.
     pub async fn with_pool(flavor: Flavor) -> (Self, User, User) {
-        let mut f = Self::new(flavor).await;
+        Self::with_pool_on(Bank::start().await, flavor).await
+    }
+
+    /// [`Fixture::with_pool`] on a bank the caller started.
+    pub async fn with_pool_on(bank: Bank, flavor: Flavor) -> (Self, User, User) {
+        let mut f = Self::on(bank, flavor).await;
         let lp = f.user().await;
         let trader = f.user().await;
         f.bank.send(&[ix::mint(&f.keys, &lp.tokens, 1_000_000_000, 4_000_000_000, 0)], &[&lp.keypair]).await.expect("first mint");
