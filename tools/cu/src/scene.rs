@@ -62,6 +62,11 @@ pub async fn run(mut bank: Bank, flavor: Flavor) -> Vec<TransactionCost> {
     send(&mut f, "execute", ix::execute(&keys, &long.tokens, long_legs, 0, -400_000_000), &long).await;
     let swap_out = ix::swap_exact_out(&keys, &trader.tokens, SwapDirection::XToY, 1_000_000, u64::MAX);
     send(&mut f, "swap_exact_out", swap_out, &trader).await;
+    // One-hop routes: the route's own cost over the pair's swap (each further hop adds a swap
+    // and a transfer).
+    let (source, destination) = (trader.tokens.token_x, trader.tokens.token_y);
+    send(&mut f, "swap_route_exact_in", ix::swap_route_exact_in(trader.pubkey(), source, destination, &[keys], 1_000_000, 0), &trader).await;
+    send(&mut f, "swap_route_exact_out", ix::swap_route_exact_out(trader.pubkey(), source, destination, &[keys], 1_000_000, u64::MAX), &trader).await;
 
     f.bank.warp_seconds(INTEREST_SECONDS);
     send(&mut f, "repay", ix::repay(&keys, &careful.tokens, Asset::X, 1_000_000), &careful).await;

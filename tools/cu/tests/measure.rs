@@ -93,7 +93,7 @@ async fn a_program_loaded_from_a_so_file_runs_as_sbf_at_dlexs_address() {
 #[tokio::test]
 async fn the_scene_sends_every_dlex_instruction() {
     let every: BTreeSet<String> = dlex_instruction_names().into_iter().collect();
-    assert_eq!(every.len(), 25);
+    assert_eq!(every.len(), 27);
     for (label, flavor) in FLAVORS {
         let table = CostTable::tabulate(&scene::run(Bank::start().await, flavor).await, dlex_instruction_name);
         let measured: BTreeSet<String> = table.0.keys().cloned().collect();
