@@ -6,7 +6,8 @@
 //!   origin), owns its handle, the
 //!   bank's funded payer, and stopping;
 //! - `State`: what the server owns behind one lock: the bank, the record of every transaction
-//!   it processed (status, logs, inner instructions); the bank keeps the index of account
+//!   it processed (status, logs, inner instructions, block time, in landing order for
+//!   `getSignaturesForAddress`); the bank keeps the index of account
 //!   addresses it has seen (`Bank::known_addresses`: the bank cannot scan accounts, so
 //!   `getProgramAccounts` and `getTokenAccountsByOwner` scan that index);
 //! - `Args` and the error helpers: request parameters read without ever panicking (bad input is
@@ -40,15 +41,15 @@ use serde_json::{json, Value};
 use solana_account_decoder_client_types::token::UiTokenAmount;
 use solana_account_decoder_client_types::{UiAccount, UiAccountData, UiAccountEncoding, UiDataSliceConfig};
 use solana_rpc_client_api::config::{
-    RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig, RpcSimulateTransactionConfig, RpcTokenAccountsFilter,
-    RpcTransactionConfig,
+    RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig, RpcSignaturesForAddressConfig, RpcSimulateTransactionConfig,
+    RpcTokenAccountsFilter, RpcTransactionConfig,
 };
 use solana_rpc_client_api::custom_error::{
     JSON_RPC_SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE, JSON_RPC_SERVER_ERROR_TRANSACTION_SIGNATURE_VERIFICATION_FAILURE,
 };
 use solana_rpc_client_api::filter::RpcFilterType;
 use solana_rpc_client_api::response::{
-    ProcessedSignatureResult, Response, RpcBlockhash, RpcKeyedAccount, RpcResponseContext, RpcSignatureResult, RpcSimulateTransactionResult,
+    ProcessedSignatureResult, Response, RpcBlockhash, RpcConfirmedTransactionStatusWithSignature, RpcKeyedAccount, RpcResponseContext, RpcSignatureResult, RpcSimulateTransactionResult,
     RpcVersionInfo, SlotInfo,
 };
 use solana_banks_interface::TransactionSimulationDetails;
@@ -150,7 +151,7 @@ pub async fn start(bind: SocketAddr) -> std::io::Result<Localnet> {
         anchor_lang::solana_program::system_program::ID,
     ];
     bank.record_addresses(builtins.map(|key| (key, false)));
-    let state = Mutex::new(State { bank, transactions: HashMap::new(), blockhashes: HashMap::new() });
+    let state = Mutex::new(State { bank, transactions: HashMap::new(), landed: Vec::new(), blockhashes: HashMap::new() });
     // Any origin may call it (a front end on its dev server, a wallet): it is a local test
     // endpoint, on loopback unless the operator binds elsewhere.
     let cors = tower_http::cors::CorsLayer::new()
@@ -185,6 +186,8 @@ pub async fn start(bind: SocketAddr) -> std::io::Result<Localnet> {
 struct State {
     bank: Bank,
     transactions: HashMap<Signature, Record>,
+    /// The landed transactions in the order they landed (`getSignaturesForAddress`).
+    landed: Vec<Signature>,
     /// Blockhashes handed out, with the slot each was first seen in (for `isBlockhashValid`).
     blockhashes: HashMap<Hash, u64>,
 }
@@ -192,6 +195,8 @@ struct State {
 /// A processed (landed) transaction, as `getSignatureStatuses` and `getTransaction` report it.
 struct Record {
     slot: u64,
+    /// The bank's clock when it landed.
+    block_time: i64,
     transaction: VersionedTransaction,
     err: Option<TransactionError>,
     meta: UiTransactionStatusMeta,
@@ -330,7 +335,9 @@ impl State {
             compute_units_consumed: OptionSerializer::Some(metadata.compute_units_consumed),
             cost_units: OptionSerializer::Skip,
         };
-        self.transactions.insert(signature, Record { slot, transaction, err, meta });
+        let block_time = self.bank.now();
+        self.transactions.insert(signature, Record { slot, block_time, transaction, err, meta });
+        self.landed.push(signature);
         Ok(signature)
     }
 
@@ -515,6 +522,7 @@ fn methods(state: Shared) -> RpcModule<Shared> {
     method!(module, "simulateTransaction", simulate_transaction);
     method!(module, "getSignatureStatuses", get_signature_statuses);
     method!(module, "getTransaction", get_transaction);
+    method!(module, "getSignaturesForAddress", get_signatures_for_address);
     method!(module, "dlex_warpClock", warp_clock);
     method!(module, "dlex_saturationAccounts", saturation_accounts);
     module
@@ -826,6 +834,48 @@ async fn get_signature_statuses(args: Args, state: &mut State) -> RpcResult {
     to_value(Response { context, value })
 }
 
+/// Most signatures one `getSignaturesForAddress` answers (the validators' limit too).
+const MAX_SIGNATURES_FOR_ADDRESS: usize = 1_000;
+
+/// `getSignaturesForAddress [address, {limit, before, until}]`: the landed transactions that
+/// name the address among their accounts, newest first, starting after `before` and stopping
+/// at `until` (both excluded), at most `limit` (default and most 1,000).
+async fn get_signatures_for_address(args: Args, state: &mut State) -> RpcResult {
+    let address = parse_pubkey(&args.req::<String>(0)?)?;
+    let config: RpcSignaturesForAddressConfig = args.opt(1)?.unwrap_or_default();
+    let limit = config.limit.unwrap_or(MAX_SIGNATURES_FOR_ADDRESS);
+    if limit == 0 || limit > MAX_SIGNATURES_FOR_ADDRESS {
+        return Err(invalid_params(format!("limit must be between 1 and {MAX_SIGNATURES_FOR_ADDRESS}")));
+    }
+    let signature = |text: Option<String>| -> Result<Option<Signature>, ErrorObjectOwned> {
+        text.map(|text| text.parse().map_err(|_| invalid_params(format!("invalid signature: {text}")))).transpose()
+    };
+    let (before, until) = (signature(config.before)?, signature(config.until)?);
+    let mut newest_first = state.landed.iter().rev().peekable();
+    if let Some(before) = before {
+        while newest_first.next_if(|s| **s != before).is_some() {}
+        newest_first.next();
+    }
+    let mut value = Vec::new();
+    for signature in newest_first {
+        if Some(*signature) == until || value.len() == limit {
+            break;
+        }
+        let record = &state.transactions[signature];
+        if record.transaction.message.static_account_keys().contains(&address) {
+            value.push(RpcConfirmedTransactionStatusWithSignature {
+                signature: signature.to_string(),
+                slot: record.slot,
+                err: record.err.clone().map(Into::into),
+                memo: None,
+                block_time: Some(record.block_time),
+                confirmation_status: Some(TransactionConfirmationStatus::Finalized),
+            });
+        }
+    }
+    to_value(value)
+}
+
 async fn get_transaction(args: Args, state: &mut State) -> RpcResult {
     let text: String = args.req(0)?;
     let signature: Signature = text.parse().map_err(|_| invalid_params(format!("invalid signature: {text}")))?;
@@ -852,7 +902,7 @@ async fn get_transaction(args: Args, state: &mut State) -> RpcResult {
     to_value(EncodedConfirmedTransactionWithStatusMeta {
         slot: record.slot,
         transaction: EncodedTransactionWithStatusMeta { transaction, meta: Some(record.meta.clone()), version },
-        block_time: None,
+        block_time: Some(record.block_time),
     })
 }
 

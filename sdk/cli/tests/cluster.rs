@@ -86,11 +86,11 @@ async fn recipe_opens_on_a_cluster_and_chart_draws_the_position() {
     let (delta, gamma) = recipes::composition_of(&pair.pool(), &position).expect("composition").scores();
     assert!(delta.abs() <= 200 && (gamma + ONE / 2).abs() <= 200, "delta-neutral market making: δ̂ {delta} γ̂ {gamma}");
 
-    // Its charts, read over RPC (the endpoint has no getSignaturesForAddress: the fee yield is
-    // given).
+    // Its charts, read over RPC; the fee yield is measured from the pair's Swapped events
+    // (getSignaturesForAddress, getTransaction).
     let charts = dir.join("charts");
     let output = dlex(
-        ["chart", "both", "--pair", &keys.pair.to_string(), "--owner", &wallet.pubkey().to_string(), "--url", &url, "--fee-yield", "12", "--out", charts.to_str().expect("utf-8")]
+        ["chart", "both", "--pair", &keys.pair.to_string(), "--owner", &wallet.pubkey().to_string(), "--url", &url, "--out", charts.to_str().expect("utf-8")]
             .iter()
             .map(|s| s.to_string())
             .collect(),
@@ -99,11 +99,27 @@ async fn recipe_opens_on_a_cluster_and_chart_draws_the_position() {
     let stdout = text(&output);
     assert!(output.status.success(), "{stdout}");
     assert!(stdout.contains("LTV 75%: below none, above ") && stdout.contains("carry: DEPOSIT_L"), "{stdout}");
+    let svg = std::fs::read_to_string(charts.join(format!("position-{}-heatmap.svg", &wallet.pubkey().to_string()[..8]))).expect("svg");
+    assert!(svg.contains("of swaps (50 swaps)"), "the fee yield of the 50 ticks, measured over RPC");
     let stem = format!("position-{}", &wallet.pubkey().to_string()[..8]);
     for suffix in ["payout.png", "payout.svg", "heatmap.png", "heatmap.svg"] {
         let file = charts.join(format!("{stem}-{suffix}"));
         assert!(std::fs::metadata(&file).map(|m| m.len() > 1_000).unwrap_or(false), "{} written", file.display());
     }
+
+    // getSignaturesForAddress pages newest first: `limit`, then `before` the first one.
+    use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config as Page;
+    let page = |before: Option<solana_sdk::signature::Signature>, limit: usize| {
+        let client = &client;
+        async move { client.get_signatures_for_address_with_config(&keys.pair, Page { before, limit: Some(limit), ..Default::default() }).await.expect("signatures") }
+    };
+    let newest = page(None, 3).await;
+    assert_eq!(newest.len(), 3);
+    assert!(newest.windows(2).all(|w| w[0].slot > w[1].slot && w[0].block_time >= w[1].block_time), "newest first");
+    let after_first = page(Some(newest[0].signature.parse().expect("signature")), 2).await;
+    assert_eq!(after_first.iter().map(|s| &s.signature).collect::<Vec<_>>(), newest[1..].iter().map(|s| &s.signature).collect::<Vec<_>>());
+    assert!(client.get_signatures_for_address_with_config(&keys.pair, Page { limit: Some(1_001), ..Default::default() }).await.is_err(), "at most 1,000");
+
     std::fs::remove_dir_all(&dir).ok();
     server.stop().await;
 }
