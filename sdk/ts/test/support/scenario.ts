@@ -24,20 +24,13 @@ import {
   mintToInstruction,
   sendAndConfirmInstructions,
   type DlexEvent,
+  type RouteHop,
   type Position,
   type TransactionWithInnerInstructions,
 } from '../../src';
 
-/** A pair's addresses as the instruction builders take them. */
-export type PairInfo = {
-  pair: Address;
-  mintX: Address;
-  mintY: Address;
-  vaultX: Address;
-  vaultY: Address;
-  tokenProgramX: Address;
-  tokenProgramY: Address;
-};
+/** A pair's addresses as the instruction builders take them (the client's `RouteHop`). */
+export type PairInfo = RouteHop;
 
 export type User = { signer: KeyPairSigner; tokenX: Address; tokenY: Address; position: Address };
 
