@@ -4,7 +4,7 @@
 //! program's rate code, the fee yield from recent swaps); `dlex_chart` draws them. The demo
 //! writes its strategies' charts with [`write_charts`] too.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anchor_lang::prelude::Pubkey;
 use dlex_chart::{HeatMap, Palette, PayoutChart, Scale};
@@ -66,9 +66,6 @@ pub struct DrawArgs {
     /// recent swaps)
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
     pub fee_yield: Option<f64>,
-    /// Directory the PNG and SVG files are written to (created if missing)
-    #[arg(long, value_name = "DIR", default_value = "charts")]
-    pub out: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -98,6 +95,9 @@ pub struct ChartArgs {
     url: String,
     #[command(flatten)]
     draw: DrawArgs,
+    /// Directory the PNG and SVG files are written to (created if missing)
+    #[arg(long, value_name = "DIR", default_value = "charts")]
+    out: PathBuf,
 }
 
 fn parse_percent(value: &str) -> Result<f64, String> {
@@ -173,10 +173,11 @@ impl DrawArgs {
     }
 }
 
-/// Writes the charts of `outlook` into `draw.out` as `<stem>-payout.{png,svg}` and
+/// Writes the charts of `outlook` into `out` as `<stem>-payout.{png,svg}` and
 /// `<stem>-heatmap.{png,svg}`; returns the files written.
-pub fn write_charts(outlook: &Outlook, title: &str, stem: &str, kind: ChartKind, draw: &DrawArgs, fee: &FeeSource, decimals: Decimals) -> Result<Vec<PathBuf>, String> {
-    std::fs::create_dir_all(&draw.out).map_err(|e| format!("cannot create {}: {e}", draw.out.display()))?;
+#[allow(clippy::too_many_arguments)]
+pub fn write_charts(outlook: &Outlook, title: &str, stem: &str, kind: ChartKind, draw: &DrawArgs, fee: &FeeSource, decimals: Decimals, out: &Path) -> Result<Vec<PathBuf>, String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let scenario = &outlook.scenario;
     let (unit, equity) = equity_in_unit(outlook, decimals);
     let entry_price = scenario.entry_price * 10f64.powi(i32::from(decimals.y) - i32::from(decimals.x));
@@ -194,7 +195,7 @@ pub fn write_charts(outlook: &Outlook, title: &str, stem: &str, kind: ChartKind,
         "Liquidation contours are approximate: the program judges at its TWAP price range, with slippage.".to_string(),
     ];
     let mut written = Vec::new();
-    let stem_path = |suffix: &str| draw.out.join(format!("{stem}-{suffix}"));
+    let stem_path = |suffix: &str| out.join(format!("{stem}-{suffix}"));
     if matches!(kind, ChartKind::Payout | ChartKind::Both) {
         let surface = scenario.surface(201, draw.horizon, draw.log_price);
         let column = |grid: &Vec<Vec<f64>>, day: usize| grid.iter().map(|row| row[day]).collect::<Vec<f64>>();
@@ -271,7 +272,7 @@ pub async fn run(args: ChartArgs) -> Result<(), String> {
         }
     };
     print!("{}", outlook.describe(decimals.x, decimals.y));
-    let files = write_charts(&outlook, &title, &stem, args.kind, &args.draw, &fee, decimals)?;
+    let files = write_charts(&outlook, &title, &stem, args.kind, &args.draw, &fee, decimals, &args.out)?;
     println!("wrote:");
     for file in files {
         println!("  {}", file.display());

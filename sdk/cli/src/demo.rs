@@ -77,9 +77,12 @@ async fn send(bank: &mut Bank, what: &str, instruction: anchor_lang::solana_prog
 
 #[derive(clap::Args)]
 pub struct DemoArgs {
-    /// How the strategies' charts are drawn (written into --out, default `demo-charts`)
+    /// How the strategies' charts are drawn
     #[command(flatten)]
     draw: DrawArgs,
+    /// Directory the strategies' charts are written to (created if missing)
+    #[arg(long, value_name = "DIR", default_value = "demo-charts")]
+    out: PathBuf,
 }
 
 pub async fn run(args: DemoArgs) -> DemoResult<()> {
@@ -201,12 +204,12 @@ pub async fn run(args: DemoArgs) -> DemoResult<()> {
     println!("{:<15} redeems {} DEPOSIT_X shares", lender.name, half_x);
 
     let fee = lend_and_wait(&mut bank, &keys, &accounts).await?;
-    let charts = open_recipes(&mut bank, &keys, &accounts, &fee, &args.draw).await?;
+    let charts = open_recipes(&mut bank, &keys, &accounts, &fee, &args.draw, &args.out).await?;
     let liquidations = shock_and_liquidate(&mut bank, &keys, &accounts).await?;
 
     let pair = bank.pair(keys.pair).await;
     report(&mut bank, &keys, &pair, &accounts, &starting, l_per_share_start, &liquidations).await?;
-    println!("\ncharts of the four strategies ({} files) are in {}", charts.len(), args.draw.out.display());
+    println!("\ncharts of the four strategies ({} files) are in {}", charts.len(), args.out.display());
     println!("\nfinished in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -380,8 +383,8 @@ const RECIPE_EQUITY_X: i128 = 2_000 * UNIT as i128;
 /// Four strategies of the recipe menu, each opened with one `execute` from a wallet paying in
 /// X (`recipes::open`), after its preview (`recipes::preview`, the program's own pipeline on
 /// copies) is printed; then its outlook (liquidation prices, time to liquidation, carry) is
-/// printed and its payout chart and heat map written into `charts.out`.
-async fn open_recipes(bank: &mut Bank, keys: &PairKeys, accounts: &[Account], fee: &FeeSource, charts: &DrawArgs) -> DemoResult<Vec<PathBuf>> {
+/// printed and its payout chart and heat map written into `out`.
+async fn open_recipes(bank: &mut Bank, keys: &PairKeys, accounts: &[Account], fee: &FeeSource, charts: &DrawArgs, out: &std::path::Path) -> DemoResult<Vec<PathBuf>> {
     let mut written = Vec::new();
     println!("\n== strategies, each opened with one execute ==");
     for (index, recipe) in RECIPES {
@@ -437,7 +440,7 @@ async fn open_recipes(bank: &mut Bank, keys: &PairKeys, accounts: &[Account], fe
             println!("{:<24} {line}", "");
         }
         let title = format!("{}, {}", opened.title(), account.name);
-        written.extend(write_charts(&outlook, &title, recipe.name(), ChartKind::Both, charts, fee, Decimals { x: DECIMALS, y: DECIMALS })?);
+        written.extend(write_charts(&outlook, &title, recipe.name(), ChartKind::Both, charts, fee, Decimals { x: DECIMALS, y: DECIMALS }, out)?);
     }
     Ok(written)
 }
