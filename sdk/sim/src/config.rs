@@ -1,0 +1,244 @@
+//! The simulator's input: one TOML file (or a named preset) plus a list of seeds. Every
+//! field has the spec's base-cell value (recipes.md §4.5) as its default, so a TOML file only
+//! names what it changes. Money amounts are in whole tokens of Y (the numeraire, "$"), prices
+//! in Y per X; the pools work in integer base units (`decimals_x`, `decimals_y`).
+
+use serde::Deserialize;
+
+/// A whole simulation cell: every seed runs it on its own price path and flow.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub run: RunConfig,
+    pub market: MarketConfig,
+    pub flow: FlowConfig,
+    pub arb: ArbConfig,
+    pub dlex: DlexConfig,
+    /// Which pools run, by [`PoolKind`] name; (a) is the baseline of the uplift.
+    pub pools: Vec<PoolKind>,
+}
+
+/// Clock: `days` of `step_seconds` steps from `start_unix`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunConfig {
+    pub days: u32,
+    pub step_seconds: u32,
+    /// Unix time of the first step (the program keeps time as `u32`).
+    pub start_unix: u32,
+}
+
+/// The external price and the pools' size.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct MarketConfig {
+    /// Each pool's value at the start, in Y.
+    pub tvl: f64,
+    /// Starting price, Y per X.
+    pub price0: f64,
+    pub decimals_x: u8,
+    pub decimals_y: u8,
+    /// Annual volatility of the diffusion part.
+    pub sigma: f64,
+    /// Annual drift of the log price (before the −σ²/2 correction).
+    pub mu: f64,
+    /// Merton jumps per year (2 a month = 24).
+    pub jumps_per_year: f64,
+    /// Standard deviation of a jump's log size.
+    pub jump_sigma: f64,
+}
+
+/// Noise orders (spec §4.5 "Flow").
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct FlowConfig {
+    pub mode: FlowMode,
+    /// Poisson arrival rate, orders per minute.
+    pub lambda_per_min: f64,
+    /// Median order value as a fraction of TVL (2 bp = 0.0002).
+    pub median_order_tvl: f64,
+    /// σ of the order value's log.
+    pub sigma_ln: f64,
+}
+
+/// Mode A: every order on every pool. Mode B (routed) is not wired yet.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+pub enum FlowMode {
+    A,
+    B,
+}
+
+/// The arbitrageur that trades each pool to the external price after every step.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ArbConfig {
+    pub enabled: bool,
+    /// Smallest profit worth a trade, in Y.
+    pub min_profit: f64,
+}
+
+/// The dlex pair's settings.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DlexConfig {
+    /// Observation (mid-term TWAP) interval, seconds: the quadratic fee re-anchors at it.
+    pub mid_term_interval: u32,
+    /// Long-term interval, seconds (at least 14× the mid-term one).
+    pub long_term_interval: u32,
+    /// The fixed fee of pool (b1) and of pool (a), bips.
+    pub fixed_fee_bips: u32,
+}
+
+/// The pools of spec §4.5.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
+pub enum PoolKind {
+    /// (a) Uniswap V2, fixed fee to LPs.
+    #[serde(rename = "v2")]
+    V2,
+    /// (b1) dlex with the fixed fee of (a).
+    #[serde(rename = "dlex_fixed")]
+    DlexFixed,
+    /// (b2) dlex as it is (quadratic fee).
+    #[serde(rename = "dlex")]
+    Dlex,
+}
+
+impl PoolKind {
+    /// The name used in files and tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            PoolKind::V2 => "v2",
+            PoolKind::DlexFixed => "dlex_fixed",
+            PoolKind::Dlex => "dlex",
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            run: RunConfig::default(),
+            market: MarketConfig::default(),
+            flow: FlowConfig::default(),
+            arb: ArbConfig::default(),
+            dlex: DlexConfig::default(),
+            pools: vec![PoolKind::V2, PoolKind::DlexFixed, PoolKind::Dlex],
+        }
+    }
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        Self { days: 365, step_seconds: 60, start_unix: 1_700_000_000 }
+    }
+}
+
+impl Default for MarketConfig {
+    fn default() -> Self {
+        Self { tvl: 10_000_000.0, price0: 2_000.0, decimals_x: 9, decimals_y: 6, sigma: 0.8, mu: 0.0, jumps_per_year: 24.0, jump_sigma: 0.05 }
+    }
+}
+
+impl Default for FlowConfig {
+    fn default() -> Self {
+        Self { mode: FlowMode::A, lambda_per_min: 0.5, median_order_tvl: 0.0002, sigma_ln: 1.0 }
+    }
+}
+
+impl Default for ArbConfig {
+    fn default() -> Self {
+        Self { enabled: true, min_profit: 0.01 }
+    }
+}
+
+impl Default for DlexConfig {
+    fn default() -> Self {
+        Self { mid_term_interval: 60, long_term_interval: 60 * 14, fixed_fee_bips: 30 }
+    }
+}
+
+/// Names of the built-in presets.
+pub const PRESETS: &[&str] = &["base", "smoke"];
+
+impl Config {
+    /// A built-in preset: `base` is the spec's base cell without the lending layer (365 days,
+    /// σ = 80%, λ = 0.5/min, mid-term 60 s, Mode A until Mode B is wired); `smoke` is the
+    /// same market for 2 days, for CI and a quick look.
+    pub fn preset(name: &str) -> Option<Self> {
+        match name {
+            "base" => Some(Self::default()),
+            "smoke" => {
+                let mut config = Self::default();
+                config.run.days = 2;
+                Some(config)
+            }
+            _ => None,
+        }
+    }
+
+    /// Parses a TOML file's text; missing fields keep the base cell's values.
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        let config: Self = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// The inputs the simulator cannot run with.
+    pub fn validate(&self) -> Result<(), String> {
+        let m = &self.market;
+        if self.run.days == 0 || self.run.step_seconds == 0 {
+            return Err("run.days and run.step_seconds must be positive".into());
+        }
+        if !(m.tvl > 0.0 && m.price0 > 0.0 && m.sigma >= 0.0 && m.jumps_per_year >= 0.0 && m.jump_sigma >= 0.0) {
+            return Err("market: tvl and price0 must be positive, sigma and jumps non-negative".into());
+        }
+        if self.flow.lambda_per_min < 0.0 || self.flow.median_order_tvl <= 0.0 || self.flow.sigma_ln < 0.0 {
+            return Err("flow: lambda_per_min >= 0, median_order_tvl > 0, sigma_ln >= 0".into());
+        }
+        if self.flow.mode == FlowMode::B {
+            return Err("flow.mode = \"B\" (routed) is not implemented yet".into());
+        }
+        if self.dlex.mid_term_interval < dlex::constants::MIN_MID_TERM_INTERVAL_SECONDS
+            || self.dlex.long_term_interval < self.dlex.mid_term_interval * dlex::constants::MIN_LONG_TERM_INTERVAL_FACTOR
+        {
+            return Err("dlex: mid_term_interval >= 8 s and long_term_interval >= 14 x mid_term_interval".into());
+        }
+        if self.dlex.fixed_fee_bips >= 10_000 {
+            return Err("dlex.fixed_fee_bips must be below 10000".into());
+        }
+        if self.pools.is_empty() {
+            return Err("pools: name at least one of \"v2\", \"dlex_fixed\", \"dlex\"".into());
+        }
+        Ok(())
+    }
+
+    /// Steps in one day.
+    pub fn steps_per_day(&self) -> u32 {
+        (86_400 / self.run.step_seconds).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_overrides_only_what_it_names() {
+        let config = Config::from_toml("[run]\ndays = 7\n[flow]\nlambda_per_min = 2.0\n").unwrap();
+        assert_eq!(config.run.days, 7);
+        assert_eq!(config.flow.lambda_per_min, 2.0);
+        assert_eq!(config.market, MarketConfig::default());
+        assert_eq!(config.pools, vec![PoolKind::V2, PoolKind::DlexFixed, PoolKind::Dlex]);
+    }
+
+    #[test]
+    fn bad_inputs_are_refused() {
+        assert!(Config::from_toml("[run]\ndayz = 7\n").is_err());
+        assert!(Config::from_toml("[flow]\nmode = \"B\"\n").is_err());
+        assert!(Config::from_toml("[dlex]\nmid_term_interval = 60\nlong_term_interval = 61\n").is_err());
+        assert!(Config::from_toml("pools = []\n").is_err());
+        for name in PRESETS {
+            Config::preset(name).unwrap().validate().unwrap();
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Outputs: the daily rows (one per pool and day, integer token columns in base units with
+//! the subgraph's `PoolDayData` names, spec §4.4), their CSV file, and a run's summary per
+//! pool: ℓ at both ends, APY_L = (ℓ_T/ℓ_0)^(365/T) − 1, the swap-fee APR in L, and the uplift
+//! U = APY_L / APY_L(v2) − 1.
+//!
+//! The lending columns (`grossInterest*`, `lpInterestTokenL`, `protocolFees*`, `penalties*`,
+//! `badDebtTokenL`) are written already and stay 0 until the lending layer is wired.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::config::{Config, MarketConfig, PoolKind};
+use crate::pool::Ell;
+
+/// One pool's day.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DayRow {
+    pub seed: u64,
+    pub pool: PoolKind,
+    /// Day index from 0.
+    pub date: u32,
+    /// Unix time at the end of the day (the program's `u32` clock).
+    pub timestamp: u32,
+    /// External and pool price at the end of the day, Y per X (whole tokens).
+    pub external_price: f64,
+    pub pool_price: f64,
+    pub reserve_x: u128,
+    pub reserve_y: u128,
+    /// ℓ's numerator and denominator at the start and the end of the day.
+    pub deposit_l_assets_start: u128,
+    pub deposit_l_shares_start: u128,
+    pub deposit_l_assets: u128,
+    pub deposit_l_shares: u128,
+    pub swap_count: u64,
+    pub arb_count: u64,
+    pub swaps_refused: u64,
+    pub amount_x_in: u128,
+    pub amount_x_out: u128,
+    pub amount_y_in: u128,
+    pub amount_y_out: u128,
+    pub swap_fees_token_x: u128,
+    pub swap_fees_token_y: u128,
+    pub swap_fees_token_l: u128,
+    pub gross_interest_token_x: u128,
+    pub gross_interest_token_y: u128,
+    pub gross_interest_token_l: u128,
+    pub lp_interest_token_l: u128,
+    pub protocol_fees_token_x: u128,
+    pub protocol_fees_token_y: u128,
+    pub protocol_fees_token_l: u128,
+    pub penalties_token_l: u128,
+    pub bad_debt_token_l: u128,
+    /// Noise traders' all-in cost (fee + impact) against the external price, Y base units.
+    pub noise_cost_y: f64,
+    /// The arbitrageur's profit at the external price, Y base units.
+    pub arb_profit_y: f64,
+}
+
+impl DayRow {
+    /// An empty row for `pool`'s day `date`, starting at ℓ = `ell`.
+    pub fn start(seed: u64, pool: PoolKind, date: u32, ell: Ell) -> Self {
+        Self {
+            seed,
+            pool,
+            date,
+            timestamp: 0,
+            external_price: 0.0,
+            pool_price: 0.0,
+            reserve_x: 0,
+            reserve_y: 0,
+            deposit_l_assets_start: ell.0,
+            deposit_l_shares_start: ell.1,
+            deposit_l_assets: ell.0,
+            deposit_l_shares: ell.1,
+            swap_count: 0,
+            arb_count: 0,
+            swaps_refused: 0,
+            amount_x_in: 0,
+            amount_x_out: 0,
+            amount_y_in: 0,
+            amount_y_out: 0,
+            swap_fees_token_x: 0,
+            swap_fees_token_y: 0,
+            swap_fees_token_l: 0,
+            gross_interest_token_x: 0,
+            gross_interest_token_y: 0,
+            gross_interest_token_l: 0,
+            lp_interest_token_l: 0,
+            protocol_fees_token_x: 0,
+            protocol_fees_token_y: 0,
+            protocol_fees_token_l: 0,
+            penalties_token_l: 0,
+            bad_debt_token_l: 0,
+            noise_cost_y: 0.0,
+            arb_profit_y: 0.0,
+        }
+    }
+
+    /// Closes the day with the pool's state at its end.
+    pub fn finish(&mut self, timestamp: u32, external_price: f64, reserves: (u128, u128), ell: Ell, market: &MarketConfig) {
+        self.timestamp = timestamp;
+        self.external_price = external_price;
+        self.reserve_x = reserves.0;
+        self.reserve_y = reserves.1;
+        let (ux, uy) = (10f64.powi(i32::from(market.decimals_x)), 10f64.powi(i32::from(market.decimals_y)));
+        self.pool_price = if reserves.0 == 0 { 0.0 } else { (reserves.1 as f64 / uy) / (reserves.0 as f64 / ux) };
+        self.deposit_l_assets = ell.0;
+        self.deposit_l_shares = ell.1;
+    }
+
+    /// ℓ at the end of the day.
+    pub fn ell(&self) -> f64 {
+        self.deposit_l_assets as f64 / self.deposit_l_shares as f64
+    }
+}
+
+/// The CSV header, in column order.
+pub const CSV_HEADER: &str = "seed,pool,date,timestamp,externalPrice,poolPrice,reserveX,reserveY,depositLAssets,depositLShares,ell,\
+swapCount,arbCount,swapsRefused,amountXIn,amountXOut,amountYIn,amountYOut,swapFeesTokenX,swapFeesTokenY,swapFeesTokenL,\
+grossInterestTokenX,grossInterestTokenY,grossInterestTokenL,lpInterestTokenL,protocolFeesTokenX,protocolFeesTokenY,protocolFeesTokenL,\
+penaltiesTokenL,badDebtTokenL,noiseCostY,arbProfitY";
+
+/// Writes `rows` as CSV (noise cost and arbitrage profit in whole Y; everything else as
+/// stored).
+pub fn write_csv(path: &Path, rows: &[DayRow], market: &MarketConfig) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, "{CSV_HEADER}")?;
+    let uy = 10f64.powi(i32::from(market.decimals_y));
+    for r in rows {
+        writeln!(
+            out,
+            "{},{},{},{},{:.6},{:.6},{},{},{},{},{:.15},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6},{:.6}",
+            r.seed,
+            r.pool.name(),
+            r.date,
+            r.timestamp,
+            r.external_price,
+            r.pool_price,
+            r.reserve_x,
+            r.reserve_y,
+            r.deposit_l_assets,
+            r.deposit_l_shares,
+            r.ell(),
+            r.swap_count,
+            r.arb_count,
+            r.swaps_refused,
+            r.amount_x_in,
+            r.amount_x_out,
+            r.amount_y_in,
+            r.amount_y_out,
+            r.swap_fees_token_x,
+            r.swap_fees_token_y,
+            r.swap_fees_token_l,
+            r.gross_interest_token_x,
+            r.gross_interest_token_y,
+            r.gross_interest_token_l,
+            r.lp_interest_token_l,
+            r.protocol_fees_token_x,
+            r.protocol_fees_token_y,
+            r.protocol_fees_token_l,
+            r.penalties_token_l,
+            r.bad_debt_token_l,
+            r.noise_cost_y / uy,
+            r.arb_profit_y / uy,
+        )?;
+    }
+    out.flush()
+}
+
+/// One pool over one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PoolSummary {
+    pub pool: PoolKind,
+    pub ell_start: Ell,
+    pub ell_end: Ell,
+    pub days: u32,
+    /// (ℓ_T/ℓ_0)^(365/T) − 1.
+    pub apy_l: f64,
+    /// Swap fees in L over the run / starting L, annualized (simple).
+    pub fee_apr_l: f64,
+    /// APY_L / APY_L(v2) − 1, when a v2 pool ran and earned something.
+    pub uplift: Option<f64>,
+    pub swaps: u64,
+    pub arbs: u64,
+    pub refused: u64,
+    /// Noise traders' total cost and the arbitrageur's total profit, whole Y.
+    pub noise_cost: f64,
+    pub arb_profit: f64,
+}
+
+/// ℓ_T / ℓ_0 from the exact integers.
+pub fn growth(start: Ell, end: Ell) -> f64 {
+    (end.0 as f64 / start.0 as f64) * (start.1 as f64 / end.1 as f64)
+}
+
+/// The per-pool summary of one run's rows (`kinds` in the rows' order within a day).
+pub fn summarize(config: &Config, kinds: &[PoolKind], start_ell: &[Ell], rows: &[DayRow]) -> Vec<PoolSummary> {
+    let uy = 10f64.powi(i32::from(config.market.decimals_y));
+    let mut summaries: Vec<PoolSummary> = kinds
+        .iter()
+        .zip(start_ell)
+        .map(|(&pool, &ell_start)| {
+            let mine: Vec<&DayRow> = rows.iter().filter(|r| r.pool == pool).collect();
+            let days = mine.len() as u32;
+            let ell_end = mine.last().map(|r| (r.deposit_l_assets, r.deposit_l_shares)).unwrap_or(ell_start);
+            let years = f64::from(days) / 365.0;
+            let fees_l: u128 = mine.iter().map(|r| r.swap_fees_token_l).sum();
+            PoolSummary {
+                pool,
+                ell_start,
+                ell_end,
+                days,
+                apy_l: if days == 0 { 0.0 } else { growth(ell_start, ell_end).powf(1.0 / years) - 1.0 },
+                fee_apr_l: if days == 0 { 0.0 } else { fees_l as f64 / ell_start.0 as f64 / years },
+                uplift: None,
+                swaps: mine.iter().map(|r| r.swap_count).sum(),
+                arbs: mine.iter().map(|r| r.arb_count).sum(),
+                refused: mine.iter().map(|r| r.swaps_refused).sum(),
+                noise_cost: mine.iter().map(|r| r.noise_cost_y).sum::<f64>() / uy,
+                arb_profit: mine.iter().map(|r| r.arb_profit_y).sum::<f64>() / uy,
+            }
+        })
+        .collect();
+    if let Some(base) = summaries.iter().find(|s| s.pool == PoolKind::V2).map(|s| s.apy_l) {
+        for s in summaries.iter_mut().filter(|s| s.pool != PoolKind::V2) {
+            s.uplift = (base > 0.0).then(|| s.apy_l / base - 1.0);
+        }
+    }
+    summaries
+}
+
+/// One line per pool: `seed pool APY_L fee-APR uplift swaps arbs refused noise-cost arb-profit`.
+pub fn summary_line(seed: u64, s: &PoolSummary) -> String {
+    let uplift = s.uplift.map(|u| format!("{:+.1}%", u * 100.0)).unwrap_or_else(|| "-".into());
+    format!(
+        "seed {seed:>3} {:<10} APY_L {:>7.3}%  fee APR(L) {:>7.3}%  U {:>8}  swaps {:>7} (arb {:>6}, refused {:>3})  noise cost ${:.0}  arb profit ${:.0}",
+        s.pool.name(),
+        s.apy_l * 100.0,
+        s.fee_apr_l * 100.0,
+        uplift,
+        s.swaps,
+        s.arbs,
+        s.refused,
+        s.noise_cost,
+        s.arb_profit,
+    )
+}
+
+/// Median and quantiles across seeds (nearest rank on the sorted values).
+pub fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut v: Vec<f64> = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (q * (v.len() - 1) as f64).round() as usize;
+    v[rank.min(v.len() - 1)]
+}

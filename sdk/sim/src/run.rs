@@ -1,0 +1,160 @@
+//! One run: a seed's price path and noise flow driven through every pool, step by step, with
+//! one [`DayRow`] per pool and day. A step is: the external price moves; the step's noise
+//! orders arrive and (Mode A) each executes exact-in on every pool; then the arbitrageur
+//! trades each pool toward the new price. Seeds run in parallel on all cores
+//! ([`run_seeds`]); a seed's result does not depend on the others or on the thread count.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use dlex::actions::SwapDirection;
+
+use crate::arb;
+use crate::config::Config;
+use crate::flow::NoiseFlow;
+use crate::pool::{self, Fill, Venue};
+use crate::price::PricePath;
+use crate::report::{DayRow, PoolSummary};
+
+/// What a run produced.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    pub seed: u64,
+    /// Rows by day, then by pool in the config's order.
+    pub rows: Vec<DayRow>,
+    /// One per pool, in the config's order.
+    pub summaries: Vec<PoolSummary>,
+}
+
+/// Base units per whole token.
+fn unit(decimals: u8) -> f64 {
+    10f64.powi(i32::from(decimals))
+}
+
+/// The first mint of every pool: half the TVL in each token at `price0`.
+pub fn initial_amounts(config: &Config) -> (u64, u64) {
+    let m = &config.market;
+    let x = (m.tvl / 2.0 / m.price0 * unit(m.decimals_x)).round() as u64;
+    let y = (m.tvl / 2.0 * unit(m.decimals_y)).round() as u64;
+    (x, y)
+}
+
+/// One pool and its current day's row.
+struct Lane {
+    venue: Box<dyn Venue>,
+    day: DayRow,
+}
+
+impl Lane {
+    /// Books a fill into the day's row; `cost` is the trader's loss against the external
+    /// price in Y base units (negative for the arbitrageur's profit).
+    fn book(&mut self, direction: SwapDirection, fill: &Fill, cost: f64, arbitrage: bool) {
+        let d = &mut self.day;
+        match direction {
+            SwapDirection::XToY => {
+                d.amount_x_in += u128::from(fill.amount_in);
+                d.amount_y_out += u128::from(fill.amount_out);
+                d.swap_fees_token_x += u128::from(fill.fee_tokens);
+            }
+            SwapDirection::YToX => {
+                d.amount_y_in += u128::from(fill.amount_in);
+                d.amount_x_out += u128::from(fill.amount_out);
+                d.swap_fees_token_y += u128::from(fill.fee_tokens);
+            }
+        }
+        d.swap_fees_token_l += fill.fee_l;
+        d.swap_count += 1;
+        if arbitrage {
+            d.arb_count += 1;
+            d.arb_profit_y -= cost;
+        } else {
+            d.noise_cost_y += cost;
+        }
+    }
+}
+
+/// Loss of a trader who sold `fill` at the external price `price` (Y base units per X base
+/// unit), in Y base units.
+fn cost_at(direction: SwapDirection, fill: &Fill, price: f64) -> f64 {
+    match direction {
+        SwapDirection::XToY => fill.amount_in as f64 * price - fill.amount_out as f64,
+        SwapDirection::YToX => fill.amount_in as f64 - fill.amount_out as f64 * price,
+    }
+}
+
+/// Runs `config` with `seed`.
+pub fn run(config: &Config, seed: u64) -> Result<RunResult, String> {
+    config.validate()?;
+    let m = &config.market;
+    let (x0, y0) = initial_amounts(config);
+    let mut now = config.run.start_unix;
+    let mut lanes: Vec<Lane> = pool::build(config, x0, y0, now)?
+        .into_iter()
+        .map(|venue| Lane { day: DayRow::start(seed, venue.kind(), 0, venue.ell()), venue })
+        .collect();
+    let start_ell: Vec<_> = lanes.iter().map(|l| l.venue.ell()).collect();
+    let mut path = PricePath::new(m, config.run.step_seconds, seed);
+    let mut noise = NoiseFlow::new(&config.flow, m, config.run.step_seconds, seed);
+    // Y base units per X base unit.
+    let scale = unit(m.decimals_y) / unit(m.decimals_x);
+    let min_profit = config.arb.min_profit * unit(m.decimals_y);
+    let mut rows = Vec::with_capacity(config.run.days as usize * lanes.len());
+    for date in 0..config.run.days {
+        for lane in lanes.iter_mut() {
+            lane.day = DayRow::start(seed, lane.venue.kind(), date, lane.venue.ell());
+        }
+        for _ in 0..config.steps_per_day() {
+            now = now.wrapping_add(config.run.step_seconds);
+            let price = path.step();
+            let p = price * scale;
+            let orders = noise.step(price);
+            for lane in lanes.iter_mut() {
+                for order in &orders {
+                    match lane.venue.swap_exact_in(order.direction, order.amount_in, now) {
+                        Ok(fill) => lane.book(order.direction, &fill, cost_at(order.direction, &fill, p), false),
+                        Err(_) => lane.day.swaps_refused += 1,
+                    }
+                }
+                if config.arb.enabled {
+                    let quoter = lane.venue.quoter(now);
+                    if let Some(trade) = arb::best_trade(&quoter, lane.venue.reserves(), p, min_profit) {
+                        match lane.venue.swap_exact_in(trade.direction, trade.amount_in, now) {
+                            Ok(fill) => lane.book(trade.direction, &fill, cost_at(trade.direction, &fill, p), true),
+                            Err(_) => lane.day.swaps_refused += 1,
+                        }
+                    }
+                }
+            }
+        }
+        let price = path.price();
+        for lane in lanes.iter_mut() {
+            let mut row = lane.day.clone();
+            row.finish(now, price, lane.venue.reserves(), lane.venue.ell(), m);
+            rows.push(row);
+        }
+    }
+    let summaries = crate::report::summarize(config, &lanes.iter().map(|l| l.venue.kind()).collect::<Vec<_>>(), &start_ell, &rows);
+    Ok(RunResult { seed, rows, summaries })
+}
+
+/// Runs every seed, in parallel over the machine's cores (`threads`, or all when `None`);
+/// `on_done` is called as each seed finishes. Results come back in `seeds` order.
+pub fn run_seeds(config: &Config, seeds: &[u64], threads: Option<usize>, on_done: &(dyn Fn(&RunResult) + Sync)) -> Result<Vec<RunResult>, String> {
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).clamp(1, seeds.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<RunResult, String>>>> = Mutex::new(vec![None; seeds.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&seed) = seeds.get(i) else { break };
+                let result = run(config, seed);
+                if let Ok(r) = &result {
+                    on_done(r);
+                }
+                results.lock().expect("no panics while holding the lock")[i] = Some(result);
+            });
+        }
+    });
+    results.into_inner().expect("threads joined").into_iter().map(|r| r.expect("every seed ran")).collect()
+}
