@@ -14,6 +14,8 @@ pub struct Config {
     pub flow: FlowConfig,
     pub arb: ArbConfig,
     pub dlex: DlexConfig,
+    /// The lending layer of the dlex pools (none on V2).
+    pub lending: LendingConfig,
     /// Which pools run, by [`PoolKind`] name; (a) is the baseline of the uplift.
     pub pools: Vec<PoolKind>,
 }
@@ -89,6 +91,37 @@ pub struct DlexConfig {
     pub fixed_fee_bips: u32,
 }
 
+/// The lending layer of spec §4.5 on the dlex pools (b1) and (b2), identical on both: the
+/// same positions with the same targets, each sized from its own pool's state. V2 has none.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LendingConfig {
+    pub enabled: bool,
+    /// d: single-sided lenders' DEPOSIT_X and DEPOSIT_Y, each worth `d·TVL/2` at the start
+    /// (so the lenders bring `d·TVL` in all, split evenly).
+    pub deposit_share: f64,
+    /// Target utilizations `u_X = BX/(DX + avgReserveX)` and `u_Y` (SP §7.2) of the X and Y
+    /// borrowers, re-targeted daily. Collateral counts in the other side's deposits, so the
+    /// targets must satisfy `u_X·u_Y < ltv²` (see `validate`).
+    pub utilization_x: f64,
+    pub utilization_y: f64,
+    /// β: BORROW_L / DEPOSIT_L of the straddle borrowers, re-targeted daily.
+    pub beta: f64,
+    /// Debt / collateral value when a borrower sizes its collateral (spec: 50%).
+    pub ltv: f64,
+    /// A daily re-target moves a debt only when it is off its target by more than this
+    /// fraction (so rounding does not make a leg every day).
+    pub retarget_tolerance: f64,
+    /// Positions per borrower kind (X, Y, straddle), each with an equal share of the target.
+    pub borrowers: u32,
+}
+
+impl Default for LendingConfig {
+    fn default() -> Self {
+        Self { enabled: true, deposit_share: 0.25, utilization_x: 0.3, utilization_y: 0.3, beta: 0.05, ltv: 0.5, retarget_tolerance: 0.001, borrowers: 20 }
+    }
+}
+
 /// The pools of spec §4.5.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash)]
 pub enum PoolKind {
@@ -122,6 +155,7 @@ impl Default for Config {
             flow: FlowConfig::default(),
             arb: ArbConfig::default(),
             dlex: DlexConfig::default(),
+            lending: LendingConfig::default(),
             pools: vec![PoolKind::V2, PoolKind::DlexFixed, PoolKind::Dlex],
         }
     }
@@ -161,9 +195,9 @@ impl Default for DlexConfig {
 pub const PRESETS: &[&str] = &["base", "smoke"];
 
 impl Config {
-    /// A built-in preset: `base` is the spec's base cell without the lending layer (365 days,
-    /// σ = 80%, λ = 0.5/min, mid-term 60 s, Mode A until Mode B is wired); `smoke` is the
-    /// same market for 2 days, for CI and a quick look.
+    /// A built-in preset: `base` is the spec's base cell (365 days, σ = 80%, λ = 0.5/min,
+    /// mid-term 60 s, d = 0.25, fixed u = 0.3, β = 0.05; Mode A until Mode B is wired);
+    /// `smoke` is the same cell for 2 days, for CI and a quick look.
     pub fn preset(name: &str) -> Option<Self> {
         match name {
             "base" => Some(Self::default()),
@@ -205,6 +239,23 @@ impl Config {
         }
         if self.dlex.fixed_fee_bips >= 10_000 {
             return Err("dlex.fixed_fee_bips must be below 10000".into());
+        }
+        let l = &self.lending;
+        if l.enabled {
+            let in_unit = |v: f64| (0.0..1.0).contains(&v);
+            if !(l.deposit_share >= 0.0 && in_unit(l.utilization_x) && in_unit(l.utilization_y) && in_unit(l.beta) && l.ltv > 0.0 && l.ltv < 1.0 && l.retarget_tolerance >= 0.0 && l.borrowers > 0) {
+                return Err("lending: deposit_share >= 0, utilizations, beta and ltv in [0, 1), ltv > 0".into());
+            }
+            // X borrowers' Y collateral is Y deposit (the denominator of u_Y) and vice versa:
+            // BX = u_X·(A + BY/(p·ltv)), BY/p = u_Y·(B + BX/ltv), which has a finite solution only
+            // when u_X·u_Y < ltv² (with margin, or the daily re-target keeps growing).
+            if l.utilization_x * l.utilization_y >= 0.8 * l.ltv * l.ltv {
+                return Err(format!(
+                    "lending: u_X·u_Y = {:.3} must stay below 0.8·ltv² = {:.3}: collateral in the pool counts in the other side's utilization, so the targets feed on each other",
+                    l.utilization_x * l.utilization_y,
+                    0.8 * l.ltv * l.ltv
+                ));
+            }
         }
         if self.pools.is_empty() {
             return Err("pools: name at least one of \"v2\", \"dlex_fixed\", \"dlex\"".into());

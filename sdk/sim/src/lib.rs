@@ -10,12 +10,14 @@
 //!
 //! Module map: [`config`] (TOML input and presets), [`price`] (seeded GBM with jumps),
 //! [`pool`] (the three pool kinds behind [`pool::Venue`]), [`flow`] (Poisson noise orders),
-//! [`arb`] (fee-aware arbitrage to the external price), [`run`] (the step and day loop),
+//! [`arb`] (fee-aware arbitrage to the external price), [`lending`] (the dlex pools' lenders
+//! and borrowers through the program's `execute` pipeline, per-step interest accrual), [`run`] (the step and day loop),
 //! [`report`] (CSV and the per-run summary).
 
 pub mod arb;
 pub mod config;
 pub mod flow;
+pub mod lending;
 pub mod pool;
 pub mod price;
 pub mod report;

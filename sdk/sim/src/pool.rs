@@ -24,6 +24,7 @@ use dlex::risk::Action;
 use dlex::state::{Pair, Pool, Reserve, TokenKind};
 
 use crate::config::{Config, PoolKind};
+use crate::lending;
 
 /// One executed exact-in swap.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -54,6 +55,15 @@ pub trait Venue: Send {
     /// Executes an exact-in swap at `now` (no limit: the caller quoted it). A refused swap
     /// changes nothing.
     fn swap_exact_in(&mut self, direction: SwapDirection, amount_in: u64, now: u32) -> Result<Fill, String>;
+    /// The lending layer's step at `now` on day `day`: interest accrued to `now`, then the
+    /// day's re-target if it is still due. `None` for a pool without lending.
+    fn lending_step(&mut self, _day: u32, _now: u32) -> Result<Option<(lending::Accrual, lending::Retarget)>, String> {
+        Ok(None)
+    }
+    /// The lending state now, `None` for a pool without lending.
+    fn lending_snapshot(&self) -> Option<lending::Snapshot> {
+        None
+    }
 }
 
 /// Uniswap V2's output for an exact input with a fee of `fee_bips`:
@@ -201,6 +211,8 @@ pub struct DlexPool {
     /// The passive LP (the only position until the lending layer arrives).
     pub lp: PositionBook,
     pub fee: FeeModel,
+    /// The lending layer's positions, when the config enables it.
+    pub lending: Option<lending::Book>,
 }
 
 impl DlexPool {
@@ -220,7 +232,8 @@ impl DlexPool {
             Ok((Action::Mint, outcome))
         })
         .map_err(|e| format!("first mint: {e:?}"))?;
-        Ok(Self { pair, lp, fee })
+        let lending = config.lending.enabled.then(|| lending::Book::new(&config.lending, x, y));
+        Ok(Self { pair, lp, fee, lending })
     }
 
     /// The pool after the accrual a swap at `now` runs first, on a copy.
@@ -284,6 +297,17 @@ impl Venue for DlexPool {
         let fee_l = deposit_l(&after).saturating_sub(deposit_l(&before));
         self.pair = pair;
         Ok(Fill { amount_in, amount_out, fee_tokens, fee_l })
+    }
+
+    fn lending_step(&mut self, day: u32, now: u32) -> Result<Option<(lending::Accrual, lending::Retarget)>, String> {
+        let Some(book) = self.lending.as_mut() else { return Ok(None) };
+        let accrual = lending::accrue(&mut self.pair, now)?;
+        let retarget = lending::retarget(&mut self.pair, book, day, now);
+        Ok(Some((accrual, retarget)))
+    }
+
+    fn lending_snapshot(&self) -> Option<lending::Snapshot> {
+        self.lending.as_ref().map(|_| lending::snapshot(&self.pair))
     }
 }
 

@@ -3,13 +3,19 @@
 //! pool: ℓ at both ends, APY_L = (ℓ_T/ℓ_0)^(365/T) − 1, the swap-fee APR in L, and the uplift
 //! U = APY_L / APY_L(v2) − 1.
 //!
-//! The lending columns (`grossInterest*`, `lpInterestTokenL`, `protocolFees*`, `penalties*`,
-//! `badDebtTokenL`) are written already and stay 0 until the lending layer is wired.
+//! The lending columns come from the pool's own state changes (`lending::Accrual`): gross
+//! interest = growth of the BORROW_* assets, `lpInterestTokenX/Y` = growth of the reserves,
+//! protocol fees = the program's `protocol_fee_share` of each gross interest, and
+//! `lpInterestTokenL` = the accrual's growth of DEPOSIT_L assets less the protocol's L fee. So
+//! a day's change of DEPOSIT_L assets is `swapFeesTokenL + lpInterestTokenL +
+//! protocolFeesTokenL + lendingLegsTokenL` (the last: borrow-L fees and rounding of the
+//! positions' legs). `penalties*` and `badDebtTokenL` stay 0 until liquidations are wired.
 
 use std::io::Write;
 use std::path::Path;
 
 use crate::config::{Config, MarketConfig, PoolKind};
+use crate::lending::{Accrual, Retarget, Snapshot};
 use crate::pool::Ell;
 
 /// One pool's day.
@@ -50,6 +56,16 @@ pub struct DayRow {
     pub protocol_fees_token_l: u128,
     pub penalties_token_l: u128,
     pub bad_debt_token_l: u128,
+    /// LPs' part of X and Y interest (growth of the reserves by accrual).
+    pub lp_interest_token_x: u128,
+    pub lp_interest_token_y: u128,
+    /// Change of DEPOSIT_L assets through the lending positions' legs.
+    pub lending_legs_token_l: i128,
+    /// Lending executes that passed / were refused.
+    pub lending_legs: u64,
+    pub lending_refused: u64,
+    /// Lending state at the end of the day (zeros without lending).
+    pub lending: Snapshot,
     /// Noise traders' all-in cost (fee + impact) against the external price, Y base units.
     pub noise_cost_y: f64,
     /// The arbitrageur's profit at the external price, Y base units.
@@ -91,9 +107,31 @@ impl DayRow {
             protocol_fees_token_l: 0,
             penalties_token_l: 0,
             bad_debt_token_l: 0,
+            lp_interest_token_x: 0,
+            lp_interest_token_y: 0,
+            lending_legs_token_l: 0,
+            lending_legs: 0,
+            lending_refused: 0,
+            lending: Snapshot::default(),
             noise_cost_y: 0.0,
             arb_profit_y: 0.0,
         }
+    }
+
+    /// Books one lending step.
+    pub fn book_lending(&mut self, accrual: &Accrual, retarget: &Retarget) {
+        self.gross_interest_token_l += accrual.gross_l;
+        self.gross_interest_token_x += accrual.gross_x;
+        self.gross_interest_token_y += accrual.gross_y;
+        self.lp_interest_token_l += accrual.deposit_l - accrual.protocol_l;
+        self.lp_interest_token_x += accrual.lp_x;
+        self.lp_interest_token_y += accrual.lp_y;
+        self.protocol_fees_token_l += accrual.protocol_l;
+        self.protocol_fees_token_x += accrual.protocol_x;
+        self.protocol_fees_token_y += accrual.protocol_y;
+        self.lending_legs_token_l += retarget.deposit_l_change;
+        self.lending_legs += retarget.legs_run;
+        self.lending_refused += retarget.refused;
     }
 
     /// Closes the day with the pool's state at its end.
@@ -118,7 +156,8 @@ impl DayRow {
 pub const CSV_HEADER: &str = "seed,pool,date,timestamp,externalPrice,poolPrice,reserveX,reserveY,depositLAssets,depositLShares,ell,\
 swapCount,arbCount,swapsRefused,amountXIn,amountXOut,amountYIn,amountYOut,swapFeesTokenX,swapFeesTokenY,swapFeesTokenL,\
 grossInterestTokenX,grossInterestTokenY,grossInterestTokenL,lpInterestTokenL,protocolFeesTokenX,protocolFeesTokenY,protocolFeesTokenL,\
-penaltiesTokenL,badDebtTokenL,noiseCostY,arbProfitY";
+penaltiesTokenL,badDebtTokenL,lpInterestTokenX,lpInterestTokenY,lendingLegsTokenL,lendingLegs,lendingRefused,\
+depositX,depositY,borrowL,borrowX,borrowY,utilizationL,utilizationX,utilizationY,borrowRateL,borrowRateX,borrowRateY,noiseCostY,arbProfitY";
 
 /// Writes `rows` as CSV (noise cost and arbitrage profit in whole Y; everything else as
 /// stored).
@@ -129,7 +168,7 @@ pub fn write_csv(path: &Path, rows: &[DayRow], market: &MarketConfig) -> std::io
     for r in rows {
         writeln!(
             out,
-            "{},{},{},{},{:.6},{:.6},{},{},{},{},{:.15},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6},{:.6}",
+            "{},{},{},{},{:.6},{:.6},{},{},{},{},{:.15},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6}",
             r.seed,
             r.pool.name(),
             r.date,
@@ -160,6 +199,22 @@ pub fn write_csv(path: &Path, rows: &[DayRow], market: &MarketConfig) -> std::io
             r.protocol_fees_token_l,
             r.penalties_token_l,
             r.bad_debt_token_l,
+            r.lp_interest_token_x,
+            r.lp_interest_token_y,
+            r.lending_legs_token_l,
+            r.lending_legs,
+            r.lending_refused,
+            r.lending.deposit_x,
+            r.lending.deposit_y,
+            r.lending.borrow_l,
+            r.lending.borrow_x,
+            r.lending.borrow_y,
+            r.lending.utilization.0,
+            r.lending.utilization.1,
+            r.lending.utilization.2,
+            r.lending.rate.0,
+            r.lending.rate.1,
+            r.lending.rate.2,
             r.noise_cost_y / uy,
             r.arb_profit_y / uy,
         )?;

@@ -109,6 +109,11 @@ pub fn run(config: &Config, seed: u64) -> Result<RunResult, String> {
             let p = price * scale;
             let orders = noise.step(price);
             for lane in lanes.iter_mut() {
+                // Interest up to now (continuous, not the swaps' daily accrual) and the
+                // day's lending re-target, before the step's swaps.
+                if let Some((accrual, retarget)) = lane.venue.lending_step(date, now)? {
+                    lane.day.book_lending(&accrual, &retarget);
+                }
                 for order in &orders {
                     match lane.venue.swap_exact_in(order.direction, order.amount_in, now) {
                         Ok(fill) => lane.book(order.direction, &fill, cost_at(order.direction, &fill, p), false),
@@ -130,6 +135,7 @@ pub fn run(config: &Config, seed: u64) -> Result<RunResult, String> {
         for lane in lanes.iter_mut() {
             let mut row = lane.day.clone();
             row.finish(now, price, lane.venue.reserves(), lane.venue.ell(), m);
+            row.lending = lane.venue.lending_snapshot().unwrap_or_default();
             rows.push(row);
         }
     }
