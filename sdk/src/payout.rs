@@ -524,9 +524,7 @@ mod tests {
     /// DL, times 365.
     #[test]
     fn fee_yield_annualizes_the_swap_fees_per_deposited_l() {
-        let mut pool = Pool::default();
-        pool.reserve_x = dlex::state::Reserve(1_000_000);
-        pool.reserve_y = dlex::state::Reserve(4_000_000);
+        let pool = Pool { reserve_x: dlex::state::Reserve(1_000_000), reserve_y: dlex::state::Reserve(4_000_000), ..Pool::default() };
         let swap = |direction, amount_in| Swapped {
             pair: Default::default(),
             trader: Default::default(),

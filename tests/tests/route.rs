@@ -182,7 +182,7 @@ async fn the_best_route_is_never_worse_and_its_quote_is_execution() {
         let edges = [(A, B), (B, C), (C, D), (A, C), (B, D), (A, D)];
         let mut pairs = Vec::new();
         for (a, b) in edges {
-            if next() % 3 != 0 || (a, b) == (A, B) {
+            if !next().is_multiple_of(3) || (a, b) == (A, B) {
                 let depth = 1_000_000_000 + next() % 1_000_000_000_000;
                 let price_ratio = 1 + next() % 4;
                 pairs.push((a, b, depth, depth * price_ratio));

@@ -275,7 +275,7 @@ impl Keeper {
                 Err(error) => self.fail(report, &candidate, None, error),
             }
         }
-        planned.sort_by(|a, b| b.1.profit_x.cmp(&a.1.profit_x));
+        planned.sort_by_key(|candidate| std::cmp::Reverse(candidate.1.profit_x));
         for (candidate, plan) in planned {
             if plan.profit_x < self.config.min_profit_x {
                 self.log(report, &candidate, Some(&plan), Status::Unprofitable, None, None, None);

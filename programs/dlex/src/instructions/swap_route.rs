@@ -126,7 +126,7 @@ pub fn handler<'info>(ctx: Context<'info, RouteTokens<'info>>, amount: RouteAmou
     let now = now_u32()?;
     let remaining = ctx.remaining_accounts;
     require!(!remaining.is_empty(), DlexError::EmptyRoute);
-    require!(remaining.len() % ROUTE_ACCOUNTS_PER_HOP == 0, DlexError::MalformedRoute);
+    require!(remaining.len().is_multiple_of(ROUTE_ACCOUNTS_PER_HOP), DlexError::MalformedRoute);
     require!(remaining.len() / ROUTE_ACCOUNTS_PER_HOP <= MAX_ROUTE_HOPS, DlexError::TooManyRouteHops);
     let mut hops: Vec<Hop<'info>> = Vec::with_capacity(remaining.len() / ROUTE_ACCOUNTS_PER_HOP);
     let mut receives = ctx.accounts.user_source.mint;
