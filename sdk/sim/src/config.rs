@@ -114,11 +114,16 @@ pub struct LendingConfig {
     pub retarget_tolerance: f64,
     /// Positions per borrower kind (X, Y, straddle), each with an equal share of the target.
     pub borrowers: u32,
+    /// Accrue interest at every step (spec §4.5's continuous interest; default). Off, interest
+    /// accrues only when an instruction runs (a position's execute, a swap's daily accrual),
+    /// as on chain: the program has no instruction that only accrues, so self-test 3 (the
+    /// replay on the bank) runs with this off.
+    pub accrue_every_step: bool,
 }
 
 impl Default for LendingConfig {
     fn default() -> Self {
-        Self { enabled: true, deposit_share: 0.25, utilization_x: 0.3, utilization_y: 0.3, beta: 0.05, ltv: 0.5, retarget_tolerance: 0.001, borrowers: 20 }
+        Self { enabled: true, deposit_share: 0.25, utilization_x: 0.3, utilization_y: 0.3, beta: 0.05, ltv: 0.5, retarget_tolerance: 0.001, borrowers: 20, accrue_every_step: true }
     }
 }
 

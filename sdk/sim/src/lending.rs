@@ -22,6 +22,7 @@ use dlex::math::{self, InterestAccrualInput};
 use dlex::state::{Pair, Pool, TokenKind};
 
 use crate::config::LendingConfig;
+use crate::pool::Recorded;
 
 /// What one per-step accrual did to the pool (all from its state change).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -155,7 +156,15 @@ pub fn borrow_rates(u: (f64, f64, f64)) -> (f64, f64, f64) {
 
 /// Runs `legs` for position `who` through `actions::run_legs` + `apply_legs` (the `execute`
 /// pipeline) with the book's tranches, on copies; commits only on success.
-fn execute(pair: &mut Box<Pair>, book: &mut Book, who: usize, legs: &[Leg], now: u32) -> Result<(), String> {
+fn execute(pair: &mut Box<Pair>, book: &mut Book, who: usize, legs: &[Leg], now: u32, record: &mut Option<Vec<Recorded>>) -> Result<(), String> {
+    let result = try_execute(pair, book, who, legs, now);
+    if let Some(ops) = record {
+        ops.push(Recorded::Execute { position: who, legs: legs.to_vec(), now, ok: result.is_ok() });
+    }
+    result
+}
+
+fn try_execute(pair: &mut Box<Pair>, book: &mut Book, who: usize, legs: &[Leg], now: u32) -> Result<(), String> {
     let mut trial = pair.clone();
     let mut tranches = book.tranches.clone();
     let mut position = book.positions[who].1;
@@ -249,7 +258,7 @@ fn legs_for(book: &Book, who: usize, pool: &Pool) -> Vec<Leg> {
 }
 
 /// One round: each position in turn moves toward its target (lenders first).
-fn round(pair: &mut Box<Pair>, book: &mut Book, now: u32, outcome: &mut Retarget) -> bool {
+fn round(pair: &mut Box<Pair>, book: &mut Book, now: u32, outcome: &mut Retarget, record: &mut Option<Vec<Recorded>>) -> bool {
     let mut moved = false;
     for who in 0..book.positions.len() {
         let legs = legs_for(book, who, &pair.pool());
@@ -257,7 +266,7 @@ fn round(pair: &mut Box<Pair>, book: &mut Book, now: u32, outcome: &mut Retarget
             continue;
         }
         let before = deposit_l(&pair.pool());
-        match execute(pair, book, who, &legs, now) {
+        match execute(pair, book, who, &legs, now, record) {
             Ok(()) => {
                 outcome.legs_run += 1;
                 moved = true;
@@ -275,8 +284,9 @@ fn round(pair: &mut Box<Pair>, book: &mut Book, now: u32, outcome: &mut Retarget
 /// The day's re-target at `now` (call after [`accrue`] at the same `now`), once the mid-term
 /// TWAP window is ready. The first one runs rounds until the positions stop moving
 /// (collateral feeds the other side's target), at most 12; later ones run one round. Refused
-/// executes are counted; the re-target then tries again an hour later.
-pub fn retarget(pair: &mut Box<Pair>, book: &mut Book, day: u32, now: u32) -> Retarget {
+/// executes are counted; the re-target then tries again an hour later. Every execute tried
+/// is pushed to `record` when it is `Some`.
+pub fn retarget(pair: &mut Box<Pair>, book: &mut Book, day: u32, now: u32, record: &mut Option<Vec<Recorded>>) -> Retarget {
     let mut outcome = Retarget::default();
     if book.last_day.is_some_and(|d| d >= day) {
         return outcome;
@@ -289,7 +299,7 @@ pub fn retarget(pair: &mut Box<Pair>, book: &mut Book, day: u32, now: u32) -> Re
     }
     let rounds = if book.last_day.is_none() { 12 } else { 1 };
     for _ in 0..rounds {
-        if !round(pair, book, now, &mut outcome) {
+        if !round(pair, book, now, &mut outcome, record) {
             break;
         }
     }

@@ -39,6 +39,30 @@ pub struct Fill {
     pub fee_l: u128,
 }
 
+/// One operation the simulator applied to a dlex pool's pair, in order (self-test 3 replays
+/// them as transactions on the bank). Recorded only when asked ([`Venue::start_recording`]);
+/// the first mint (of [`crate::run::initial_amounts`] at `run.start_unix`, by the LP) is
+/// not in the list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// The per-step interest accrual (`actions::accrue`) at `now`.
+    Accrue { now: u32 },
+    /// An exact-in swap at `now`, no limit, and what it returned (`None`: refused).
+    Swap { direction: SwapDirection, amount_in: u64, now: u32, amount_out: Option<u64> },
+    /// An execute of `legs` by lending position `position` (index into
+    /// `lending::Book::positions`) at `now`, limits `i64::MIN`, and whether it passed.
+    Execute { position: usize, legs: Vec<actions::Leg>, now: u32, ok: bool },
+}
+
+/// What a recorded run left: the operations and the final state they led to.
+#[derive(Clone)]
+pub struct Recording {
+    pub ops: Vec<Recorded>,
+    pub pair: Box<Pair>,
+    /// The LP's position, then the lending book's positions in order.
+    pub positions: Vec<PositionBook>,
+}
+
 /// `(DEPOSIT_L assets, DEPOSIT_L shares)`: ℓ = assets / shares (spec §4.4). For V2,
 /// `(⌊√(x·y)⌋, totalSupply)`.
 pub type Ell = (u128, u128);
@@ -62,6 +86,12 @@ pub trait Venue: Send {
     }
     /// The lending state now, `None` for a pool without lending.
     fn lending_snapshot(&self) -> Option<lending::Snapshot> {
+        None
+    }
+    /// From now on, record every operation applied to the pool (dlex pools only).
+    fn start_recording(&mut self) {}
+    /// The operations recorded so far and the state now; `None` when not recording.
+    fn take_recording(&mut self) -> Option<Recording> {
         None
     }
 }
@@ -213,6 +243,8 @@ pub struct DlexPool {
     pub fee: FeeModel,
     /// The lending layer's positions, when the config enables it.
     pub lending: Option<lending::Book>,
+    /// The operations applied since [`Venue::start_recording`] (`None`: not recording).
+    pub recording: Option<Vec<Recorded>>,
 }
 
 impl DlexPool {
@@ -233,7 +265,7 @@ impl DlexPool {
         })
         .map_err(|e| format!("first mint: {e:?}"))?;
         let lending = config.lending.enabled.then(|| lending::Book::new(&config.lending, x, y));
-        Ok(Self { pair, lp, fee, lending })
+        Ok(Self { pair, lp, fee, lending, recording: None })
     }
 
     /// The pool after the accrual a swap at `now` runs first, on a copy.
@@ -278,6 +310,44 @@ impl Venue for DlexPool {
     }
 
     fn swap_exact_in(&mut self, direction: SwapDirection, amount_in: u64, now: u32) -> Result<Fill, String> {
+        let result = self.try_swap_exact_in(direction, amount_in, now);
+        if let Some(ops) = self.recording.as_mut() {
+            ops.push(Recorded::Swap { direction, amount_in, now, amount_out: result.as_ref().ok().map(|f| f.amount_out) });
+        }
+        result
+    }
+
+    fn lending_step(&mut self, day: u32, now: u32) -> Result<Option<(lending::Accrual, lending::Retarget)>, String> {
+        let Some(book) = self.lending.as_mut() else { return Ok(None) };
+        let accrual = if book.config.accrue_every_step {
+            if let Some(ops) = self.recording.as_mut() {
+                ops.push(Recorded::Accrue { now });
+            }
+            lending::accrue(&mut self.pair, now)?
+        } else {
+            lending::Accrual::default()
+        };
+        let retarget = lending::retarget(&mut self.pair, book, day, now, &mut self.recording);
+        Ok(Some((accrual, retarget)))
+    }
+
+    fn lending_snapshot(&self) -> Option<lending::Snapshot> {
+        self.lending.as_ref().map(|_| lending::snapshot(&self.pair))
+    }
+
+    fn start_recording(&mut self) {
+        self.recording = Some(Vec::new());
+    }
+
+    fn take_recording(&mut self) -> Option<Recording> {
+        let ops = self.recording.take()?;
+        let positions = std::iter::once(self.lp).chain(self.lending.iter().flat_map(|b| b.positions.iter().map(|(_, p)| *p))).collect();
+        Some(Recording { ops, pair: self.pair.clone(), positions })
+    }
+}
+
+impl DlexPool {
+    fn try_swap_exact_in(&mut self, direction: SwapDirection, amount_in: u64, now: u32) -> Result<Fill, String> {
         // Accrue first on a copy, so the swap's own L growth is measured apart from interest
         // (the pipeline's second accrual at the same `now` changes nothing).
         let (mut pair, before) = self.accrued(now)?;
@@ -297,17 +367,6 @@ impl Venue for DlexPool {
         let fee_l = deposit_l(&after).saturating_sub(deposit_l(&before));
         self.pair = pair;
         Ok(Fill { amount_in, amount_out, fee_tokens, fee_l })
-    }
-
-    fn lending_step(&mut self, day: u32, now: u32) -> Result<Option<(lending::Accrual, lending::Retarget)>, String> {
-        let Some(book) = self.lending.as_mut() else { return Ok(None) };
-        let accrual = lending::accrue(&mut self.pair, now)?;
-        let retarget = lending::retarget(&mut self.pair, book, day, now);
-        Ok(Some((accrual, retarget)))
-    }
-
-    fn lending_snapshot(&self) -> Option<lending::Snapshot> {
-        self.lending.as_ref().map(|_| lending::snapshot(&self.pair))
     }
 }
 

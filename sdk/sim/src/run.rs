@@ -12,7 +12,7 @@ use dlex::actions::SwapDirection;
 use crate::arb;
 use crate::config::Config;
 use crate::flow::NoiseFlow;
-use crate::pool::{self, Fill, Venue};
+use crate::pool::{self, Fill, Recording, Venue};
 use crate::price::PricePath;
 use crate::report::{DayRow, PoolSummary};
 
@@ -84,6 +84,16 @@ fn cost_at(direction: SwapDirection, fill: &Fill, price: f64) -> f64 {
 
 /// Runs `config` with `seed`.
 pub fn run(config: &Config, seed: u64) -> Result<RunResult, String> {
+    run_with(config, seed, false).map(|(result, _)| result)
+}
+
+/// [`run`] that also records every operation applied to each dlex pool (self-test 3): one
+/// [`Recording`] per pool in the config's order (`None` for V2).
+pub fn run_recorded(config: &Config, seed: u64) -> Result<(RunResult, Vec<Option<Recording>>), String> {
+    run_with(config, seed, true)
+}
+
+fn run_with(config: &Config, seed: u64, record: bool) -> Result<(RunResult, Vec<Option<Recording>>), String> {
     config.validate()?;
     let m = &config.market;
     let (x0, y0) = initial_amounts(config);
@@ -92,6 +102,9 @@ pub fn run(config: &Config, seed: u64) -> Result<RunResult, String> {
         .into_iter()
         .map(|venue| Lane { day: DayRow::start(seed, venue.kind(), 0, venue.ell()), venue })
         .collect();
+    if record {
+        lanes.iter_mut().for_each(|l| l.venue.start_recording());
+    }
     let start_ell: Vec<_> = lanes.iter().map(|l| l.venue.ell()).collect();
     let mut path = PricePath::new(m, config.run.step_seconds, seed);
     let mut noise = NoiseFlow::new(&config.flow, m, config.run.step_seconds, seed);
@@ -140,7 +153,8 @@ pub fn run(config: &Config, seed: u64) -> Result<RunResult, String> {
         }
     }
     let summaries = crate::report::summarize(config, &lanes.iter().map(|l| l.venue.kind()).collect::<Vec<_>>(), &start_ell, &rows);
-    Ok(RunResult { seed, rows, summaries })
+    let recordings = lanes.iter_mut().map(|l| l.venue.take_recording()).collect();
+    Ok((RunResult { seed, rows, summaries }, recordings))
 }
 
 /// Runs every seed, in parallel over the machine's cores (`threads`, or all when `None`);
