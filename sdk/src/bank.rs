@@ -259,6 +259,19 @@ impl Bank {
         Transaction::new_signed_with_payer(instructions, Some(&self.ctx.payer.pubkey()), &all, self.ctx.last_blockhash)
     }
 
+    /// A new keypair with 10 SOL, token accounts of the pair's two mints (under their token
+    /// programs) holding `amount_x` and `amount_y`, and an open position in the pair.
+    pub async fn new_user(&mut self, keys: &crate::PairKeys, amount_x: u64, amount_y: u64) -> Result<(Keypair, crate::ix::UserTokens), BanksClientError> {
+        let keypair = self.new_funded_keypair(10_000_000_000).await;
+        let owner = keypair.pubkey();
+        let token_x = self.create_token_account(keys.mint_x, owner, keys.token_program_x).await;
+        let token_y = self.create_token_account(keys.mint_y, owner, keys.token_program_y).await;
+        self.mint_to(keys.mint_x, token_x, amount_x, keys.token_program_x).await;
+        self.mint_to(keys.mint_y, token_y, amount_y, keys.token_program_y).await;
+        self.send(&[crate::ix::open_position(owner, keys.pair)], &[&keypair]).await?;
+        Ok((keypair, crate::ix::UserTokens { owner, token_x, token_y }))
+    }
+
     /// Sends one transaction (the bank's payer pays fees) and waits for it, after appending
     /// the saturation accounts each dlex instruction needs ([`crate::saturation::complete`]).
     pub async fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<(), BanksClientError> {

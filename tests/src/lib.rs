@@ -116,15 +116,8 @@ impl Fixture {
 
     /// A funded user with X and Y token accounts holding [`USER_FUNDS`] each, and an open position.
     pub async fn user(&mut self) -> User {
-        let keypair = self.bank.new_funded_keypair(10_000_000_000).await;
-        let owner = keypair.pubkey();
-        let program = self.flavor.program();
-        let token_x = self.bank.create_token_account(self.keys.mint_x, owner, program).await;
-        let token_y = self.bank.create_token_account(self.keys.mint_y, owner, program).await;
-        self.bank.mint_to(self.keys.mint_x, token_x, USER_FUNDS, program).await;
-        self.bank.mint_to(self.keys.mint_y, token_y, USER_FUNDS, program).await;
-        self.bank.send(&[ix::open_position(owner, self.keys.pair)], &[&keypair]).await.expect("open_position");
-        User { keypair, tokens: UserTokens { owner, token_x, token_y } }
+        let (keypair, tokens) = self.bank.new_user(&self.keys, USER_FUNDS, USER_FUNDS).await.expect("open_position");
+        User { keypair, tokens }
     }
 
     /// 50 observation intervals, each with a small swap by `trader` (alternating directions):

@@ -61,14 +61,8 @@ fn fmt_price(reserve_x: u128, reserve_y: u128) -> String {
 }
 
 pub(crate) async fn new_account(bank: &mut Bank, keys: &PairKeys, name: &'static str, x: u64, y: u64) -> DemoResult<Account> {
-    let keypair = bank.new_funded_keypair(5_000_000_000).await;
-    let owner = keypair.pubkey();
-    let token_x = bank.create_token_account(keys.mint_x, owner, keys.token_program_x).await;
-    let token_y = bank.create_token_account(keys.mint_y, owner, keys.token_program_y).await;
-    bank.mint_to(keys.mint_x, token_x, x, keys.token_program_x).await;
-    bank.mint_to(keys.mint_y, token_y, y, keys.token_program_y).await;
-    bank.send(&[ix::open_position(owner, keys.pair)], &[&keypair]).await.map_err(|e| format!("open_position: {e}"))?;
-    Ok(Account { name, keypair, tokens: UserTokens { owner, token_x, token_y } })
+    let (keypair, tokens) = bank.new_user(keys, x, y).await.map_err(|e| format!("{name}: open_position: {e}"))?;
+    Ok(Account { name, keypair, tokens })
 }
 
 async fn send(bank: &mut Bank, what: &str, instruction: anchor_lang::solana_program::instruction::Instruction, signer: &Keypair) -> DemoResult<()> {

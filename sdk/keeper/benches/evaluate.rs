@@ -21,7 +21,6 @@ use dlex_sdk::bank::{Bank, TOKEN_PROGRAM};
 use dlex_sdk::ix::{self, UserTokens};
 use dlex_sdk::{health, pda, PairKeys};
 use solana_sdk::signature::Keypair;
-use solana_sdk::signer::Signer;
 
 const FUNDS: u64 = 1_000_000_000_000_000;
 const MID_TERM_INTERVAL: u32 = 8;
@@ -32,14 +31,8 @@ struct User {
 }
 
 async fn user(bank: &mut Bank, keys: &PairKeys) -> User {
-    let keypair = bank.new_funded_keypair(10_000_000_000).await;
-    let owner = keypair.pubkey();
-    let token_x = bank.create_token_account(keys.mint_x, owner, TOKEN_PROGRAM).await;
-    let token_y = bank.create_token_account(keys.mint_y, owner, TOKEN_PROGRAM).await;
-    bank.mint_to(keys.mint_x, token_x, FUNDS, TOKEN_PROGRAM).await;
-    bank.mint_to(keys.mint_y, token_y, FUNDS, TOKEN_PROGRAM).await;
-    bank.send(&[ix::open_position(owner, keys.pair)], &[&keypair]).await.expect("open_position");
-    User { keypair, tokens: UserTokens { owner, token_x, token_y } }
+    let (keypair, tokens) = bank.new_user(keys, FUNDS, FUNDS).await.expect("a funded user");
+    User { keypair, tokens }
 }
 
 async fn tick_oracle(bank: &mut Bank, keys: &PairKeys, trader: &User, intervals: u32) {

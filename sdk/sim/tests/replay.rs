@@ -32,14 +32,8 @@ struct User {
 }
 
 async fn user(bank: &mut Bank, keys: &dlex_sdk::PairKeys) -> User {
-    let keypair = bank.new_funded_keypair(10_000_000_000).await;
-    let owner = keypair.pubkey();
-    let token_x = bank.create_token_account(keys.mint_x, owner, TOKEN_PROGRAM).await;
-    let token_y = bank.create_token_account(keys.mint_y, owner, TOKEN_PROGRAM).await;
-    bank.mint_to(keys.mint_x, token_x, FUNDS, TOKEN_PROGRAM).await;
-    bank.mint_to(keys.mint_y, token_y, FUNDS, TOKEN_PROGRAM).await;
-    bank.send(&[ix::open_position(owner, keys.pair)], &[&keypair]).await.expect("open_position");
-    User { keypair, tokens: UserTokens { owner, token_x, token_y } }
+    let (keypair, tokens) = bank.new_user(keys, FUNDS, FUNDS).await.expect("a funded user");
+    User { keypair, tokens }
 }
 
 fn warp_to(bank: &mut Bank, now: u32) {
