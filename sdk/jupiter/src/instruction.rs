@@ -4,7 +4,7 @@
 
 use anchor_lang::prelude::{AccountMeta, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
-use anchor_lang::{InstructionData, ToAccountMetas};
+use anchor_lang::ToAccountMetas;
 use dlex::actions::SwapDirection;
 use dlex_sdk::ix::UserTokens;
 use dlex_sdk::PairKeys;
@@ -56,15 +56,10 @@ pub fn swap_and_account_metas(keys: &PairKeys, swap_params: &SwapParams) -> Resu
 /// max_amount_in = in_amount)`, as `swap_params.swap_mode` says, on the same accounts.
 pub fn swap_instruction(keys: &PairKeys, swap_params: &SwapParams) -> Result<Instruction, DlexAmmError> {
     let (direction, trader) = trader_tokens(keys, swap_params)?;
-    let data = match swap_params.swap_mode {
-        SwapMode::ExactIn => {
-            dlex::instruction::SwapExactIn { direction, amount_in: swap_params.in_amount, min_amount_out: swap_params.out_amount }.data()
-        }
-        SwapMode::ExactOut => {
-            dlex::instruction::SwapExactOut { direction, amount_out: swap_params.out_amount, max_amount_in: swap_params.in_amount }.data()
-        }
-    };
-    Ok(Instruction { program_id: dlex::ID, accounts: account_metas(keys, &trader), data })
+    Ok(match swap_params.swap_mode {
+        SwapMode::ExactIn => dlex_sdk::ix::swap_exact_in(keys, &trader, direction, swap_params.in_amount, swap_params.out_amount),
+        SwapMode::ExactOut => dlex_sdk::ix::swap_exact_out(keys, &trader, direction, swap_params.out_amount, swap_params.in_amount),
+    })
 }
 
 /// A readable name for a token program a pair uses.
