@@ -109,12 +109,10 @@ pub struct CarryLeg {
 /// per L) over `window_seconds`, per unit of DL (active L + BL) of `pool`. The fees stay in
 /// the reserves, so they accrue to DL as a whole.
 pub fn fee_yield(swaps: &[Swapped], window_seconds: f64, pool: &Pool) -> f64 {
-    let (reserve_x, reserve_y) = (pool.reserve_x.0 as f64, pool.reserve_y.0 as f64);
-    let deposited_l = deposited_l(pool);
-    if swaps.is_empty() || window_seconds <= 0.0 || deposited_l <= 0.0 || reserve_y <= 0.0 {
+    let (price, deposited_l) = (crate::quote::spot_price(pool), deposited_l(pool));
+    if swaps.is_empty() || window_seconds <= 0.0 || deposited_l <= 0.0 || price <= 0.0 {
         return 0.0;
     }
-    let price = reserve_x / reserve_y;
     let fees_in_x: f64 = swaps
         .iter()
         .map(|swap| {
@@ -349,10 +347,10 @@ impl Outlook {
         let now = u32::try_from(now).map_err(|_| format!("unix time {now} is outside the program's clock range"))?;
         let snapshot = PairSnapshot::new(pair, now).map_err(|e| format!("accrue the pair: {e}"))?;
         let pool = snapshot.pool();
-        if pool.reserve_y.0 == 0 {
+        let entry_price = crate::quote::spot_price(pool);
+        if entry_price <= 0.0 {
             return Err("the pool is empty: no price to value the position at".into());
         }
-        let entry_price = pool.reserve_x.0 as f64 / pool.reserve_y.0 as f64;
         let rates = Rates::of_pool(&snapshot, fee_yield)?;
         let balances = Balances::of_assets(assets);
         let equity = equity.unwrap_or_else(|| balances.value(entry_price));

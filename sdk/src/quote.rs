@@ -94,3 +94,24 @@ pub fn value_in_x(pool: &Pool, [l, x, y]: [u128; 3]) -> u128 {
     let l_in_x = if active == 0 { 0 } else { dlex::math::mul_div(l, reserve_x, active, false).unwrap_or(u128::MAX).saturating_mul(2) };
     x.saturating_add(y_in_x).saturating_add(l_in_x)
 }
+
+/// The pool's spot price, X per Y in raw units (`reserve_x / reserve_y`; 0 for an empty pool).
+/// A float: for display and the payout model, never for an amount.
+pub fn spot_price(pool: &Pool) -> f64 {
+    if pool.reserve_y.0 > 0 {
+        pool.reserve_x.0 as f64 / pool.reserve_y.0 as f64
+    } else {
+        0.0
+    }
+}
+
+/// How far the spot price moved from `before` to `after`: `after/before − 1` (0 when `before`
+/// is empty).
+pub fn price_move(before: &Pool, after: &Pool) -> f64 {
+    let before = spot_price(before);
+    if before > 0.0 {
+        spot_price(after) / before - 1.0
+    } else {
+        0.0
+    }
+}

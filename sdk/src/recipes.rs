@@ -401,7 +401,8 @@ pub struct Preview {
     pub net: actions::TokenFlows,
     /// The 5-bip origination fees of the borrow legs: L, X, Y (assets).
     pub origination_fees: [u128; 3],
-    /// The swap legs' fees, in their input token, and which token that is (true: X).
+    /// The swap legs' fees (what the pool keeps of the input, `math::swap_fee_amount`), in
+    /// their input token, and which token that is (true: X).
     pub swap_fees: Vec<(bool, u128)>,
     /// How far the plan's swaps move the pool price (X per Y): `after/before − 1`.
     pub price_impact: f64,
@@ -418,13 +419,8 @@ impl Preview {
     /// equity E0 a payout chart measures the opened position against.
     pub fn paid_value_x(&self) -> f64 {
         let net = |paid: u64, received: u64| paid as f64 - received as f64;
-        net(self.net.x_in, self.net.x_out) + net(self.net.y_in, self.net.y_out) * spot_price(&self.pair_after.pool())
+        net(self.net.x_in, self.net.x_out) + net(self.net.y_in, self.net.y_out) * crate::quote::spot_price(&self.pair_after.pool())
     }
-}
-
-/// The pool's spot price, X per Y in raw units (0 for an empty pool).
-fn spot_price(pool: &Pool) -> f64 {
-    if pool.reserve_y.0 > 0 { pool.reserve_x.0 as f64 / pool.reserve_y.0 as f64 } else { 0.0 }
 }
 
 /// Runs `plan` on copies and describes it (see [`Preview`]); `Err` with the program's error
@@ -447,15 +443,13 @@ pub fn preview(pair: &Pair, position: &Position, now: i64, plan: &Plan) -> Resul
                     SwapDirection::XToY => (true, flows.x_in),
                     SwapDirection::YToX => (false, flows.y_in),
                 };
-                // fee_bips_q64 is the rate in bips, Q64.
-                let fee = math::mul_div(u128::from(amount_in), *fee_bips_q64, 10_000u128 << 64, false).unwrap_or(0);
-                swap_fees.push((x_in, fee));
+                swap_fees.push((x_in, math::swap_fee_amount(u128::from(amount_in), *fee_bips_q64)));
             }
             _ => {}
         }
     }
     let (_, pool_before) = crate::quote::pool_at(pair, now).map_err(|e| format!("{e:?}"))?;
-    let price_impact = if spot_price(&pool_before) > 0.0 { spot_price(&pool) / spot_price(&pool_before) - 1.0 } else { 0.0 };
+    let price_impact = crate::quote::price_move(&pool_before, &pool);
     let limits_after = crate::health::position_limits(&simulated.pair, &simulated.position, now, false).map_err(|e| e.to_string())?;
     Ok(Preview { before, after, scores, net: simulated.outcome.net, origination_fees, swap_fees, price_impact, limits_after, pair_after: simulated.pair })
 }

@@ -244,13 +244,7 @@ pub fn apply_route(pairs: &mut [Pair], from: Pubkey, trade: Trade, now: i64) -> 
 
 /// How far the hop's swap moved its pool's price (X per Y): `after/before − 1`.
 pub fn price_impact(before: &Pair, swap: &PairSwap) -> f64 {
-    let price = |x: u128, y: u128| if y > 0 { x as f64 / y as f64 } else { 0.0 };
-    let pool = before.pool();
-    let before_price = price(pool.reserve_x.0, pool.reserve_y.0);
-    if before_price == 0.0 {
-        return 0.0;
-    }
-    price(swap.pool.reserve_x.0, swap.pool.reserve_y.0) / before_price - 1.0
+    crate::quote::price_move(&before.pool(), &swap.pool)
 }
 
 /// The hop's direction as words, for printing.

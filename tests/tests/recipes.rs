@@ -107,15 +107,8 @@ async fn the_payout_models_rates_are_the_rates_the_program_charges() {
     let snapshot = dlex::queries::PairSnapshot::new(&f.pair().await, u32::try_from(f.bank.now()).unwrap()).unwrap();
     let rates = dlex_sdk::payout::Rates::of_pool(&snapshot, 0.0).unwrap();
     let pool = snapshot.pool();
-    let day = dlex::math::accrue_interest(&dlex::math::InterestAccrualInput {
-        assets: pool.assets,
-        reserve_x: pool.reserve_x.0,
-        reserve_y: pool.reserve_y.0,
-        duration: 365 * 86_400,
-        lending_tick: snapshot.pair().observations.lending_state_tick(0),
-        sat_percentage_wad: snapshot.pair().saturation_percentage_wad(),
-    })
-    .unwrap();
+    let input = dlex::actions::interest_accrual_input(snapshot.pair(), pool, 365 * 86_400, snapshot.pair().observations.lending_state_tick(0));
+    let day = dlex::math::accrue_interest(&input).unwrap();
     use dlex::state::TokenKind::{BorrowL, BorrowX, BorrowY};
     for (kind, rate) in [(BorrowL, rates.r_l), (BorrowX, rates.r_x), (BorrowY, rates.r_y)] {
         assert!(rate > 0.0001, "{kind:?}: every debt is charged: {rate}");

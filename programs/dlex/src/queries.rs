@@ -164,15 +164,7 @@ impl PairSnapshot {
     /// the last observed tick standing in for the coming period's lending TWAP: what the
     /// payout model's constant rates start from.
     pub fn utilizations(&self) -> Result<math::Utilizations> {
-        let pool = &self.pool;
-        let input = math::InterestAccrualInput {
-            assets: pool.assets,
-            reserve_x: pool.reserve_x.0,
-            reserve_y: pool.reserve_y.0,
-            duration: 0,
-            lending_tick: self.pair.observations.lending_state_tick(0),
-            sat_percentage_wad: self.pair.saturation_percentage_wad(),
-        };
+        let input = actions::interest_accrual_input(&self.pair, &self.pool, 0, self.pair.observations.lending_state_tick(0));
         Ok(math::utilizations(&input).map_err(DlexError::from)?)
     }
 

@@ -147,7 +147,7 @@ pub(crate) fn print_quote(router: &Router, quote: &Quote, name: &dyn Fn(Pubkey) 
     for (&index, swap) in quote.path.iter().zip(&quote.swaps) {
         let venue = &router.venues()[index];
         let (amount_in, amount_out) = swap.amounts();
-        let out_mint = if mint == venue.pair.mint_x { venue.pair.mint_y } else { venue.pair.mint_x };
+        let out_mint = dlex::actions::hop_receiving(&venue.pair, mint).map_or(mint, |(_, pays)| pays);
         let fee = swap.fee_bips_q64 as f64 / 2f64.powi(64) / 100.0;
         println!(
             "  hop through pair {} ({}): {} {} in, {} {} out, fee {:.3}%, price impact {:+.3}%",

@@ -18,7 +18,7 @@
 
 use dlex::actions::saturation::TrancheBook;
 use dlex::actions::{self, Asset, Leg, PositionBook, SaturationContext};
-use dlex::math::{self, InterestAccrualInput};
+use dlex::math;
 use dlex::state::{Pair, Pool, TokenKind};
 
 use crate::config::LendingConfig;
@@ -136,14 +136,7 @@ pub fn accrue(pair: &mut Pair, now: u32) -> Result<Accrual, String> {
 pub fn utilizations(pair: &Pair) -> (f64, f64, f64) {
     let pool = pair.pool();
     let Ok(tick) = math::tick_at_reserves(pool.reserve_x.0, pool.reserve_y.0) else { return (0.0, 0.0, 0.0) };
-    let input = InterestAccrualInput {
-        assets: pool.assets,
-        reserve_x: pool.reserve_x.0,
-        reserve_y: pool.reserve_y.0,
-        duration: 0,
-        lending_tick: tick,
-        sat_percentage_wad: pair.saturation_percentage_wad(),
-    };
+    let input = actions::interest_accrual_input(pair, &pool, 0, tick);
     let wad = 1e18;
     math::utilizations(&input).map(|u| (u.l as f64 / wad, u.x as f64 / wad, u.y as f64 / wad)).unwrap_or((0.0, 0.0, 0.0))
 }

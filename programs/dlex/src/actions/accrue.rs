@@ -77,6 +77,20 @@ fn record_observation(pair: &mut Pair, pool: &mut Pool, now: u32) -> Result<(), 
     Ok(())
 }
 
+/// The input of one interest accrual of `pair` over `duration` seconds at `lending_tick`: the
+/// pool's totals and reserves, and the pair's saturation (spec §7.2: L utilization rises with
+/// it, §10.8).
+pub fn interest_accrual_input(pair: &Pair, pool: &Pool, duration: u64, lending_tick: i32) -> InterestAccrualInput {
+    InterestAccrualInput {
+        assets: pool.assets,
+        reserve_x: pool.reserve_x.0,
+        reserve_y: pool.reserve_y.0,
+        duration,
+        lending_tick,
+        sat_percentage_wad: pair.saturation_percentage_wad(),
+    }
+}
+
 /// Spec §7.5 step 2 and §7.4: compound interest over `Δl` at the utilization curve, split X/Y
 /// interest between single-asset lenders and LPs at the lending-state TWAP reserves, and mint
 /// 10% of it as protocol-fee deposit shares. With no debt only the lending checkpoint moves.
@@ -93,15 +107,7 @@ fn accrue_interest(pair: &mut Pair, pool: &mut Pool, now: u32, min_period: u32) 
     if !crate::state::has_debt(&pool.assets) {
         return Ok(());
     }
-    let accrued = math::accrue_interest(&InterestAccrualInput {
-        assets: pool.assets,
-        reserve_x: pool.reserve_x.0,
-        reserve_y: pool.reserve_y.0,
-        duration: u64::from(elapsed),
-        lending_tick,
-        // Spec §7.2: L utilization rises with the pair's saturation (§10.8).
-        sat_percentage_wad: pair.saturation_percentage_wad(),
-    })?;
+    let accrued = math::accrue_interest(&interest_accrual_input(pair, pool, u64::from(elapsed), lending_tick))?;
     pool.assets = accrued.assets;
     pool.assets[TokenKind::DepositL as usize] = 0;
     pool.reserve_x = Reserve(accrued.reserve_x);
