@@ -44,9 +44,18 @@ fn fee_free_amount(direction: SwapDirection, x: f64, y: f64, price: f64) -> f64 
 
 /// The most profitable exact-in trade toward `price` on a pool with `reserves` (base units),
 /// if any earns more than `min_profit` (Y base units).
-pub fn best_trade(quoter: &Quoter, reserves: (u128, u128), price: f64, min_profit: f64) -> Option<ArbTrade> {
+pub fn best_trade(
+    quoter: &Quoter,
+    reserves: (u128, u128),
+    price: f64,
+    min_profit: f64,
+) -> Option<ArbTrade> {
     let (x, y) = (reserves.0 as f64, reserves.1 as f64);
-    let direction = if y / x < price { SwapDirection::YToX } else { SwapDirection::XToY };
+    let direction = if y / x < price {
+        SwapDirection::YToX
+    } else {
+        SwapDirection::XToY
+    };
     let bound = fee_free_amount(direction, x, y, price).min(u64::MAX as f64 / 2.0) as u64;
     if bound == 0 {
         return None;
@@ -67,8 +76,15 @@ pub fn best_trade(quoter: &Quoter, reserves: (u128, u128), price: f64, min_profi
             hi = mid;
         }
     }
-    let (amount_in, best) = [lo, hi].into_iter().map(|a| (a, f(a))).fold((0, f64::NEG_INFINITY), |b, c| if c.1 > b.1 { c } else { b });
-    (best > min_profit).then_some(ArbTrade { direction, amount_in, profit: best })
+    let (amount_in, best) = [lo, hi]
+        .into_iter()
+        .map(|a| (a, f(a)))
+        .fold((0, f64::NEG_INFINITY), |b, c| if c.1 > b.1 { c } else { b });
+    (best > min_profit).then_some(ArbTrade {
+        direction,
+        amount_in,
+        profit: best,
+    })
 }
 
 #[cfg(test)]
@@ -79,7 +95,11 @@ mod tests {
     #[test]
     fn v2_optimum_matches_the_closed_form() {
         let (x, y) = (2_500_000_000_000u128, 5_000_000_000_000u128);
-        let quoter = Quoter::V2 { reserve_x: x, reserve_y: y, fee_bips: 30 };
+        let quoter = Quoter::V2 {
+            reserve_x: x,
+            reserve_y: y,
+            fee_bips: 30,
+        };
         let gamma = 0.997f64;
         for price in [2.1f64, 1.9, 2.5, 1.0] {
             let trade = best_trade(&quoter, (x, y), price, 0.0).unwrap();
@@ -88,7 +108,11 @@ mod tests {
                 SwapDirection::XToY => (x as f64, y as f64, 1.0 / price),
             };
             let closed = ((r_in * r_out * gamma * p).sqrt() - r_in) / gamma;
-            assert!((trade.amount_in as f64 / closed - 1.0).abs() < 1e-4, "{price}: {} vs {closed}", trade.amount_in);
+            assert!(
+                (trade.amount_in as f64 / closed - 1.0).abs() < 1e-4,
+                "{price}: {} vs {closed}",
+                trade.amount_in
+            );
         }
         // Inside the fee band nothing is worth trading.
         assert!(best_trade(&quoter, (x, y), 2.0 * 1.002, 0.0).is_none());

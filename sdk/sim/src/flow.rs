@@ -14,10 +14,12 @@ use crate::config::{FlowConfig, MarketConfig};
 pub const FLOW_STREAM: u64 = 2;
 
 /// One noise order: sell exactly `amount_in` base units in `direction`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Order {
     pub direction: SwapDirection,
     pub amount_in: u64,
+    /// The order's value at the external price on arrival, whole Y (Mode B's venue cost).
+    pub value_y: f64,
 }
 
 /// The seeded order generator.
@@ -37,7 +39,8 @@ impl NoiseFlow {
         let median = flow.median_order_tvl * market.tvl;
         Self {
             rng,
-            arrivals: (per_step > 0.0).then(|| Poisson::new(per_step).expect("positive arrival rate")),
+            arrivals: (per_step > 0.0)
+                .then(|| Poisson::new(per_step).expect("positive arrival rate")),
             size: LogNormal::new(median.ln(), flow.sigma_ln).expect("finite order size"),
             unit_x: 10f64.powi(i32::from(market.decimals_x)),
             unit_y: 10f64.powi(i32::from(market.decimals_y)),
@@ -46,7 +49,9 @@ impl NoiseFlow {
 
     /// The orders of one step at external price `price` (Y per X), in arrival order.
     pub fn step(&mut self, price: f64) -> Vec<Order> {
-        let Some(arrivals) = &self.arrivals else { return Vec::new() };
+        let Some(arrivals) = &self.arrivals else {
+            return Vec::new();
+        };
         let n = arrivals.sample(&mut self.rng) as usize;
         (0..n)
             .filter_map(|_| {
@@ -57,7 +62,11 @@ impl NoiseFlow {
                     (SwapDirection::YToX, value_y * self.unit_y)
                 };
                 let amount_in = amount.round().min(u64::MAX as f64) as u64;
-                (amount_in > 0).then_some(Order { direction, amount_in })
+                (amount_in > 0).then_some(Order {
+                    direction,
+                    amount_in,
+                    value_y,
+                })
             })
             .collect()
     }
@@ -69,7 +78,10 @@ mod tests {
 
     #[test]
     fn rate_and_median_size_match_the_config() {
-        let flow = FlowConfig { lambda_per_min: 2.0, ..FlowConfig::default() };
+        let flow = FlowConfig {
+            lambda_per_min: 2.0,
+            ..FlowConfig::default()
+        };
         let market = MarketConfig::default();
         let mut noise = NoiseFlow::new(&flow, &market, 60, 11);
         let mut sizes = Vec::new();

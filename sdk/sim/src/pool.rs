@@ -48,10 +48,28 @@ pub enum Recorded {
     /// The per-step interest accrual (`actions::accrue`) at `now`.
     Accrue { now: u32 },
     /// An exact-in swap at `now`, no limit, and what it returned (`None`: refused).
-    Swap { direction: SwapDirection, amount_in: u64, now: u32, amount_out: Option<u64> },
+    Swap {
+        direction: SwapDirection,
+        amount_in: u64,
+        now: u32,
+        amount_out: Option<u64>,
+    },
     /// An execute of `legs` by lending position `position` (index into
     /// `lending::Book::positions`) at `now`, limits `i64::MIN`, and whether it passed.
-    Execute { position: usize, legs: Vec<actions::Leg>, now: u32, ok: bool },
+    Execute {
+        position: usize,
+        legs: Vec<actions::Leg>,
+        now: u32,
+        ok: bool,
+    },
+    /// The keeper's liquidation of lending position `position` at `now` (no token limits),
+    /// and whether it passed.
+    Liquidate {
+        position: usize,
+        request: actions::LiquidationRequest,
+        now: u32,
+        ok: bool,
+    },
 }
 
 /// What a recorded run left: the operations and the final state they led to.
@@ -61,6 +79,8 @@ pub struct Recording {
     pub pair: Box<Pair>,
     /// The LP's position, then the lending book's positions in order.
     pub positions: Vec<PositionBook>,
+    /// The keeper's position (the seized shares), empty without lending.
+    pub liquidator: PositionBook,
 }
 
 /// `(DEPOSIT_L assets, DEPOSIT_L shares)`: ℓ = assets / shares (spec §4.4). For V2,
@@ -78,11 +98,26 @@ pub trait Venue: Send {
     fn quoter(&self, now: u32) -> Quoter;
     /// Executes an exact-in swap at `now` (no limit: the caller quoted it). A refused swap
     /// changes nothing.
-    fn swap_exact_in(&mut self, direction: SwapDirection, amount_in: u64, now: u32) -> Result<Fill, String>;
-    /// The lending layer's step at `now` on day `day`: interest accrued to `now`, then the
-    /// day's re-target if it is still due. `None` for a pool without lending.
-    fn lending_step(&mut self, _day: u32, _now: u32) -> Result<Option<(lending::Accrual, lending::Retarget)>, String> {
+    fn swap_exact_in(
+        &mut self,
+        direction: SwapDirection,
+        amount_in: u64,
+        now: u32,
+    ) -> Result<Fill, String>;
+    /// The lending layer's step at `now` on day `day`: interest accrued to `now`, the
+    /// keeper's pass when `keeper` is set, then the day's re-target if it is still due.
+    /// `None` for a pool without lending.
+    fn lending_step(
+        &mut self,
+        _day: u32,
+        _now: u32,
+        _keeper: bool,
+    ) -> Result<Option<lending::Step>, String> {
         Ok(None)
+    }
+    /// Whether a side's `reserve − missing` is below 5% of its reserve.
+    fn depleted(&self) -> bool {
+        false
     }
     /// The lending state now, `None` for a pool without lending.
     fn lending_snapshot(&self) -> Option<lending::Snapshot> {
@@ -100,7 +135,12 @@ pub trait Venue: Send {
 /// `⌊in·(10⁴ − f)·R_out / (R_in·10⁴ + in·(10⁴ − f))⌋` (V2's `getAmountOut`, scaled to bips;
 /// with 30 bips it is V2's 997/1000 to the unit). 256-bit intermediates; `None` when the
 /// pool is empty or the output does not fit `u64`.
-pub fn v2_amount_out(amount_in: u64, reserve_in: u128, reserve_out: u128, fee_bips: u32) -> Option<u64> {
+pub fn v2_amount_out(
+    amount_in: u64,
+    reserve_in: u128,
+    reserve_out: u128,
+    fee_bips: u32,
+) -> Option<u64> {
     if reserve_in == 0 || reserve_out == 0 {
         return None;
     }
@@ -124,7 +164,11 @@ pub fn sqrt_k(x: u128, y: u128) -> u128 {
 #[derive(Clone, Copy, Debug)]
 pub enum Quoter {
     /// (a): V2 on `(reserve_x, reserve_y)`.
-    V2 { reserve_x: u128, reserve_y: u128, fee_bips: u32 },
+    V2 {
+        reserve_x: u128,
+        reserve_y: u128,
+        fee_bips: u32,
+    },
     /// (b1): the fee hook on the accrued dlex pool.
     DlexFixed { pool: Pool, fee_bips: u32 },
     /// (b2): `actions::quote_swap` on the accrued dlex pool.
@@ -135,12 +179,25 @@ impl Quoter {
     /// Output of an exact-in swap, `None` when the pool refuses it.
     pub fn amount_out(&self, direction: SwapDirection, amount_in: u64) -> Option<u64> {
         match *self {
-            Quoter::V2 { reserve_x, reserve_y, fee_bips } => {
+            Quoter::V2 {
+                reserve_x,
+                reserve_y,
+                fee_bips,
+            } => {
                 let (r_in, r_out) = oriented(direction, reserve_x, reserve_y);
-                v2_amount_out(amount_in, r_in, r_out, fee_bips).filter(|&out| out > 0 && u128::from(out) < r_out)
+                v2_amount_out(amount_in, r_in, r_out, fee_bips)
+                    .filter(|&out| out > 0 && u128::from(out) < r_out)
             }
-            Quoter::DlexFixed { pool, fee_bips } => fixed_fee_swap(&pool, direction, amount_in, fee_bips).ok().map(|(_, out)| out),
-            Quoter::Dlex { pool } => actions::quote_swap(&pool, direction, SwapAmount::ExactIn(amount_in)).ok().map(|q| q.amount_out),
+            Quoter::DlexFixed { pool, fee_bips } => {
+                fixed_fee_swap(&pool, direction, amount_in, fee_bips)
+                    .ok()
+                    .map(|(_, out)| out)
+            }
+            Quoter::Dlex { pool } => {
+                actions::quote_swap(&pool, direction, SwapAmount::ExactIn(amount_in))
+                    .ok()
+                    .map(|q| q.amount_out)
+            }
         }
     }
 }
@@ -165,7 +222,12 @@ impl V2Pool {
     /// A pool after its first mint of `x`, `y` (V2 locks `MINIMUM_LIQUIDITY` of `√(x·y)`).
     pub fn new(x: u64, y: u64, fee_bips: u32) -> Self {
         let (x, y) = (u128::from(x), u128::from(y));
-        Self { reserve_x: x, reserve_y: y, total_supply: sqrt_k(x, y), fee_bips }
+        Self {
+            reserve_x: x,
+            reserve_y: y,
+            total_supply: sqrt_k(x, y),
+            fee_bips,
+        }
     }
 }
 
@@ -183,11 +245,23 @@ impl Venue for V2Pool {
     }
 
     fn quoter(&self, _now: u32) -> Quoter {
-        Quoter::V2 { reserve_x: self.reserve_x, reserve_y: self.reserve_y, fee_bips: self.fee_bips }
+        Quoter::V2 {
+            reserve_x: self.reserve_x,
+            reserve_y: self.reserve_y,
+            fee_bips: self.fee_bips,
+        }
     }
 
-    fn swap_exact_in(&mut self, direction: SwapDirection, amount_in: u64, now: u32) -> Result<Fill, String> {
-        let amount_out = self.quoter(now).amount_out(direction, amount_in).ok_or("V2: no output")?;
+    fn swap_exact_in(
+        &mut self,
+        direction: SwapDirection,
+        amount_in: u64,
+        now: u32,
+    ) -> Result<Fill, String> {
+        let amount_out = self
+            .quoter(now)
+            .amount_out(direction, amount_in)
+            .ok_or("V2: no output")?;
         let l_before = sqrt_k(self.reserve_x, self.reserve_y);
         let (amount_in_128, amount_out_128) = (u128::from(amount_in), u128::from(amount_out));
         match direction {
@@ -201,7 +275,12 @@ impl Venue for V2Pool {
             }
         }
         let fee_l = sqrt_k(self.reserve_x, self.reserve_y) - l_before;
-        Ok(Fill { amount_in, amount_out, fee_tokens: v2_fee_tokens(amount_in, self.fee_bips), fee_l })
+        Ok(Fill {
+            amount_in,
+            amount_out,
+            fee_tokens: v2_fee_tokens(amount_in, self.fee_bips),
+            fee_l,
+        })
     }
 }
 
@@ -218,20 +297,40 @@ pub enum FeeModel {
 /// program's `math::check_k` with the input's fee anchor at `u128::MAX` (where
 /// `swap_fee_bips_q64` charges only its 0.1-bip floor) and by `Pool::check_bounds`.
 /// Returns the pool after the swap and the output.
-pub fn fixed_fee_swap(pool: &Pool, direction: SwapDirection, amount_in: u64, fee_bips: u32) -> Result<(Pool, u64), String> {
+pub fn fixed_fee_swap(
+    pool: &Pool,
+    direction: SwapDirection,
+    amount_in: u64,
+    fee_bips: u32,
+) -> Result<(Pool, u64), String> {
     let (reserve_in, reserve_out) = oriented(direction, pool.reserve_x.0, pool.reserve_y.0);
-    let amount_out = v2_amount_out(amount_in, reserve_in, reserve_out, fee_bips).filter(|&out| out > 0).ok_or("fixed fee: no output")?;
+    let amount_out = v2_amount_out(amount_in, reserve_in, reserve_out, fee_bips)
+        .filter(|&out| out > 0)
+        .ok_or("fixed fee: no output")?;
     let (a_in, a_out) = (u128::from(amount_in), u128::from(amount_out));
     let (in_x, in_y, out_x, out_y, ref_x, ref_y) = match direction {
         SwapDirection::XToY => (a_in, 0, 0, a_out, u128::MAX, 0),
         SwapDirection::YToX => (0, a_in, a_out, 0, 0, u128::MAX),
     };
-    math::check_k(pool.reserve_x.0, pool.reserve_y.0, ref_x, ref_y, pool.missing_x(), pool.missing_y(), in_x, in_y, out_x, out_y)
-        .map_err(|e| format!("fixed fee: {e:?}"))?;
+    math::check_k(
+        pool.reserve_x.0,
+        pool.reserve_y.0,
+        ref_x,
+        ref_y,
+        pool.missing_x(),
+        pool.missing_y(),
+        in_x,
+        in_y,
+        out_x,
+        out_y,
+    )
+    .map_err(|e| format!("fixed fee: {e:?}"))?;
     let mut after = *pool;
     after.reserve_x = Reserve(pool.reserve_x.0 + in_x - out_x);
     after.reserve_y = Reserve(pool.reserve_y.0 + in_y - out_y);
-    after.check_bounds().map_err(|e| format!("fixed fee: {e:?}"))?;
+    after
+        .check_bounds()
+        .map_err(|e| format!("fixed fee: {e:?}"))?;
     Ok((after, amount_out))
 }
 
@@ -257,22 +356,45 @@ impl DlexPool {
         pair.decimals_x = config.market.decimals_x;
         pair.decimals_y = config.market.decimals_y;
         pair.created_at = i64::from(now);
-        actions::configure_oracle(&mut pair, config.dlex.mid_term_interval, config.dlex.long_term_interval).map_err(|e| format!("{e:?}"))?;
+        actions::configure_oracle(
+            &mut pair,
+            config.dlex.mid_term_interval,
+            config.dlex.long_term_interval,
+        )
+        .map_err(|e| format!("{e:?}"))?;
         let mut lp = PositionBook::default();
-        actions::run_leg(&mut pair, &mut lp.balances, &mut lp.fragile, now, false, None, |pool, balances| {
-            let outcome = actions::mint_liquidity(pool, balances, x, y)?;
-            Ok((Action::Mint, outcome))
-        })
+        actions::run_leg(
+            &mut pair,
+            &mut lp.balances,
+            &mut lp.fragile,
+            now,
+            false,
+            None,
+            |pool, balances| {
+                let outcome = actions::mint_liquidity(pool, balances, x, y)?;
+                Ok((Action::Mint, outcome))
+            },
+        )
         .map_err(|e| format!("first mint: {e:?}"))?;
-        let lending = config.lending.enabled.then(|| lending::Book::new(&config.lending, x, y));
-        Ok(Self { pair, lp, fee, lending, recording: None })
+        let lending = config
+            .lending
+            .enabled
+            .then(|| lending::Book::new(&config.lending, x, y));
+        Ok(Self {
+            pair,
+            lp,
+            fee,
+            lending,
+            recording: None,
+        })
     }
 
     /// The pool after the accrual a swap at `now` runs first, on a copy.
     fn accrued(&self, now: u32) -> Result<(Box<Pair>, Pool), String> {
         let mut pair = self.pair.clone();
         let mut pool = pair.pool();
-        actions::accrue_for_swap(&mut pair, &mut pool, now).map_err(|e| format!("accrue: {e:?}"))?;
+        actions::accrue_for_swap(&mut pair, &mut pool, now)
+            .map_err(|e| format!("accrue: {e:?}"))?;
         pair.store_pool(&pool);
         Ok((pair, pool))
     }
@@ -302,23 +424,43 @@ impl Venue for DlexPool {
     fn quoter(&self, now: u32) -> Quoter {
         // An accrual that fails would fail the swap too; quote on the stored pool then, and
         // let the swap report the refusal.
-        let pool = self.accrued(now).map(|(_, pool)| pool).unwrap_or_else(|_| self.pair.pool());
+        let pool = self
+            .accrued(now)
+            .map(|(_, pool)| pool)
+            .unwrap_or_else(|_| self.pair.pool());
         match self.fee {
             FeeModel::Program => Quoter::Dlex { pool },
             FeeModel::Fixed { fee_bips } => Quoter::DlexFixed { pool, fee_bips },
         }
     }
 
-    fn swap_exact_in(&mut self, direction: SwapDirection, amount_in: u64, now: u32) -> Result<Fill, String> {
+    fn swap_exact_in(
+        &mut self,
+        direction: SwapDirection,
+        amount_in: u64,
+        now: u32,
+    ) -> Result<Fill, String> {
         let result = self.try_swap_exact_in(direction, amount_in, now);
         if let Some(ops) = self.recording.as_mut() {
-            ops.push(Recorded::Swap { direction, amount_in, now, amount_out: result.as_ref().ok().map(|f| f.amount_out) });
+            ops.push(Recorded::Swap {
+                direction,
+                amount_in,
+                now,
+                amount_out: result.as_ref().ok().map(|f| f.amount_out),
+            });
         }
         result
     }
 
-    fn lending_step(&mut self, day: u32, now: u32) -> Result<Option<(lending::Accrual, lending::Retarget)>, String> {
-        let Some(book) = self.lending.as_mut() else { return Ok(None) };
+    fn lending_step(
+        &mut self,
+        day: u32,
+        now: u32,
+        keeper: bool,
+    ) -> Result<Option<lending::Step>, String> {
+        let Some(book) = self.lending.as_mut() else {
+            return Ok(None);
+        };
         let accrual = if book.config.accrue_every_step {
             if let Some(ops) = self.recording.as_mut() {
                 ops.push(Recorded::Accrue { now });
@@ -327,8 +469,21 @@ impl Venue for DlexPool {
         } else {
             lending::Accrual::default()
         };
+        let liquidations = if keeper {
+            lending::keep(&mut self.pair, book, now, &mut self.recording)
+        } else {
+            lending::Liquidations::default()
+        };
         let retarget = lending::retarget(&mut self.pair, book, day, now, &mut self.recording);
-        Ok(Some((accrual, retarget)))
+        Ok(Some(lending::Step {
+            accrual,
+            retarget,
+            liquidations,
+        }))
+    }
+
+    fn depleted(&self) -> bool {
+        self.lending.is_some() && lending::depleted(&self.pair.pool())
     }
 
     fn lending_snapshot(&self) -> Option<lending::Snapshot> {
@@ -341,32 +496,68 @@ impl Venue for DlexPool {
 
     fn take_recording(&mut self) -> Option<Recording> {
         let ops = self.recording.take()?;
-        let positions = std::iter::once(self.lp).chain(self.lending.iter().flat_map(|b| b.positions.iter().map(|(_, p)| *p))).collect();
-        Some(Recording { ops, pair: self.pair.clone(), positions })
+        let positions = std::iter::once(self.lp)
+            .chain(
+                self.lending
+                    .iter()
+                    .flat_map(|b| b.positions.iter().map(|(_, p)| *p)),
+            )
+            .collect();
+        let liquidator = self
+            .lending
+            .as_ref()
+            .map(|b| b.liquidator)
+            .unwrap_or_default();
+        Some(Recording {
+            ops,
+            pair: self.pair.clone(),
+            positions,
+            liquidator,
+        })
     }
 }
 
 impl DlexPool {
-    fn try_swap_exact_in(&mut self, direction: SwapDirection, amount_in: u64, now: u32) -> Result<Fill, String> {
+    fn try_swap_exact_in(
+        &mut self,
+        direction: SwapDirection,
+        amount_in: u64,
+        now: u32,
+    ) -> Result<Fill, String> {
         // Accrue first on a copy, so the swap's own L growth is measured apart from interest
         // (the pipeline's second accrual at the same `now` changes nothing).
         let (mut pair, before) = self.accrued(now)?;
         let (amount_out, fee_bips_q64, after) = match self.fee {
             FeeModel::Program => {
-                let swap = actions::swap_on_pair(&mut pair, direction, SwapAmount::ExactIn(amount_in), 0, now).map_err(|e| format!("{e:?}"))?;
+                let swap = actions::swap_on_pair(
+                    &mut pair,
+                    direction,
+                    SwapAmount::ExactIn(amount_in),
+                    0,
+                    now,
+                )
+                .map_err(|e| format!("{e:?}"))?;
                 (swap.amounts().1, swap.fee_bips_q64, swap.pool)
             }
             FeeModel::Fixed { fee_bips } => {
                 let (after, out) = fixed_fee_swap(&before, direction, amount_in, fee_bips)?;
-                actions::record_price_extreme(&mut pair, &after, now).map_err(|e| format!("{e:?}"))?;
+                actions::record_price_extreme(&mut pair, &after, now)
+                    .map_err(|e| format!("{e:?}"))?;
                 pair.store_pool(&after);
                 (out, u128::from(fee_bips) << 64, after)
             }
         };
-        let fee_tokens = u64::try_from(math::swap_fee_amount(u128::from(amount_in), fee_bips_q64)).unwrap_or(u64::MAX).min(amount_in);
+        let fee_tokens = u64::try_from(math::swap_fee_amount(u128::from(amount_in), fee_bips_q64))
+            .unwrap_or(u64::MAX)
+            .min(amount_in);
         let fee_l = deposit_l(&after).saturating_sub(deposit_l(&before));
         self.pair = pair;
-        Ok(Fill { amount_in, amount_out, fee_tokens, fee_l })
+        Ok(Fill {
+            amount_in,
+            amount_out,
+            fee_tokens,
+            fee_l,
+        })
     }
 }
 
@@ -379,7 +570,13 @@ pub fn build(config: &Config, x: u64, y: u64, now: u32) -> Result<Vec<Box<dyn Ve
         .map(|kind| -> Result<Box<dyn Venue>, String> {
             Ok(match kind {
                 PoolKind::V2 => Box::new(V2Pool::new(x, y, fee_bips)),
-                PoolKind::DlexFixed => Box::new(DlexPool::new(config, FeeModel::Fixed { fee_bips }, x, y, now)?),
+                PoolKind::DlexFixed => Box::new(DlexPool::new(
+                    config,
+                    FeeModel::Fixed { fee_bips },
+                    x,
+                    y,
+                    now,
+                )?),
                 PoolKind::Dlex => Box::new(DlexPool::new(config, FeeModel::Program, x, y, now)?),
             })
         })
@@ -411,8 +608,18 @@ mod tests {
         for fee in [FeeModel::Program, FeeModel::Fixed { fee_bips: 30 }] {
             let mut pool = DlexPool::new(&config, fee, x, y, now).unwrap();
             assert_eq!(pool.ell(), v2.ell());
-            assert_eq!(pool.lp.balances[TokenKind::DepositL as usize], v2.total_supply - math::MINIMUM_LIQUIDITY);
-            for (i, direction) in [SwapDirection::XToY, SwapDirection::YToX, SwapDirection::XToY].into_iter().enumerate() {
+            assert_eq!(
+                pool.lp.balances[TokenKind::DepositL as usize],
+                v2.total_supply - math::MINIMUM_LIQUIDITY
+            );
+            for (i, direction) in [
+                SwapDirection::XToY,
+                SwapDirection::YToX,
+                SwapDirection::XToY,
+            ]
+            .into_iter()
+            .enumerate()
+            {
                 let t = now + 61 * (i as u32 + 1);
                 let amount = 10_000_000_000 * (i as u64 + 1);
                 let quoted = pool.quoter(t).amount_out(direction, amount).unwrap();

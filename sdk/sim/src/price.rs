@@ -38,7 +38,10 @@ impl PricePath {
         let jump_rate = market.jumps_per_year * dt;
         let jumps = if jump_rate > 0.0 && market.jump_sigma > 0.0 {
             let s = market.jump_sigma;
-            Some((Poisson::new(jump_rate).expect("positive jump rate"), Normal::new(-s * s / 2.0, s).expect("finite jump sigma")))
+            Some((
+                Poisson::new(jump_rate).expect("positive jump rate"),
+                Normal::new(-s * s / 2.0, s).expect("finite jump sigma"),
+            ))
         } else {
             None
         };
@@ -90,7 +93,12 @@ mod tests {
     /// Over many steps the log returns have the configured variance (diffusion plus jumps).
     #[test]
     fn log_return_variance_matches_sigma_and_jumps() {
-        let market = MarketConfig { sigma: 0.8, jumps_per_year: 24.0, jump_sigma: 0.05, ..MarketConfig::default() };
+        let market = MarketConfig {
+            sigma: 0.8,
+            jumps_per_year: 24.0,
+            jump_sigma: 0.05,
+            ..MarketConfig::default()
+        };
         let mut p = PricePath::new(&market, 3_600, 3);
         let steps = 200_000;
         let mut last = p.price().ln();
@@ -105,6 +113,9 @@ mod tests {
         let n = steps as f64;
         let variance_per_year = (sum2 / n - (sum / n).powi(2)) * YEAR_SECONDS / 3_600.0;
         let expected = 0.8f64.powi(2) + 24.0 * 0.05f64.powi(2);
-        assert!((variance_per_year / expected - 1.0).abs() < 0.02, "{variance_per_year} vs {expected}");
+        assert!(
+            (variance_per_year / expected - 1.0).abs() < 0.02,
+            "{variance_per_year} vs {expected}"
+        );
     }
 }

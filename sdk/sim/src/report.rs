@@ -8,14 +8,17 @@
 //! protocol fees = the program's `protocol_fee_share` of each gross interest, and
 //! `lpInterestTokenL` = the accrual's growth of DEPOSIT_L assets less the protocol's L fee. So
 //! a day's change of DEPOSIT_L assets is `swapFeesTokenL + lpInterestTokenL +
-//! protocolFeesTokenL + lendingLegsTokenL` (the last: borrow-L fees and rounding of the
-//! positions' legs). `penalties*` and `badDebtTokenL` stay 0 until liquidations are wired.
+//! protocolFeesTokenL + lendingLegsTokenL + liquidationsTokenL` (borrow-L fees and rounding
+//! of the positions' legs; the liquidations' change, bad debt taken from the reserves).
+//! `penaltiesTokenL` is the liquidators' premium (seized less repaid value, paid by the
+//! borrowers), `badDebtTokenL` the debt written off and borne by the LPs (L debt plus X and
+//! Y taken from the reserves, in L units); what the lenders bore is `badDebtLendersX/Y`.
 
 use std::io::Write;
 use std::path::Path;
 
 use crate::config::{Config, MarketConfig, PoolKind};
-use crate::lending::{Accrual, Retarget, Snapshot};
+use crate::lending::{Snapshot, Step};
 use crate::pool::Ell;
 
 /// One pool's day.
@@ -54,13 +57,26 @@ pub struct DayRow {
     pub protocol_fees_token_x: u128,
     pub protocol_fees_token_y: u128,
     pub protocol_fees_token_l: u128,
-    pub penalties_token_l: u128,
+    pub penalties_token_l: i128,
     pub bad_debt_token_l: u128,
     /// LPs' part of X and Y interest (growth of the reserves by accrual).
     pub lp_interest_token_x: u128,
     pub lp_interest_token_y: u128,
     /// Change of DEPOSIT_L assets through the lending positions' legs.
     pub lending_legs_token_l: i128,
+    /// Change of DEPOSIT_L assets through liquidations.
+    pub liquidations_token_l: i128,
+    /// Liquidations run (all kinds), of them ending in bad debt, and requests refused.
+    pub liquidations: u64,
+    pub bad_debt_events: u64,
+    pub liquidations_refused: u64,
+    /// Bad debt borne by the single-sided lenders, base units.
+    pub bad_debt_lenders_x: u128,
+    pub bad_debt_lenders_y: u128,
+    /// Mode B: noise orders this pool lost to the external venue.
+    pub orders_lost: u64,
+    /// Steps that ended with a side's `reserve − missing` below 5% of its reserve.
+    pub depleted_steps: u64,
     /// Lending executes that passed / were refused.
     pub lending_legs: u64,
     pub lending_refused: u64,
@@ -110,6 +126,14 @@ impl DayRow {
             lp_interest_token_x: 0,
             lp_interest_token_y: 0,
             lending_legs_token_l: 0,
+            liquidations_token_l: 0,
+            liquidations: 0,
+            bad_debt_events: 0,
+            liquidations_refused: 0,
+            bad_debt_lenders_x: 0,
+            bad_debt_lenders_y: 0,
+            orders_lost: 0,
+            depleted_steps: 0,
             lending_legs: 0,
             lending_refused: 0,
             lending: Snapshot::default(),
@@ -119,7 +143,8 @@ impl DayRow {
     }
 
     /// Books one lending step.
-    pub fn book_lending(&mut self, accrual: &Accrual, retarget: &Retarget) {
+    pub fn book_lending(&mut self, step: &Step) {
+        let (accrual, retarget, liquidations) = (&step.accrual, &step.retarget, &step.liquidations);
         self.gross_interest_token_l += accrual.gross_l;
         self.gross_interest_token_x += accrual.gross_x;
         self.gross_interest_token_y += accrual.gross_y;
@@ -132,16 +157,38 @@ impl DayRow {
         self.lending_legs_token_l += retarget.deposit_l_change;
         self.lending_legs += retarget.legs_run;
         self.lending_refused += retarget.refused;
+        self.liquidations_token_l += liquidations.deposit_l_change;
+        self.liquidations += liquidations.count();
+        self.bad_debt_events += liquidations.bad_debt_events;
+        self.liquidations_refused += liquidations.refused;
+        self.penalties_token_l += liquidations.penalties_l;
+        self.bad_debt_token_l += liquidations.bad_debt_l;
+        self.bad_debt_lenders_x += liquidations.bad_debt_lenders_x;
+        self.bad_debt_lenders_y += liquidations.bad_debt_lenders_y;
     }
 
     /// Closes the day with the pool's state at its end.
-    pub fn finish(&mut self, timestamp: u32, external_price: f64, reserves: (u128, u128), ell: Ell, market: &MarketConfig) {
+    pub fn finish(
+        &mut self,
+        timestamp: u32,
+        external_price: f64,
+        reserves: (u128, u128),
+        ell: Ell,
+        market: &MarketConfig,
+    ) {
         self.timestamp = timestamp;
         self.external_price = external_price;
         self.reserve_x = reserves.0;
         self.reserve_y = reserves.1;
-        let (ux, uy) = (10f64.powi(i32::from(market.decimals_x)), 10f64.powi(i32::from(market.decimals_y)));
-        self.pool_price = if reserves.0 == 0 { 0.0 } else { (reserves.1 as f64 / uy) / (reserves.0 as f64 / ux) };
+        let (ux, uy) = (
+            10f64.powi(i32::from(market.decimals_x)),
+            10f64.powi(i32::from(market.decimals_y)),
+        );
+        self.pool_price = if reserves.0 == 0 {
+            0.0
+        } else {
+            (reserves.1 as f64 / uy) / (reserves.0 as f64 / ux)
+        };
         self.deposit_l_assets = ell.0;
         self.deposit_l_shares = ell.1;
     }
@@ -157,7 +204,8 @@ pub const CSV_HEADER: &str = "seed,pool,date,timestamp,externalPrice,poolPrice,r
 swapCount,arbCount,swapsRefused,amountXIn,amountXOut,amountYIn,amountYOut,swapFeesTokenX,swapFeesTokenY,swapFeesTokenL,\
 grossInterestTokenX,grossInterestTokenY,grossInterestTokenL,lpInterestTokenL,protocolFeesTokenX,protocolFeesTokenY,protocolFeesTokenL,\
 penaltiesTokenL,badDebtTokenL,lpInterestTokenX,lpInterestTokenY,lendingLegsTokenL,lendingLegs,lendingRefused,\
-depositX,depositY,borrowL,borrowX,borrowY,utilizationL,utilizationX,utilizationY,borrowRateL,borrowRateX,borrowRateY,noiseCostY,arbProfitY";
+depositX,depositY,borrowL,borrowX,borrowY,utilizationL,utilizationX,utilizationY,borrowRateL,borrowRateX,borrowRateY,noiseCostY,arbProfitY,\
+liquidationsTokenL,liquidations,badDebtEvents,liquidationsRefused,badDebtLendersX,badDebtLendersY,ordersLost,depletedSteps";
 
 /// Writes `rows` as CSV (noise cost and arbitrage profit in whole Y; everything else as
 /// stored).
@@ -168,7 +216,7 @@ pub fn write_csv(path: &Path, rows: &[DayRow], market: &MarketConfig) -> std::io
     for r in rows {
         writeln!(
             out,
-            "{},{},{},{},{:.6},{:.6},{},{},{},{},{:.15},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6}",
+            "{},{},{},{},{:.6},{:.6},{},{},{},{},{:.15},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{},{},{},{},{},{},{},{}",
             r.seed,
             r.pool.name(),
             r.date,
@@ -217,6 +265,14 @@ pub fn write_csv(path: &Path, rows: &[DayRow], market: &MarketConfig) -> std::io
             r.lending.rate.2,
             r.noise_cost_y / uy,
             r.arb_profit_y / uy,
+            r.liquidations_token_l,
+            r.liquidations,
+            r.bad_debt_events,
+            r.liquidations_refused,
+            r.bad_debt_lenders_x,
+            r.bad_debt_lenders_y,
+            r.orders_lost,
+            r.depleted_steps,
         )?;
     }
     out.flush()
@@ -241,6 +297,16 @@ pub struct PoolSummary {
     /// Noise traders' total cost and the arbitrageur's total profit, whole Y.
     pub noise_cost: f64,
     pub arb_profit: f64,
+    /// Mode B: noise orders lost to the external venue.
+    pub orders_lost: u64,
+    /// Liquidations run, bad debt borne by the LPs (L units) and by the lenders (any).
+    pub liquidations: u64,
+    pub bad_debt_l: u128,
+    pub bad_debt_lenders: bool,
+    /// Share of steps with a side below 5% of its reserve after `missing`.
+    pub depleted_share: f64,
+    /// The day-end utilizations `(u_L, u_X, u_Y)` averaged over the run.
+    pub mean_utilization: (f64, f64, f64),
 }
 
 /// ℓ_T / ℓ_0 from the exact integers.
@@ -249,7 +315,12 @@ pub fn growth(start: Ell, end: Ell) -> f64 {
 }
 
 /// The per-pool summary of one run's rows (`kinds` in the rows' order within a day).
-pub fn summarize(config: &Config, kinds: &[PoolKind], start_ell: &[Ell], rows: &[DayRow]) -> Vec<PoolSummary> {
+pub fn summarize(
+    config: &Config,
+    kinds: &[PoolKind],
+    start_ell: &[Ell],
+    rows: &[DayRow],
+) -> Vec<PoolSummary> {
     let uy = 10f64.powi(i32::from(config.market.decimals_y));
     let mut summaries: Vec<PoolSummary> = kinds
         .iter()
@@ -257,7 +328,10 @@ pub fn summarize(config: &Config, kinds: &[PoolKind], start_ell: &[Ell], rows: &
         .map(|(&pool, &ell_start)| {
             let mine: Vec<&DayRow> = rows.iter().filter(|r| r.pool == pool).collect();
             let days = mine.len() as u32;
-            let ell_end = mine.last().map(|r| (r.deposit_l_assets, r.deposit_l_shares)).unwrap_or(ell_start);
+            let ell_end = mine
+                .last()
+                .map(|r| (r.deposit_l_assets, r.deposit_l_shares))
+                .unwrap_or(ell_start);
             let years = f64::from(days) / 365.0;
             let fees_l: u128 = mine.iter().map(|r| r.swap_fees_token_l).sum();
             PoolSummary {
@@ -265,18 +339,51 @@ pub fn summarize(config: &Config, kinds: &[PoolKind], start_ell: &[Ell], rows: &
                 ell_start,
                 ell_end,
                 days,
-                apy_l: if days == 0 { 0.0 } else { growth(ell_start, ell_end).powf(1.0 / years) - 1.0 },
-                fee_apr_l: if days == 0 { 0.0 } else { fees_l as f64 / ell_start.0 as f64 / years },
+                apy_l: if days == 0 {
+                    0.0
+                } else {
+                    growth(ell_start, ell_end).powf(1.0 / years) - 1.0
+                },
+                fee_apr_l: if days == 0 {
+                    0.0
+                } else {
+                    fees_l as f64 / ell_start.0 as f64 / years
+                },
                 uplift: None,
                 swaps: mine.iter().map(|r| r.swap_count).sum(),
                 arbs: mine.iter().map(|r| r.arb_count).sum(),
                 refused: mine.iter().map(|r| r.swaps_refused).sum(),
                 noise_cost: mine.iter().map(|r| r.noise_cost_y).sum::<f64>() / uy,
                 arb_profit: mine.iter().map(|r| r.arb_profit_y).sum::<f64>() / uy,
+                orders_lost: mine.iter().map(|r| r.orders_lost).sum(),
+                liquidations: mine.iter().map(|r| r.liquidations).sum(),
+                bad_debt_l: mine.iter().map(|r| r.bad_debt_token_l).sum(),
+                bad_debt_lenders: mine
+                    .iter()
+                    .any(|r| r.bad_debt_lenders_x > 0 || r.bad_debt_lenders_y > 0),
+                depleted_share: if days == 0 {
+                    0.0
+                } else {
+                    mine.iter().map(|r| r.depleted_steps).sum::<u64>() as f64
+                        / (f64::from(days) * f64::from(config.steps_per_day()))
+                },
+                mean_utilization: {
+                    let n = f64::from(days.max(1));
+                    let u = |f: fn(&DayRow) -> f64| mine.iter().map(|r| f(r)).sum::<f64>() / n;
+                    (
+                        u(|r| r.lending.utilization.0),
+                        u(|r| r.lending.utilization.1),
+                        u(|r| r.lending.utilization.2),
+                    )
+                },
             }
         })
         .collect();
-    if let Some(base) = summaries.iter().find(|s| s.pool == PoolKind::V2).map(|s| s.apy_l) {
+    if let Some(base) = summaries
+        .iter()
+        .find(|s| s.pool == PoolKind::V2)
+        .map(|s| s.apy_l)
+    {
         for s in summaries.iter_mut().filter(|s| s.pool != PoolKind::V2) {
             s.uplift = (base > 0.0).then(|| s.apy_l / base - 1.0);
         }
@@ -284,10 +391,15 @@ pub fn summarize(config: &Config, kinds: &[PoolKind], start_ell: &[Ell], rows: &
     summaries
 }
 
-/// One line per pool: `seed pool APY_L fee-APR uplift swaps arbs refused noise-cost arb-profit`.
+/// One line per pool: `seed pool APY_L fee-APR uplift swaps arbs refused noise-cost
+/// arb-profit`, then for dlex pools the mean utilizations, liquidations, bad debt and time
+/// depleted, and in Mode B the orders lost.
 pub fn summary_line(seed: u64, s: &PoolSummary) -> String {
-    let uplift = s.uplift.map(|u| format!("{:+.1}%", u * 100.0)).unwrap_or_else(|| "-".into());
-    format!(
+    let uplift = s
+        .uplift
+        .map(|u| format!("{:+.1}%", u * 100.0))
+        .unwrap_or_else(|| "-".into());
+    let mut line = format!(
         "seed {seed:>3} {:<10} APY_L {:>7.3}%  fee APR(L) {:>7.3}%  U {:>8}  swaps {:>7} (arb {:>6}, refused {:>3})  noise cost ${:.0}  arb profit ${:.0}",
         s.pool.name(),
         s.apy_l * 100.0,
@@ -298,7 +410,28 @@ pub fn summary_line(seed: u64, s: &PoolSummary) -> String {
         s.refused,
         s.noise_cost,
         s.arb_profit,
-    )
+    );
+    if s.orders_lost > 0 {
+        line += &format!("  lost {}", s.orders_lost);
+    }
+    if s.pool != PoolKind::V2 && s.mean_utilization != (0.0, 0.0, 0.0) {
+        let (ul, ux, uy) = s.mean_utilization;
+        line += &format!(
+            "  u L/X/Y {:.2}/{:.2}/{:.2}  liquidations {}  bad debt {} L{}  depleted {:.2}%",
+            ul,
+            ux,
+            uy,
+            s.liquidations,
+            s.bad_debt_l,
+            if s.bad_debt_lenders {
+                " (+ lenders)"
+            } else {
+                ""
+            },
+            s.depleted_share * 100.0
+        );
+    }
+    line
 }
 
 /// Median and quantiles across seeds (nearest rank on the sorted values).

@@ -1,7 +1,9 @@
 //! One run: a seed's price path and noise flow driven through every pool, step by step, with
-//! one [`DayRow`] per pool and day. A step is: the external price moves; the step's noise
-//! orders arrive and (Mode A) each executes exact-in on every pool; then the arbitrageur
-//! trades each pool toward the new price. Seeds run in parallel on all cores
+//! one [`DayRow`] per pool and day. A step is: the external price moves; on each pool, the
+//! lending layer accrues interest, the keeper passes (every `keeper_every_steps`) and the
+//! day's re-target runs; the step's noise orders arrive and each executes exact-in on every
+//! pool (Mode A) or on each pool no dearer than the external venue (Mode B); then the
+//! arbitrageur trades each pool toward the new price. Seeds run in parallel on all cores
 //! ([`run_seeds`]); a seed's result does not depend on the others or on the thread count.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,9 +12,9 @@ use std::sync::Mutex;
 use dlex::actions::SwapDirection;
 
 use crate::arb;
-use crate::config::Config;
-use crate::flow::NoiseFlow;
-use crate::pool::{self, Fill, Recording, Venue};
+use crate::config::{Config, FlowMode};
+use crate::flow::{NoiseFlow, Order};
+use crate::pool::{self, Fill, Quoter, Recording, Venue};
 use crate::price::PricePath;
 use crate::report::{DayRow, PoolSummary};
 
@@ -82,25 +84,69 @@ fn cost_at(direction: SwapDirection, fill: &Fill, price: f64) -> f64 {
     }
 }
 
+/// Mode B's routing: whether `order` is no dearer on the pool `quoter` quotes than on the
+/// external venue (`flow.external_*`), both as a fraction of the order's value at the
+/// external price `p` (Y base units per X base unit). A pool that refuses the order loses it.
+fn routed_here(config: &Config, quoter: &Quoter, order: &Order, p: f64) -> bool {
+    let Some(amount_out) = quoter.amount_out(order.direction, order.amount_in) else {
+        return false;
+    };
+    let fill = Fill {
+        amount_in: order.amount_in,
+        amount_out,
+        ..Fill::default()
+    };
+    let value_in = match order.direction {
+        SwapDirection::XToY => order.amount_in as f64 * p,
+        SwapDirection::YToX => order.amount_in as f64,
+    };
+    let pool_cost = cost_at(order.direction, &fill, p) / value_in;
+    let f = &config.flow;
+    let venue_cost = (f.external_fee_bips
+        + f.external_impact_bips * (order.value_y / (0.01 * config.market.tvl)).sqrt())
+        / 1e4;
+    pool_cost <= venue_cost
+}
+
 /// Runs `config` with `seed`.
 pub fn run(config: &Config, seed: u64) -> Result<RunResult, String> {
-    run_with(config, seed, false).map(|(result, _)| result)
+    run_with(config, seed, false, &|| {}).map(|(result, _)| result)
+}
+
+/// [`run`] that calls `on_day` after each simulated day (for a progress bar).
+pub fn run_with_progress(
+    config: &Config,
+    seed: u64,
+    on_day: &(dyn Fn() + Sync),
+) -> Result<RunResult, String> {
+    run_with(config, seed, false, on_day).map(|(result, _)| result)
 }
 
 /// [`run`] that also records every operation applied to each dlex pool (self-test 3): one
 /// [`Recording`] per pool in the config's order (`None` for V2).
-pub fn run_recorded(config: &Config, seed: u64) -> Result<(RunResult, Vec<Option<Recording>>), String> {
-    run_with(config, seed, true)
+pub fn run_recorded(
+    config: &Config,
+    seed: u64,
+) -> Result<(RunResult, Vec<Option<Recording>>), String> {
+    run_with(config, seed, true, &|| {})
 }
 
-fn run_with(config: &Config, seed: u64, record: bool) -> Result<(RunResult, Vec<Option<Recording>>), String> {
+fn run_with(
+    config: &Config,
+    seed: u64,
+    record: bool,
+    on_day: &(dyn Fn() + Sync),
+) -> Result<(RunResult, Vec<Option<Recording>>), String> {
     config.validate()?;
     let m = &config.market;
     let (x0, y0) = initial_amounts(config);
     let mut now = config.run.start_unix;
     let mut lanes: Vec<Lane> = pool::build(config, x0, y0, now)?
         .into_iter()
-        .map(|venue| Lane { day: DayRow::start(seed, venue.kind(), 0, venue.ell()), venue })
+        .map(|venue| Lane {
+            day: DayRow::start(seed, venue.kind(), 0, venue.ell()),
+            venue,
+        })
         .collect();
     if record {
         lanes.iter_mut().for_each(|l| l.venue.start_recording());
@@ -116,31 +162,60 @@ fn run_with(config: &Config, seed: u64, record: bool) -> Result<(RunResult, Vec<
         for lane in lanes.iter_mut() {
             lane.day = DayRow::start(seed, lane.venue.kind(), date, lane.venue.ell());
         }
-        for _ in 0..config.steps_per_day() {
+        for step in 0..config.steps_per_day() {
             now = now.wrapping_add(config.run.step_seconds);
             let price = path.step();
             let p = price * scale;
             let orders = noise.step(price);
+            let keeper = config.lending.keeper_every_steps > 0
+                && step % config.lending.keeper_every_steps == 0;
             for lane in lanes.iter_mut() {
-                // Interest up to now (continuous, not the swaps' daily accrual) and the
-                // day's lending re-target, before the step's swaps.
-                if let Some((accrual, retarget)) = lane.venue.lending_step(date, now)? {
-                    lane.day.book_lending(&accrual, &retarget);
+                // Interest up to now (continuous, not the swaps' daily accrual), the keeper
+                // and the day's lending re-target, before the step's swaps.
+                if let Some(lending) = lane.venue.lending_step(date, now, keeper)? {
+                    lane.day.book_lending(&lending);
                 }
                 for order in &orders {
-                    match lane.venue.swap_exact_in(order.direction, order.amount_in, now) {
-                        Ok(fill) => lane.book(order.direction, &fill, cost_at(order.direction, &fill, p), false),
+                    if config.flow.mode == FlowMode::B
+                        && !routed_here(config, &lane.venue.quoter(now), order, p)
+                    {
+                        lane.day.orders_lost += 1;
+                        continue;
+                    }
+                    match lane
+                        .venue
+                        .swap_exact_in(order.direction, order.amount_in, now)
+                    {
+                        Ok(fill) => lane.book(
+                            order.direction,
+                            &fill,
+                            cost_at(order.direction, &fill, p),
+                            false,
+                        ),
                         Err(_) => lane.day.swaps_refused += 1,
                     }
                 }
                 if config.arb.enabled {
                     let quoter = lane.venue.quoter(now);
-                    if let Some(trade) = arb::best_trade(&quoter, lane.venue.reserves(), p, min_profit) {
-                        match lane.venue.swap_exact_in(trade.direction, trade.amount_in, now) {
-                            Ok(fill) => lane.book(trade.direction, &fill, cost_at(trade.direction, &fill, p), true),
+                    if let Some(trade) =
+                        arb::best_trade(&quoter, lane.venue.reserves(), p, min_profit)
+                    {
+                        match lane
+                            .venue
+                            .swap_exact_in(trade.direction, trade.amount_in, now)
+                        {
+                            Ok(fill) => lane.book(
+                                trade.direction,
+                                &fill,
+                                cost_at(trade.direction, &fill, p),
+                                true,
+                            ),
                             Err(_) => lane.day.swaps_refused += 1,
                         }
                     }
+                }
+                if lane.venue.depleted() {
+                    lane.day.depleted_steps += 1;
                 }
             }
         }
@@ -151,24 +226,60 @@ fn run_with(config: &Config, seed: u64, record: bool) -> Result<(RunResult, Vec<
             row.lending = lane.venue.lending_snapshot().unwrap_or_default();
             rows.push(row);
         }
+        on_day();
     }
-    let summaries = crate::report::summarize(config, &lanes.iter().map(|l| l.venue.kind()).collect::<Vec<_>>(), &start_ell, &rows);
+    let summaries = crate::report::summarize(
+        config,
+        &lanes.iter().map(|l| l.venue.kind()).collect::<Vec<_>>(),
+        &start_ell,
+        &rows,
+    );
     let recordings = lanes.iter_mut().map(|l| l.venue.take_recording()).collect();
-    Ok((RunResult { seed, rows, summaries }, recordings))
+    Ok((
+        RunResult {
+            seed,
+            rows,
+            summaries,
+        },
+        recordings,
+    ))
 }
 
 /// Runs every seed, in parallel over the machine's cores (`threads`, or all when `None`);
 /// `on_done` is called as each seed finishes. Results come back in `seeds` order.
-pub fn run_seeds(config: &Config, seeds: &[u64], threads: Option<usize>, on_done: &(dyn Fn(&RunResult) + Sync)) -> Result<Vec<RunResult>, String> {
-    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).clamp(1, seeds.len().max(1));
+pub fn run_seeds(
+    config: &Config,
+    seeds: &[u64],
+    threads: Option<usize>,
+    on_done: &(dyn Fn(&RunResult) + Sync),
+) -> Result<Vec<RunResult>, String> {
+    run_seeds_with_progress(config, seeds, threads, on_done, &|| {})
+}
+
+/// [`run_seeds`] that also calls `on_day` after every simulated day of every seed.
+pub fn run_seeds_with_progress(
+    config: &Config,
+    seeds: &[u64],
+    threads: Option<usize>,
+    on_done: &(dyn Fn(&RunResult) + Sync),
+    on_day: &(dyn Fn() + Sync),
+) -> Result<Vec<RunResult>, String> {
+    let threads = threads
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .clamp(1, seeds.len().max(1));
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<RunResult, String>>>> = Mutex::new(vec![None; seeds.len()]);
+    let results: Mutex<Vec<Option<Result<RunResult, String>>>> =
+        Mutex::new(vec![None; seeds.len()]);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&seed) = seeds.get(i) else { break };
-                let result = run(config, seed);
+                let result = run_with_progress(config, seed, on_day);
                 if let Ok(r) = &result {
                     on_done(r);
                 }
@@ -176,5 +287,10 @@ pub fn run_seeds(config: &Config, seeds: &[u64], threads: Option<usize>, on_done
             });
         }
     });
-    results.into_inner().expect("threads joined").into_iter().map(|r| r.expect("every seed ran")).collect()
+    results
+        .into_inner()
+        .expect("threads joined")
+        .into_iter()
+        .map(|r| r.expect("every seed ran"))
+        .collect()
 }
