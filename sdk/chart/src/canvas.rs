@@ -18,7 +18,8 @@ static FONT_BYTES: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 const FAMILY: FontFamily<'static> = FontFamily::SansSerif;
 
 /// Registers the bundled DejaVu Sans as plotters' "sans-serif" family, once per process.
-pub(crate) fn ensure_font() -> Result<(), ChartError> {
+/// Public so other crates drawing with plotters (the simulator's plots) use this one copy.
+pub fn ensure_font() -> Result<(), ChartError> {
     static DONE: OnceLock<Result<(), String>> = OnceLock::new();
     DONE.get_or_init(|| {
         plotters::style::register_font("sans-serif", FontStyle::Normal, FONT_BYTES)

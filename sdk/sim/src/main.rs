@@ -120,5 +120,14 @@ fn main() -> ExitCode {
         }
     }
     println!("CSV written to {}", args.out.display());
+    // One flow mode per run of this binary; the writers take several side by side.
+    let cells = vec![(format!("{:?}", args.config.flow.mode), results)];
+    match dlex_sim::plot::write_all(&args.out, &cells, &args.config) {
+        Ok(paths) => paths.iter().for_each(|p| println!("wrote {}", p.display())),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    }
     ExitCode::SUCCESS
 }
