@@ -24,6 +24,7 @@ mod validate;
 
 use std::path::PathBuf;
 
+pub use canvas::ensure_font;
 pub use colour::{Diverging, Palette, Rgb, Scale};
 pub use error::ChartError;
 pub use heatmap::{render_heatmap, HeatMap, LTV_EXPECTED, LTV_LIQUIDATABLE};

@@ -12,13 +12,16 @@
 //! [`pool`] (the three pool kinds behind [`pool::Venue`]), [`flow`] (Poisson noise orders),
 //! [`arb`] (fee-aware arbitrage to the external price), [`lending`] (the dlex pools' lenders
 //! and borrowers through the program's `execute` pipeline, per-step interest accrual), [`run`] (the step and day loop),
-//! [`report`] (CSV and the per-run summary).
+//! [`report`] (CSV and the per-run summary), [`summary`] (tables across seeds and flow modes),
+//! [`plot`] (PNG plots across seeds and flow modes).
 
 pub mod arb;
 pub mod config;
 pub mod flow;
 pub mod lending;
+pub mod plot;
 pub mod pool;
 pub mod price;
 pub mod report;
 pub mod run;
+pub mod summary;

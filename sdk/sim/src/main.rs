@@ -259,5 +259,16 @@ fn main() -> ExitCode {
         }
     }
     println!("CSV written to {}", args.out.display());
+    let cells: Vec<(String, Vec<run::RunResult>)> = cells
+        .into_iter()
+        .map(|(mode, results)| (mode.name().to_string(), results))
+        .collect();
+    match dlex_sim::plot::write_all(&args.out, &cells, &args.config) {
+        Ok(paths) => paths.iter().for_each(|p| println!("wrote {}", p.display())),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    }
     ExitCode::SUCCESS
 }

@@ -193,7 +193,7 @@ async fn replay(bank: &mut Bank, config: &Config, recording: &dlex_sim::pool::Re
     for _ in 1..recording.positions.len() {
         positions.push(user(bank, &keys).await);
     }
-    let (x0, y0) = initial_amounts(&config);
+    let (x0, y0) = initial_amounts(config);
     bank.send(&[ix::mint(&keys, &lp.tokens, x0, y0, 0)], &[&lp.keypair])
         .await
         .expect("first mint");
