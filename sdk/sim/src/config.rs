@@ -20,11 +20,17 @@ pub struct Config {
     pub pools: Vec<PoolKind>,
 }
 
-/// Clock: `days` of `step_seconds` steps from `start_unix`.
+/// Clock: `warmup_days` then `days` of `step_seconds` steps from `start_unix`.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunConfig {
+    /// Measured days (APY_L, U and every summary cover these).
     pub days: u32,
+    /// Days run before the measured ones and left out of the summaries (their rows are in
+    /// the CSV, marked): the lending layer's setup (TWAP windows filling, the borrowers
+    /// opening their positions and selling what they borrow in one burst) is a one-off, and
+    /// annualizing it would credit the pools with a fee windfall no steady state has.
+    pub warmup_days: u32,
     pub step_seconds: u32,
     /// Unix time of the first step (the program keeps time as `u32`).
     pub start_unix: u32,
@@ -145,6 +151,10 @@ pub struct LendingConfig {
     /// as on chain: the program has no instruction that only accrues, so self-test 3 (the
     /// replay on the bank) runs with this off.
     pub accrue_every_step: bool,
+    /// X and Y borrowers sell what they borrow in their pool (and buy it back to repay), as
+    /// spec §4.5 has it; V2 receives the same swaps as the first dlex pool with lending, so
+    /// the flows stay comparable (in both modes: the borrowers are not routed).
+    pub sell_borrowed: bool,
     /// The keeper: every `keeper_every_steps` steps it judges each indebted position with
     /// the program's own report (`dlex::queries`) and sends the request a keeper sends
     /// (`dlex::queries::request_for`: hard, leverage or debt-cap), run through
@@ -176,6 +186,7 @@ impl Default for LendingConfig {
             retarget_tolerance: 0.001,
             borrowers: 20,
             accrue_every_step: true,
+            sell_borrowed: true,
             keeper_every_steps: 5,
         }
     }
@@ -224,6 +235,7 @@ impl Default for RunConfig {
     fn default() -> Self {
         Self {
             days: 365,
+            warmup_days: 1,
             step_seconds: 60,
             start_unix: 1_700_000_000,
         }

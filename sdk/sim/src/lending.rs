@@ -23,7 +23,7 @@
 //! tranches; a liquidator position takes the seized shares and pays the repaid tokens.
 
 use dlex::actions::saturation::TrancheBook;
-use dlex::actions::{self, Asset, Leg, PositionBook, SaturationContext};
+use dlex::actions::{self, Asset, Leg, PositionBook, SaturationContext, SwapDirection};
 use dlex::math;
 use dlex::queries::{self, PairSnapshot};
 use dlex::risk::LiquidationKind;
@@ -52,7 +52,7 @@ pub struct Accrual {
 }
 
 /// What the lending layer did in one step.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Step {
     pub accrual: Accrual,
     pub retarget: Retarget,
@@ -60,13 +60,17 @@ pub struct Step {
 }
 
 /// What a re-target did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Retarget {
     /// Executes that passed / were refused.
     pub legs_run: u64,
     pub refused: u64,
     /// Change of DEPOSIT_L assets through the legs (borrow-L fees, repay rounding).
     pub deposit_l_change: i128,
+    /// The swaps the X and Y borrowers send after their legs (spec §4.5: borrowed tokens are
+    /// sold in the pool): a borrow of X sells that X for Y, a repayment of X first buys it
+    /// back with Y worth as much at the pool price (and the same for Y). Exact-in, in order.
+    pub sells: Vec<(SwapDirection, u64)>,
 }
 
 /// What a position of the book does.
@@ -407,6 +411,21 @@ fn legs_for(book: &Book, who: usize, pool: &Pool) -> Vec<Leg> {
     legs
 }
 
+/// The swap a borrower sends after `leg` on `pool` (see [`Retarget::sells`]); `None` for
+/// legs that move no borrowed X or Y.
+fn borrower_swap(leg: &Leg, pool: &Pool) -> Option<(SwapDirection, u64)> {
+    let (rx, ry) = (pool.reserve_x.0, pool.reserve_y.0);
+    let swap = match *leg {
+        Leg::Borrow { asset: Asset::X, amount } => (SwapDirection::XToY, amount),
+        Leg::Borrow { asset: Asset::Y, amount } => (SwapDirection::YToX, amount),
+        // Buying `amount` back: its value in the other token at the pool price.
+        Leg::Repay { asset: Asset::X, amount } => (SwapDirection::YToX, u64::try_from(math::mul_div(u128::from(amount), ry, rx, true).ok()?).ok()?),
+        Leg::Repay { asset: Asset::Y, amount } => (SwapDirection::XToY, u64::try_from(math::mul_div(u128::from(amount), rx, ry, true).ok()?).ok()?),
+        _ => return None,
+    };
+    (swap.1 > 0).then_some(swap)
+}
+
 /// One round: each position in turn moves toward its target (lenders first).
 fn round(
     pair: &mut Box<Pair>,
@@ -427,6 +446,9 @@ fn round(
                 outcome.legs_run += 1;
                 moved = true;
                 outcome.deposit_l_change += deposit_l(&pair.pool()) as i128 - before as i128;
+                if book.config.sell_borrowed {
+                    outcome.sells.extend(legs.iter().filter_map(|leg| borrower_swap(leg, &pair.pool())));
+                }
             }
             Err(e) => {
                 if std::env::var_os("DLEX_SIM_DEBUG").is_some() {

@@ -148,7 +148,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let total = args.seeds.len();
-    let days = u64::from(args.config.run.days) * (total * args.modes.len()) as u64;
+    let days = u64::from(args.config.run.warmup_days + args.config.run.days) * (total * args.modes.len()) as u64;
     eprintln!(
         "dlex-sim: {} × {} days × {} seeds × modes {} on {} pools",
         args.label,

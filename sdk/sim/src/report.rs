@@ -26,8 +26,10 @@ use crate::pool::Ell;
 pub struct DayRow {
     pub seed: u64,
     pub pool: PoolKind,
-    /// Day index from 0.
+    /// Day index from 0 (warm-up days first).
     pub date: u32,
+    /// A warm-up day (`run.warmup_days`): written to the CSV, left out of every summary.
+    pub warmup: bool,
     /// Unix time at the end of the day (the program's `u32` clock).
     pub timestamp: u32,
     /// External and pool price at the end of the day, Y per X (whole tokens).
@@ -75,6 +77,9 @@ pub struct DayRow {
     pub bad_debt_lenders_y: u128,
     /// Mode B: noise orders this pool lost to the external venue.
     pub orders_lost: u64,
+    /// Swaps of the borrowers selling what they borrowed (or buying it back to repay);
+    /// counted in `swap_count` too, not in the noise traders' cost.
+    pub borrower_swaps: u64,
     /// Steps that ended with a side's `reserve − missing` below 5% of its reserve.
     pub depleted_steps: u64,
     /// Lending executes that passed / were refused.
@@ -95,6 +100,7 @@ impl DayRow {
             seed,
             pool,
             date,
+            warmup: false,
             timestamp: 0,
             external_price: 0.0,
             pool_price: 0.0,
@@ -133,6 +139,7 @@ impl DayRow {
             bad_debt_lenders_x: 0,
             bad_debt_lenders_y: 0,
             orders_lost: 0,
+            borrower_swaps: 0,
             depleted_steps: 0,
             lending_legs: 0,
             lending_refused: 0,
@@ -200,12 +207,12 @@ impl DayRow {
 }
 
 /// The CSV header, in column order.
-pub const CSV_HEADER: &str = "seed,pool,date,timestamp,externalPrice,poolPrice,reserveX,reserveY,depositLAssets,depositLShares,ell,\
+pub const CSV_HEADER: &str = "seed,pool,date,warmup,timestamp,externalPrice,poolPrice,reserveX,reserveY,depositLAssets,depositLShares,ell,\
 swapCount,arbCount,swapsRefused,amountXIn,amountXOut,amountYIn,amountYOut,swapFeesTokenX,swapFeesTokenY,swapFeesTokenL,\
 grossInterestTokenX,grossInterestTokenY,grossInterestTokenL,lpInterestTokenL,protocolFeesTokenX,protocolFeesTokenY,protocolFeesTokenL,\
 penaltiesTokenL,badDebtTokenL,lpInterestTokenX,lpInterestTokenY,lendingLegsTokenL,lendingLegs,lendingRefused,\
 depositX,depositY,borrowL,borrowX,borrowY,utilizationL,utilizationX,utilizationY,borrowRateL,borrowRateX,borrowRateY,noiseCostY,arbProfitY,\
-liquidationsTokenL,liquidations,badDebtEvents,liquidationsRefused,badDebtLendersX,badDebtLendersY,ordersLost,depletedSteps";
+liquidationsTokenL,liquidations,badDebtEvents,liquidationsRefused,badDebtLendersX,badDebtLendersY,ordersLost,depletedSteps,borrowerSwaps";
 
 /// Writes `rows` as CSV (noise cost and arbitrage profit in whole Y; everything else as
 /// stored).
@@ -216,10 +223,11 @@ pub fn write_csv(path: &Path, rows: &[DayRow], market: &MarketConfig) -> std::io
     for r in rows {
         writeln!(
             out,
-            "{},{},{},{},{:.6},{:.6},{},{},{},{},{:.15},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{:.6},{:.6},{},{},{},{},{:.15},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{},{},{},{},{},{},{},{},{}",
             r.seed,
             r.pool.name(),
             r.date,
+            u8::from(r.warmup),
             r.timestamp,
             r.external_price,
             r.pool_price,
@@ -273,6 +281,7 @@ pub fn write_csv(path: &Path, rows: &[DayRow], market: &MarketConfig) -> std::io
             r.bad_debt_lenders_y,
             r.orders_lost,
             r.depleted_steps,
+            r.borrower_swaps,
         )?;
     }
     out.flush()
@@ -326,7 +335,9 @@ pub fn summarize(
         .iter()
         .zip(start_ell)
         .map(|(&pool, &ell_start)| {
-            let mine: Vec<&DayRow> = rows.iter().filter(|r| r.pool == pool).collect();
+            let mine: Vec<&DayRow> = rows.iter().filter(|r| r.pool == pool && !r.warmup).collect();
+            // Measured from the end of the warm-up.
+            let ell_start = mine.first().map(|r| (r.deposit_l_assets_start, r.deposit_l_shares_start)).unwrap_or(ell_start);
             let days = mine.len() as u32;
             let ell_end = mine
                 .last()

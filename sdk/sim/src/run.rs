@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use dlex::actions::SwapDirection;
 
 use crate::arb;
-use crate::config::{Config, FlowMode};
+use crate::config::{Config, FlowMode, PoolKind};
 use crate::flow::{NoiseFlow, Order};
 use crate::pool::{self, Fill, Quoter, Recording, Venue};
 use crate::price::PricePath;
@@ -157,10 +157,12 @@ fn run_with(
     // Y base units per X base unit.
     let scale = unit(m.decimals_y) / unit(m.decimals_x);
     let min_profit = config.arb.min_profit * unit(m.decimals_y);
-    let mut rows = Vec::with_capacity(config.run.days as usize * lanes.len());
-    for date in 0..config.run.days {
+    let total_days = config.run.warmup_days + config.run.days;
+    let mut rows = Vec::with_capacity(total_days as usize * lanes.len());
+    for date in 0..total_days {
         for lane in lanes.iter_mut() {
             lane.day = DayRow::start(seed, lane.venue.kind(), date, lane.venue.ell());
+            lane.day.warmup = date < config.run.warmup_days;
         }
         for step in 0..config.steps_per_day() {
             now = now.wrapping_add(config.run.step_seconds);
@@ -169,12 +171,36 @@ fn run_with(
             let orders = noise.step(price);
             let keeper = config.lending.keeper_every_steps > 0
                 && step % config.lending.keeper_every_steps == 0;
+            // Interest up to now (continuous, not the swaps' daily accrual), the keeper and
+            // the day's lending re-target on every pool, before the step's swaps; then each
+            // pool's borrowers sell what they borrowed (V2 mirrors the first lending pool).
+            let mut sells: Vec<Vec<(SwapDirection, u64)>> = Vec::with_capacity(lanes.len());
             for lane in lanes.iter_mut() {
-                // Interest up to now (continuous, not the swaps' daily accrual), the keeper
-                // and the day's lending re-target, before the step's swaps.
-                if let Some(lending) = lane.venue.lending_step(date, now, keeper)? {
-                    lane.day.book_lending(&lending);
+                let lending = lane.venue.lending_step(date, now, keeper)?;
+                if let Some(lending) = &lending {
+                    lane.day.book_lending(lending);
                 }
+                sells.push(lending.map(|l| l.retarget.sells).unwrap_or_default());
+            }
+            let mirrored = lanes
+                .iter()
+                .zip(&sells)
+                .find(|(lane, _)| lane.venue.lending_snapshot().is_some())
+                .map(|(_, s)| s.clone())
+                .unwrap_or_default();
+            for (lane, own) in lanes.iter_mut().zip(sells) {
+                let sells = if lane.venue.kind() == PoolKind::V2 { &mirrored } else { &own };
+                for &(direction, amount_in) in sells {
+                    match lane.venue.swap_exact_in(direction, amount_in, now) {
+                        Ok(fill) => {
+                            lane.day.borrower_swaps += 1;
+                            lane.book(direction, &fill, 0.0, false);
+                        }
+                        Err(_) => lane.day.swaps_refused += 1,
+                    }
+                }
+            }
+            for lane in lanes.iter_mut() {
                 for order in &orders {
                     if config.flow.mode == FlowMode::B
                         && !routed_here(config, &lane.venue.quoter(now), order, p)

@@ -18,9 +18,9 @@ use crate::run::RunResult;
 /// A flow mode's label and the results of every seed run in it.
 pub type Cell = (String, Vec<RunResult>);
 
-/// The rows of `pool` in `result`, in day order.
+/// The measured rows of `pool` in `result` (warm-up days left out), in day order.
 pub fn pool_rows(result: &RunResult, pool: PoolKind) -> impl Iterator<Item = &DayRow> {
-    result.rows.iter().filter(move |r| r.pool == pool)
+    result.rows.iter().filter(move |r| r.pool == pool && !r.warmup)
 }
 
 /// The summary of `pool` in `result`, if it ran.

@@ -69,6 +69,7 @@ fn replay_config(bank: &Bank) -> Config {
     config.pools = vec![PoolKind::Dlex];
     config.flow.mode = dlex_sim::config::FlowMode::A;
     config.run.days = 1;
+    config.run.warmup_days = 0;
     config.run.start_unix = u32::try_from(bank.now()).unwrap() + 3_600;
     config.lending.accrue_every_step = false;
     // Fewer positions per borrower kind keep the replay short (each is a user on the bank).

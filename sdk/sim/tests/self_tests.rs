@@ -22,6 +22,7 @@ use dlex_sim::run::{self, initial_amounts};
 fn short_config() -> Config {
     let mut config = Config::preset("smoke").unwrap();
     config.run.days = 2;
+    config.run.warmup_days = 0;
     config.flow.lambda_per_min = 2.0;
     config.market.sigma = 1.2;
     config.lending.enabled = false;
