@@ -54,6 +54,14 @@ pub struct MarketConfig {
     pub jumps_per_year: f64,
     /// Standard deviation of a jump's log size.
     pub jump_sigma: f64,
+    /// A recorded price path instead of GBM: a CSV file with one price (Y per X) per line, or
+    /// `time,price` lines (the last field is read; a header line is skipped). Line 1 is the
+    /// starting price (it replaces `price0`), line k+1 the price after step k, so the file
+    /// needs `(warmup_days + days)·steps_per_day + 1` prices. Seeds then vary the flow only.
+    pub price_csv: Option<String>,
+    /// The prices read from `price_csv` ([`Config::load_price_path`]).
+    #[serde(skip)]
+    pub recorded_prices: Option<std::sync::Arc<Vec<f64>>>,
 }
 
 /// Noise orders (spec §4.5 "Flow").
@@ -253,6 +261,8 @@ impl Default for MarketConfig {
             mu: 0.0,
             jumps_per_year: 24.0,
             jump_sigma: 0.05,
+            price_csv: None,
+            recorded_prices: None,
         }
     }
 }
@@ -353,9 +363,22 @@ impl Config {
         Some(config)
     }
 
+    /// Reads `market.price_csv` (when set) into `market.recorded_prices` and starts the pools
+    /// at its first price. Call before [`Config::validate`], which checks the path's length.
+    pub fn load_price_path(&mut self) -> Result<(), String> {
+        let Some(path) = self.market.price_csv.clone() else {
+            return Ok(());
+        };
+        let prices = crate::price::read_csv(std::path::Path::new(&path))?;
+        self.market.price0 = prices[0];
+        self.market.recorded_prices = Some(std::sync::Arc::new(prices));
+        Ok(())
+    }
+
     /// Parses a TOML file's text; missing fields keep the base cell's values.
     pub fn from_toml(text: &str) -> Result<Self, String> {
-        let config: Self = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut config: Self = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.load_price_path()?;
         config.validate()?;
         Ok(config)
     }
@@ -375,6 +398,23 @@ impl Config {
             return Err(
                 "market: tvl and price0 must be positive, sigma and jumps non-negative".into(),
             );
+        }
+        if let Some(path) = &m.price_csv {
+            let needed = u64::from(self.run.warmup_days + self.run.days)
+                * u64::from(self.steps_per_day())
+                + 1;
+            match &m.recorded_prices {
+                None => return Err(format!("market.price_csv {path}: not read (Config::load_price_path)")),
+                Some(prices) if (prices.len() as u64) < needed => {
+                    return Err(format!(
+                        "market.price_csv {path}: {} prices, the run needs {needed} ({} days of {} steps, plus the start)",
+                        prices.len(),
+                        self.run.warmup_days + self.run.days,
+                        self.steps_per_day()
+                    ))
+                }
+                Some(_) => {}
+            }
         }
         if self.flow.lambda_per_min < 0.0
             || self.flow.median_order_tvl <= 0.0

@@ -416,11 +416,29 @@ fn legs_for(book: &Book, who: usize, pool: &Pool) -> Vec<Leg> {
 fn borrower_swap(leg: &Leg, pool: &Pool) -> Option<(SwapDirection, u64)> {
     let (rx, ry) = (pool.reserve_x.0, pool.reserve_y.0);
     let swap = match *leg {
-        Leg::Borrow { asset: Asset::X, amount } => (SwapDirection::XToY, amount),
-        Leg::Borrow { asset: Asset::Y, amount } => (SwapDirection::YToX, amount),
+        Leg::Borrow {
+            asset: Asset::X,
+            amount,
+        } => (SwapDirection::XToY, amount),
+        Leg::Borrow {
+            asset: Asset::Y,
+            amount,
+        } => (SwapDirection::YToX, amount),
         // Buying `amount` back: its value in the other token at the pool price.
-        Leg::Repay { asset: Asset::X, amount } => (SwapDirection::YToX, u64::try_from(math::mul_div(u128::from(amount), ry, rx, true).ok()?).ok()?),
-        Leg::Repay { asset: Asset::Y, amount } => (SwapDirection::XToY, u64::try_from(math::mul_div(u128::from(amount), rx, ry, true).ok()?).ok()?),
+        Leg::Repay {
+            asset: Asset::X,
+            amount,
+        } => (
+            SwapDirection::YToX,
+            u64::try_from(math::mul_div(u128::from(amount), ry, rx, true).ok()?).ok()?,
+        ),
+        Leg::Repay {
+            asset: Asset::Y,
+            amount,
+        } => (
+            SwapDirection::XToY,
+            u64::try_from(math::mul_div(u128::from(amount), rx, ry, true).ok()?).ok()?,
+        ),
         _ => return None,
     };
     (swap.1 > 0).then_some(swap)
@@ -447,7 +465,10 @@ fn round(
                 moved = true;
                 outcome.deposit_l_change += deposit_l(&pair.pool()) as i128 - before as i128;
                 if book.config.sell_borrowed {
-                    outcome.sells.extend(legs.iter().filter_map(|leg| borrower_swap(leg, &pair.pool())));
+                    outcome.sells.extend(
+                        legs.iter()
+                            .filter_map(|leg| borrower_swap(leg, &pair.pool())),
+                    );
                 }
             }
             Err(e) => {

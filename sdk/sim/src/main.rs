@@ -124,6 +124,7 @@ fn parse_args() -> Result<Args, String> {
     if let Some(days) = days {
         config.run.days = days;
     }
+    config.load_price_path()?;
     config.validate()?;
     Ok(Args {
         config,
@@ -148,7 +149,8 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let total = args.seeds.len();
-    let days = u64::from(args.config.run.warmup_days + args.config.run.days) * (total * args.modes.len()) as u64;
+    let days = u64::from(args.config.run.warmup_days + args.config.run.days)
+        * (total * args.modes.len()) as u64;
     eprintln!(
         "dlex-sim: {} × {} days × {} seeds × modes {} on {} pools",
         args.label,

@@ -335,9 +335,15 @@ pub fn summarize(
         .iter()
         .zip(start_ell)
         .map(|(&pool, &ell_start)| {
-            let mine: Vec<&DayRow> = rows.iter().filter(|r| r.pool == pool && !r.warmup).collect();
+            let mine: Vec<&DayRow> = rows
+                .iter()
+                .filter(|r| r.pool == pool && !r.warmup)
+                .collect();
             // Measured from the end of the warm-up.
-            let ell_start = mine.first().map(|r| (r.deposit_l_assets_start, r.deposit_l_shares_start)).unwrap_or(ell_start);
+            let ell_start = mine
+                .first()
+                .map(|r| (r.deposit_l_assets_start, r.deposit_l_shares_start))
+                .unwrap_or(ell_start);
             let days = mine.len() as u32;
             let ell_end = mine
                 .last()

@@ -189,7 +189,11 @@ fn run_with(
                 .map(|(_, s)| s.clone())
                 .unwrap_or_default();
             for (lane, own) in lanes.iter_mut().zip(sells) {
-                let sells = if lane.venue.kind() == PoolKind::V2 { &mirrored } else { &own };
+                let sells = if lane.venue.kind() == PoolKind::V2 {
+                    &mirrored
+                } else {
+                    &own
+                };
                 for &(direction, amount_in) in sells {
                     match lane.venue.swap_exact_in(direction, amount_in, now) {
                         Ok(fill) => {

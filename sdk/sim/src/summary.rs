@@ -20,7 +20,10 @@ pub type Cell = (String, Vec<RunResult>);
 
 /// The measured rows of `pool` in `result` (warm-up days left out), in day order.
 pub fn pool_rows(result: &RunResult, pool: PoolKind) -> impl Iterator<Item = &DayRow> {
-    result.rows.iter().filter(move |r| r.pool == pool && !r.warmup)
+    result
+        .rows
+        .iter()
+        .filter(move |r| r.pool == pool && !r.warmup)
 }
 
 /// The summary of `pool` in `result`, if it ran.
