@@ -47,10 +47,34 @@ struct Lane {
     day: DayRow,
 }
 
+/// Who sends a swap, for the day's columns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trader {
+    Noise,
+    Arbitrageur,
+    /// A borrower selling what it borrowed (or buying it back).
+    Borrower,
+}
+
 impl Lane {
-    /// Books a fill into the day's row; `cost` is the trader's loss against the external
-    /// price in Y base units (negative for the arbitrageur's profit).
-    fn book(&mut self, direction: SwapDirection, fill: &Fill, cost: f64, arbitrage: bool) {
+    /// Sends an exact-in swap at `now` and books it into the day's row (a refusal counts as
+    /// refused); `p` is the external price (Y base units per X base unit) the trader's cost
+    /// is measured at.
+    fn trade(
+        &mut self,
+        trader: Trader,
+        direction: SwapDirection,
+        amount_in: u64,
+        now: u32,
+        p: f64,
+    ) {
+        let fill = match self.venue.swap_exact_in(direction, amount_in, now) {
+            Ok(fill) => fill,
+            Err(_) => {
+                self.day.swaps_refused += 1;
+                return;
+            }
+        };
         let d = &mut self.day;
         match direction {
             SwapDirection::XToY => {
@@ -66,11 +90,13 @@ impl Lane {
         }
         d.swap_fees_token_l += fill.fee_l;
         d.swap_count += 1;
-        if arbitrage {
-            d.arb_count += 1;
-            d.arb_profit_y -= cost;
-        } else {
-            d.noise_cost_y += cost;
+        match trader {
+            Trader::Noise => d.noise_cost_y += cost_at(direction, &fill, p),
+            Trader::Arbitrageur => {
+                d.arb_count += 1;
+                d.arb_profit_y -= cost_at(direction, &fill, p);
+            }
+            Trader::Borrower => d.borrower_swaps += 1,
         }
     }
 }
@@ -195,13 +221,7 @@ fn run_with(
                     &own
                 };
                 for &(direction, amount_in) in sells {
-                    match lane.venue.swap_exact_in(direction, amount_in, now) {
-                        Ok(fill) => {
-                            lane.day.borrower_swaps += 1;
-                            lane.book(direction, &fill, 0.0, false);
-                        }
-                        Err(_) => lane.day.swaps_refused += 1,
-                    }
+                    lane.trade(Trader::Borrower, direction, amount_in, now, p);
                 }
             }
             for lane in lanes.iter_mut() {
@@ -212,36 +232,20 @@ fn run_with(
                         lane.day.orders_lost += 1;
                         continue;
                     }
-                    match lane
-                        .venue
-                        .swap_exact_in(order.direction, order.amount_in, now)
-                    {
-                        Ok(fill) => lane.book(
-                            order.direction,
-                            &fill,
-                            cost_at(order.direction, &fill, p),
-                            false,
-                        ),
-                        Err(_) => lane.day.swaps_refused += 1,
-                    }
+                    lane.trade(Trader::Noise, order.direction, order.amount_in, now, p);
                 }
                 if config.arb.enabled {
                     let quoter = lane.venue.quoter(now);
                     if let Some(trade) =
                         arb::best_trade(&quoter, lane.venue.reserves(), p, min_profit)
                     {
-                        match lane
-                            .venue
-                            .swap_exact_in(trade.direction, trade.amount_in, now)
-                        {
-                            Ok(fill) => lane.book(
-                                trade.direction,
-                                &fill,
-                                cost_at(trade.direction, &fill, p),
-                                true,
-                            ),
-                            Err(_) => lane.day.swaps_refused += 1,
-                        }
+                        lane.trade(
+                            Trader::Arbitrageur,
+                            trade.direction,
+                            trade.amount_in,
+                            now,
+                            p,
+                        );
                     }
                 }
                 if lane.venue.depleted() {
