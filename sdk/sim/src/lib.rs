@@ -8,12 +8,14 @@
 //! `risk::check`, store); no dlex formula is written again here. A day loop ([`run`]) records
 //! one row per pool and day with the subgraph's column names ([`report`]).
 //!
-//! Module map: [`config`] (TOML input and presets), [`price`] (seeded GBM with jumps),
-//! [`pool`] (the three pool kinds behind [`pool::Venue`]), [`flow`] (Poisson noise orders),
-//! [`arb`] (fee-aware arbitrage to the external price), [`lending`] (the dlex pools' lenders
-//! and borrowers through the program's `execute` pipeline, per-step interest accrual), [`run`] (the step and day loop),
-//! [`report`] (CSV and the per-run summary), [`summary`] (tables across seeds and flow modes),
-//! [`plot`] (PNG plots across seeds and flow modes).
+//! Module map: [`config`] (TOML input and presets), [`price`] (seeded GBM with jumps, or a
+//! recorded path), [`pool`] (the three pool kinds behind [`pool::Venue`]), [`flow`]
+//! (Poisson noise orders), [`arb`] (fee-aware arbitrage to the external price), [`lending`]
+//! (the dlex pools' lenders and borrowers through the program's `execute` pipeline, per-step
+//! interest accrual, the keeper's liquidations), [`run`] (the step and day loop, Mode A and
+//! the routed Mode B), [`report`] (CSV and the per-run summary), [`summary`] (tables across
+//! seeds and flow modes), [`plot`] (PNG plots across seeds and flow modes). The verdict the
+//! runs gave is in `docs/lp-yield.md`.
 
 pub mod arb;
 pub mod config;
