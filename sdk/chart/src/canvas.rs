@@ -54,11 +54,7 @@ pub(crate) fn wrap(s: &str, size: f64, max_w: f64) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in s.split_whitespace() {
-        let candidate = if cur.is_empty() {
-            word.to_string()
-        } else {
-            format!("{cur} {word}")
-        };
+        let candidate = if cur.is_empty() { word.to_string() } else { format!("{cur} {word}") };
         if text_width(&candidate, size) <= max_w {
             cur = candidate;
             continue;
@@ -193,11 +189,7 @@ pub(crate) fn dash_pieces(pts: &[(f64, f64)], pattern: &[f64]) -> Vec<Vec<(f64, 
 
 /// Hatch lines clipped to the union of `polys` (pixel coordinates): lines x + dir·y = c for
 /// c on multiples of `spacing`, merged where neighbouring polygons touch.
-pub(crate) fn hatch_lines(
-    polys: &[Vec<(f64, f64)>],
-    spacing: f64,
-    dir: i32,
-) -> Vec<((f64, f64), (f64, f64))> {
+pub(crate) fn hatch_lines(polys: &[Vec<(f64, f64)>], spacing: f64, dir: i32) -> Vec<((f64, f64), (f64, f64))> {
     let s = dir as f64;
     let mut by_line: std::collections::BTreeMap<i64, Vec<(f64, f64)>> = Default::default();
     for poly in polys {
@@ -282,20 +274,14 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     /// Text with its baseline at `baseline`, aligned at `x` by `h`.
     pub fn text(&self, s: &str, x: f64, baseline: f64, size: f64, h: HPos, colour: Rgb) -> Res {
         let y = baseline - self.baseline_offset(size);
-        self.area
-            .draw_text(s, &self.style(size, colour, h), self.ip((x, y)))
-            .map_err(|e| e.to_string())
+        self.area.draw_text(s, &self.style(size, colour, h), self.ip((x, y))).map_err(|e| e.to_string())
     }
 
     /// Text reading upwards, centred on `y_centre`, its baseline at `x_baseline`.
     pub fn vtext(&self, s: &str, x_baseline: f64, y_centre: f64, size: f64, colour: Rgb) -> Res {
         let x = x_baseline - self.baseline_offset(size);
-        let style = self
-            .style(size, colour, HPos::Center)
-            .transform(FontTransform::Rotate270);
-        self.area
-            .draw_text(s, &style, self.ip((x, y_centre)))
-            .map_err(|e| e.to_string())
+        let style = self.style(size, colour, HPos::Center).transform(FontTransform::Rotate270);
+        self.area.draw_text(s, &style, self.ip((x, y_centre))).map_err(|e| e.to_string())
     }
 
     /// A white box behind a text label (for labels drawn over the plot).
@@ -306,13 +292,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
             HPos::Center => x - w / 2.0,
             HPos::Right => x - w,
         };
-        self.rect(
-            (x0 - 4.0, baseline - 0.72 * size),
-            (x0 + w + 4.0, baseline + 0.3 * size),
-            WHITE,
-            0.85,
-            true,
-        )?;
+        self.rect((x0 - 4.0, baseline - 0.72 * size), (x0 + w + 4.0, baseline + 0.3 * size), WHITE, 0.85, true)?;
         self.text(s, x, baseline, size, h, BLACK)
     }
 
@@ -330,9 +310,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         if path.len() < 2 {
             return Ok(());
         }
-        self.area
-            .draw(&PathElement::new(path, style))
-            .map_err(|e| e.to_string())
+        self.area.draw(&PathElement::new(path, style)).map_err(|e| e.to_string())
     }
 
     pub fn stroke(&self, pts: &[(f64, f64)], st: &Stroke) -> Res {
@@ -346,14 +324,8 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     }
 
     pub fn rect(&self, a: (f64, f64), b: (f64, f64), colour: Rgb, alpha: f64, filled: bool) -> Res {
-        let style = ShapeStyle {
-            color: rgba(colour, alpha),
-            filled,
-            stroke_width: 1,
-        };
-        self.area
-            .draw(&Rectangle::new([self.ip(a), self.ip(b)], style))
-            .map_err(|e| e.to_string())
+        let style = ShapeStyle { color: rgba(colour, alpha), filled, stroke_width: 1 };
+        self.area.draw(&Rectangle::new([self.ip(a), self.ip(b)], style)).map_err(|e| e.to_string())
     }
 
     /// A filled rectangle given by integer pixel edges (cells: shared edges, no gaps).
@@ -361,40 +333,20 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         if x1 <= x0 || y1 <= y0 {
             return Ok(());
         }
-        let style = ShapeStyle {
-            color: rgba(colour, 1.0),
-            filled: true,
-            stroke_width: 0,
-        };
+        let style = ShapeStyle { color: rgba(colour, 1.0), filled: true, stroke_width: 0 };
         // Filled rectangles exclude the far edge in both backends: neighbours share edges.
         let k = self.k.round() as i32;
-        self.area
-            .draw(&Rectangle::new([(x0 * k, y0 * k), (x1 * k, y1 * k)], style))
-            .map_err(|e| e.to_string())
+        self.area.draw(&Rectangle::new([(x0 * k, y0 * k), (x1 * k, y1 * k)], style)).map_err(|e| e.to_string())
     }
 
     pub fn polygon(&self, pts: &[(f64, f64)], colour: Rgb, alpha: f64) -> Res {
-        let style = ShapeStyle {
-            color: rgba(colour, alpha),
-            filled: true,
-            stroke_width: 0,
-        };
+        let style = ShapeStyle { color: rgba(colour, alpha), filled: true, stroke_width: 0 };
         self.area
-            .draw(&Polygon::new(
-                pts.iter().map(|&p| self.ip(p)).collect::<Vec<_>>(),
-                style,
-            ))
+            .draw(&Polygon::new(pts.iter().map(|&p| self.ip(p)).collect::<Vec<_>>(), style))
             .map_err(|e| e.to_string())
     }
 
-    pub fn hatch(
-        &self,
-        polys: &[Vec<(f64, f64)>],
-        spacing: f64,
-        dir: i32,
-        colour: Rgb,
-        alpha: f64,
-    ) -> Res {
+    pub fn hatch(&self, polys: &[Vec<(f64, f64)>], spacing: f64, dir: i32, colour: Rgb, alpha: f64) -> Res {
         for (a, b) in hatch_lines(polys, spacing, dir) {
             self.polyline(&[a, b], colour, alpha, 1.0)?;
         }
@@ -405,11 +357,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     pub fn swatch(&self, sw: &Swatch, x: f64, y: f64, w: f64) -> Res {
         match sw {
             Swatch::Line(st) => self.stroke(&[(x, y), (x + w, y)], st),
-            Swatch::Patch {
-                fill,
-                hatch,
-                hatch_colour,
-            } => {
+            Swatch::Patch { fill, hatch, hatch_colour } => {
                 let (a, b) = ((x, y - 8.0), (x + w, y + 8.0));
                 if let Some((c, alpha)) = fill {
                     self.rect(a, b, *c, *alpha, true)?;
@@ -429,22 +377,10 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         let centre = self.ip(p);
         let k = self.k;
         let fill = if filled { colour } else { WHITE };
-        let st = ShapeStyle {
-            color: rgba(fill, 1.0),
-            filled: true,
-            stroke_width: 0,
-        };
-        self.area
-            .draw(&Circle::new(centre, (6.0 * k) as i32, st))
-            .map_err(|e| e.to_string())?;
-        let st = ShapeStyle {
-            color: rgba(colour, 1.0),
-            filled: false,
-            stroke_width: (2.0 * k) as u32,
-        };
-        self.area
-            .draw(&Circle::new(centre, (6.0 * k) as i32, st))
-            .map_err(|e| e.to_string())
+        let st = ShapeStyle { color: rgba(fill, 1.0), filled: true, stroke_width: 0 };
+        self.area.draw(&Circle::new(centre, (6.0 * k) as i32, st)).map_err(|e| e.to_string())?;
+        let st = ShapeStyle { color: rgba(colour, 1.0), filled: false, stroke_width: (2.0 * k) as u32 };
+        self.area.draw(&Circle::new(centre, (6.0 * k) as i32, st)).map_err(|e| e.to_string())
     }
 }
 
@@ -460,11 +396,7 @@ pub(crate) const SWATCH_W: f64 = 40.0;
 
 /// Legend entries laid out in rows within `width`; returns the rows (each a list of entry
 /// indices with their x offsets) and the total height.
-pub(crate) fn legend_rows(
-    entries: &[(Swatch, String)],
-    width: f64,
-    size: f64,
-) -> Vec<Vec<(usize, f64)>> {
+pub(crate) fn legend_rows(entries: &[(Swatch, String)], width: f64, size: f64) -> Vec<Vec<(usize, f64)>> {
     let gap = 28.0;
     let mut rows: Vec<Vec<(usize, f64)>> = vec![vec![]];
     let mut x = 0.0;
@@ -491,23 +423,9 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         for (i, (v, label)) in x.ticks.iter().enumerate() {
             let px = f.px_x(*v);
             self.polyline(&[(px, f.bottom), (px, f.bottom + 6.0)], DARK, 1.0, 1.0)?;
-            self.text(
-                label,
-                px,
-                f.bottom + 8.0 + 0.75 * size,
-                size,
-                HPos::Center,
-                DARK,
-            )?;
+            self.text(label, px, f.bottom + 8.0 + 0.75 * size, size, HPos::Center, DARK)?;
             if let Some(sub) = x.sub.get(i) {
-                self.text(
-                    sub,
-                    px,
-                    f.bottom + 8.0 + 2.0 * size,
-                    size,
-                    HPos::Center,
-                    GREY,
-                )?;
+                self.text(sub, px, f.bottom + 8.0 + 2.0 * size, size, HPos::Center, GREY)?;
             }
         }
         let title_base = f.bottom + 8.0 + if x.sub.is_empty() { 1.95 } else { 3.3 } * size;
@@ -515,32 +433,12 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         for (v, label) in &y.ticks {
             let py = f.px_y(*v);
             self.polyline(&[(f.left - 6.0, py), (f.left, py)], DARK, 1.0, 1.0)?;
-            self.text(
-                label,
-                f.left - 10.0,
-                py + 0.36 * size,
-                size,
-                HPos::Right,
-                DARK,
-            )?;
+            self.text(label, f.left - 10.0, py + 0.36 * size, size, HPos::Right, DARK)?;
             widest = widest.max(text_width(label, size));
         }
         self.rect((f.left, f.top), (f.right, f.bottom), DARK, 1.0, false)?;
-        self.text(
-            &x.title,
-            (f.left + f.right) / 2.0,
-            title_base,
-            size,
-            HPos::Center,
-            BLACK,
-        )?;
-        self.vtext(
-            &y.title,
-            f.left - 16.0 - widest - 0.3 * size,
-            (f.top + f.bottom) / 2.0,
-            size,
-            BLACK,
-        )
+        self.text(&x.title, (f.left + f.right) / 2.0, title_base, size, HPos::Center, BLACK)?;
+        self.vtext(&y.title, f.left - 16.0 - widest - 0.3 * size, (f.top + f.bottom) / 2.0, size, BLACK)
     }
 
     /// Legend rows from `top`; returns the y below them.
@@ -559,14 +457,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
             for (i, dx) in row {
                 let (sw, label) = &entries[i];
                 self.swatch(sw, left + dx, centre, SWATCH_W)?;
-                self.text(
-                    label,
-                    left + dx + SWATCH_W + 8.0,
-                    centre + 0.36 * size,
-                    size,
-                    HPos::Left,
-                    BLACK,
-                )?;
+                self.text(label, left + dx + SWATCH_W + 8.0, centre + 0.36 * size, size, HPos::Left, BLACK)?;
             }
             y += LINE * size + 4.0;
         }
@@ -574,13 +465,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     }
 
     /// Title lines centred at the top; returns the y below them.
-    pub fn title(
-        &self,
-        lines: &[String],
-        size: f64,
-        centre_x: f64,
-        top: f64,
-    ) -> Result<f64, String> {
+    pub fn title(&self, lines: &[String], size: f64, centre_x: f64, top: f64) -> Result<f64, String> {
         let mut y = top;
         for l in lines {
             y += size * 0.95;
@@ -590,14 +475,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         Ok(y)
     }
 
-    pub fn lines(
-        &self,
-        lines: &[String],
-        left: f64,
-        top: f64,
-        size: f64,
-        colour: Rgb,
-    ) -> Result<f64, String> {
+    pub fn lines(&self, lines: &[String], left: f64, top: f64, size: f64, colour: Rgb) -> Result<f64, String> {
         let mut y = top;
         for l in lines {
             self.text(l, left, y + 0.8 * size, size, HPos::Left, colour)?;
@@ -611,10 +489,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
 /// parent directory if needed.
 pub(crate) fn outputs(stem: &Path) -> Result<(PathBuf, PathBuf), ChartError> {
     if let Some(parent) = stem.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|source| ChartError::Io {
-            path: parent.to_path_buf(),
-            source,
-        })?;
+        std::fs::create_dir_all(parent).map_err(|source| ChartError::Io { path: parent.to_path_buf(), source })?;
     }
     let with = |ext: &str| {
         let mut s = stem.as_os_str().to_os_string();
@@ -667,45 +542,26 @@ pub(crate) fn render_both<P: Picture>(stem: &Path, pic: &P) -> Result<crate::Ren
     let (png, svg) = outputs(stem)?;
     let (w, h) = pic.size();
     {
-        let err = |m: String| ChartError::Draw {
-            path: png.clone(),
-            message: m,
-        };
+        let err = |m: String| ChartError::Draw { path: png.clone(), message: m };
         let mut big = vec![255u8; (w * PNG_SS * h * PNG_SS * 3) as usize];
         {
-            let root =
-                BitMapBackend::with_buffer(&mut big, (w * PNG_SS, h * PNG_SS)).into_drawing_area();
-            pic.draw(&Canvas {
-                area: &root,
-                svg: false,
-                k: PNG_SS as f64,
-            })
-            .map_err(err)?;
+            let root = BitMapBackend::with_buffer(&mut big, (w * PNG_SS, h * PNG_SS)).into_drawing_area();
+            pic.draw(&Canvas { area: &root, svg: false, k: PNG_SS as f64 }).map_err(err)?;
             root.present().map_err(|e| err(e.to_string()))?;
         }
         let small = downsample(&big, w, h, PNG_SS);
         let root = BitMapBackend::new(&png, (w, h)).into_drawing_area();
-        let image = BitMapElement::with_owned_buffer((0, 0), (w, h), small)
-            .ok_or_else(|| err("buffer size".into()))?;
+        let image = BitMapElement::with_owned_buffer((0, 0), (w, h), small).ok_or_else(|| err("buffer size".into()))?;
         root.draw(&image).map_err(|e| err(e.to_string()))?;
         root.present().map_err(|e| err(e.to_string()))?;
     }
     {
-        let err = |m: String| ChartError::Draw {
-            path: svg.clone(),
-            message: m,
-        };
+        let err = |m: String| ChartError::Draw { path: svg.clone(), message: m };
         let (sw, sh) = (w * SVG_SCALE, h * SVG_SCALE);
         {
             let root = SVGBackend::new(&svg, (sw, sh)).into_drawing_area();
-            root.fill(&rgba(WHITE, 1.0))
-                .map_err(|e| err(e.to_string()))?;
-            pic.draw(&Canvas {
-                area: &root,
-                svg: true,
-                k: SVG_SCALE as f64,
-            })
-            .map_err(err)?;
+            root.fill(&rgba(WHITE, 1.0)).map_err(|e| err(e.to_string()))?;
+            pic.draw(&Canvas { area: &root, svg: true, k: SVG_SCALE as f64 }).map_err(err)?;
             root.present().map_err(|e| err(e.to_string()))?;
         }
         // Show the 2× drawing at logical size.

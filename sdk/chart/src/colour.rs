@@ -39,14 +39,8 @@ pub enum Scale {
 /// (light, dark) stops of the loss side, then of the gain side; white is the third stop of both.
 fn stops(palette: Palette) -> ([Rgb; 2], [Rgb; 2]) {
     match palette {
-        Palette::RedGreen => (
-            [Rgb(240, 128, 110), Rgb(160, 16, 28)],
-            [Rgb(120, 196, 120), Rgb(0, 100, 48)],
-        ),
-        Palette::ColourBlind => (
-            [Rgb(246, 168, 82), Rgb(166, 78, 0)],
-            [Rgb(128, 178, 222), Rgb(24, 72, 150)],
-        ),
+        Palette::RedGreen => ([Rgb(240, 128, 110), Rgb(160, 16, 28)], [Rgb(120, 196, 120), Rgb(0, 100, 48)]),
+        Palette::ColourBlind => ([Rgb(246, 168, 82), Rgb(166, 78, 0)], [Rgb(128, 178, 222), Rgb(24, 72, 150)]),
     }
 }
 
@@ -59,11 +53,7 @@ pub fn line_colours(palette: Palette) -> (Rgb, Rgb) {
 }
 
 fn lerp(a: Rgb, b: Rgb, t: f64) -> Rgb {
-    let m = |x: u8, y: u8| {
-        (x as f64 + (y as f64 - x as f64) * t)
-            .round()
-            .clamp(0.0, 255.0) as u8
-    };
+    let m = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * t).round().clamp(0.0, 255.0) as u8;
     Rgb(m(a.0, b.0), m(a.1, b.1), m(a.2, b.2))
 }
 
@@ -96,10 +86,7 @@ impl Diverging {
         match scale {
             Scale::Fixed(limit) => Self::new(palette, limit),
             Scale::Symmetric => {
-                let m = values
-                    .into_iter()
-                    .filter(|v| v.is_finite())
-                    .fold(0.0f64, |m, v| m.max(v.abs()));
+                let m = values.into_iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
                 Self::new(palette, if m > 0.0 { m } else { 0.01 })
             }
         }

@@ -63,12 +63,7 @@ impl Grid<'_> {
     fn cell(r: usize, c: usize) -> ([(usize, usize); 4], [Edge; 4]) {
         (
             [(r, c), (r, c + 1), (r + 1, c + 1), (r + 1, c)],
-            [
-                Edge::H(r, c),
-                Edge::V(r, c + 1),
-                Edge::H(r + 1, c),
-                Edge::V(r, c),
-            ],
+            [Edge::H(r, c), Edge::V(r, c + 1), Edge::H(r + 1, c), Edge::V(r, c)],
         )
     }
 
@@ -91,9 +86,7 @@ impl Grid<'_> {
     fn cells(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         let rows = self.ys.len().saturating_sub(1);
         let cols = self.xs.len().saturating_sub(1);
-        (0..rows)
-            .flat_map(move |r| (0..cols).map(move |c| (r, c)))
-            .filter(|&(r, c)| self.defined(r, c))
+        (0..rows).flat_map(move |r| (0..cols).map(move |c| (r, c))).filter(|&(r, c)| self.defined(r, c))
     }
 
     /// The level segments of one cell, as pairs of crossed edges.
@@ -108,10 +101,7 @@ impl Grid<'_> {
                 let joined_are_inside = self.centre_inside(r, c);
                 // Corners k whose state differs from "joined" get cut off: the segment joins
                 // the edge before k (edges[k-1]) and the edge after it (edges[k]).
-                (0..4)
-                    .filter(|&k| ins[k] != joined_are_inside)
-                    .map(|k| (edges[(k + 3) % 4], edges[k]))
-                    .collect()
+                (0..4).filter(|&k| ins[k] != joined_are_inside).map(|k| (edges[(k + 3) % 4], edges[k])).collect()
             }
             _ => vec![],
         }
@@ -186,11 +176,7 @@ pub fn region_polygons(xs: &[f64], ys: &[f64], z: &[Vec<f64>], level: f64) -> Ve
         if saddle && !g.centre_inside(r, c) {
             // Two separate corner triangles.
             for k in (0..4).filter(|&k| ins[k]) {
-                out.push(vec![
-                    g.crossing(edges[(k + 3) % 4]),
-                    corner_pt(k),
-                    g.crossing(edges[k]),
-                ]);
+                out.push(vec![g.crossing(edges[(k + 3) % 4]), corner_pt(k), g.crossing(edges[k])]);
             }
             continue;
         }
@@ -229,20 +215,12 @@ pub fn level_intervals(xs: &[f64], v: &[f64], level: f64) -> Vec<(f64, f64)> {
     let mut start: Option<f64> = None;
     for i in 0..n {
         if inside(i) && start.is_none() {
-            start = Some(if i > 0 && !v[i - 1].is_nan() {
-                cross(i - 1)
-            } else {
-                xs[i]
-            });
+            start = Some(if i > 0 && !v[i - 1].is_nan() { cross(i - 1) } else { xs[i] });
         }
         if let Some(s0) = start {
             let next_outside = i + 1 >= n || !inside(i + 1);
             if next_outside {
-                let end = if i + 1 < n && !v[i + 1].is_nan() {
-                    cross(i)
-                } else {
-                    xs[i]
-                };
+                let end = if i + 1 < n && !v[i + 1].is_nan() { cross(i) } else { xs[i] };
                 out.push((s0, end));
                 start = None;
             }
@@ -252,10 +230,7 @@ pub fn level_intervals(xs: &[f64], v: &[f64], level: f64) -> Vec<(f64, f64)> {
 }
 
 fn grid_ok(xs: &[f64], ys: &[f64], z: &[Vec<f64>]) -> bool {
-    xs.len() >= 2
-        && ys.len() >= 2
-        && z.len() == ys.len()
-        && z.iter().all(|row| row.len() == xs.len())
+    xs.len() >= 2 && ys.len() >= 2 && z.len() == ys.len() && z.iter().all(|row| row.len() == xs.len())
 }
 
 #[cfg(test)]
@@ -263,9 +238,7 @@ mod tests {
     use super::*;
 
     fn grid(xs: &[f64], ys: &[f64], f: impl Fn(f64, f64) -> f64) -> Vec<Vec<f64>> {
-        ys.iter()
-            .map(|&y| xs.iter().map(|&x| f(x, y)).collect())
-            .collect()
+        ys.iter().map(|&y| xs.iter().map(|&x| f(x, y)).collect()).collect()
     }
 
     #[test]
@@ -302,9 +275,7 @@ mod tests {
         }
         // The line is a chain: consecutive points belong to one cell (no jumps).
         for w in lines[0].windows(2) {
-            assert!(
-                (w[0].0 - w[1].0).abs() <= 40.0 + 1e-9 && (w[0].1 - w[1].1).abs() <= 0.35 + 1e-9
-            );
+            assert!((w[0].0 - w[1].0).abs() <= 40.0 + 1e-9 && (w[0].1 - w[1].1).abs() <= 0.35 + 1e-9);
         }
     }
 
@@ -326,10 +297,7 @@ mod tests {
             .iter()
             .map(|p| {
                 let n = p.len();
-                (0..n)
-                    .map(|i| p[i].0 * p[(i + 1) % n].1 - p[(i + 1) % n].0 * p[i].1)
-                    .sum::<f64>()
-                    / 2.0
+                (0..n).map(|i| p[i].0 * p[(i + 1) % n].1 - p[(i + 1) % n].0 * p[i].1).sum::<f64>() / 2.0
             })
             .sum();
         assert!((area - std::f64::consts::PI).abs() < 0.02, "area {area}");

@@ -52,12 +52,7 @@ impl HeatMap {
         nonempty("days", &self.days, 2)?;
         ascending("price_axis", &self.price_axis)?;
         ascending("days", &self.days)?;
-        grid(
-            "change",
-            &self.change,
-            self.price_axis.len(),
-            self.days.len(),
-        )?;
+        grid("change", &self.change, self.price_axis.len(), self.days.len())?;
         grid("ltv", &self.ltv, self.price_axis.len(), self.days.len())?;
         crate::validate::finite("equity", self.equity)?;
         crate::validate::finite("entry_price", self.entry_price)?;
@@ -66,30 +61,10 @@ impl HeatMap {
     }
 }
 
-const BREAKEVEN: Stroke = Stroke {
-    colour: BLACK,
-    width: 2.0,
-    dash: &[10.0, 6.0],
-    halo: true,
-};
-const LTV75: Stroke = Stroke {
-    colour: BLACK,
-    width: 3.0,
-    dash: &[3.0, 5.0],
-    halo: true,
-};
-const LTV85: Stroke = Stroke {
-    colour: BLACK,
-    width: 3.0,
-    dash: &[],
-    halo: true,
-};
-const ENTRY: Stroke = Stroke {
-    colour: Rgb(60, 60, 60),
-    width: 1.0,
-    dash: &[],
-    halo: false,
-};
+const BREAKEVEN: Stroke = Stroke { colour: BLACK, width: 2.0, dash: &[10.0, 6.0], halo: true };
+const LTV75: Stroke = Stroke { colour: BLACK, width: 3.0, dash: &[3.0, 5.0], halo: true };
+const LTV85: Stroke = Stroke { colour: BLACK, width: 3.0, dash: &[], halo: true };
+const ENTRY: Stroke = Stroke { colour: Rgb(60, 60, 60), width: 1.0, dash: &[], halo: false };
 const HATCH_COLOUR: Rgb = Rgb(0, 0, 0);
 const HATCH_ALPHA: f64 = 0.55;
 const HATCH_SPACING: f64 = 9.0;
@@ -125,10 +100,7 @@ struct Layout<'a> {
 fn percent_axis(lo: f64, hi: f64, max_ticks: usize, min_step: f64) -> Vec<(f64, String)> {
     let step = nice_step(lo, hi, max_ticks, min_step);
     let d = decimals_for(step * 100.0);
-    ticks(lo, hi, step)
-        .into_iter()
-        .map(|v| (v, percent(v, d)))
-        .collect()
+    ticks(lo, hi, step).into_iter().map(|v| (v, percent(v, d))).collect()
 }
 
 impl<'a> Layout<'a> {
@@ -146,53 +118,27 @@ impl<'a> Layout<'a> {
         let reached = |level: f64| map.ltv.iter().flatten().any(|v| *v >= level);
         let not_reached = |level: f64| if reached(level) { "" } else { " (not reached)" };
         let mut legend = vec![
+            (Swatch::Line(BREAKEVEN), "breakeven (change = 0)".to_string()),
+            (Swatch::Line(LTV75), format!("LTV 75%: liquidators start{}", not_reached(LTV_LIQUIDATABLE))),
+            (Swatch::Line(LTV85), format!("LTV 85%: expected liquidation{}", not_reached(LTV_EXPECTED))),
             (
-                Swatch::Line(BREAKEVEN),
-                "breakeven (change = 0)".to_string(),
-            ),
-            (
-                Swatch::Line(LTV75),
-                format!(
-                    "LTV 75%: liquidators start{}",
-                    not_reached(LTV_LIQUIDATABLE)
-                ),
-            ),
-            (
-                Swatch::Line(LTV85),
-                format!("LTV 85%: expected liquidation{}", not_reached(LTV_EXPECTED)),
-            ),
-            (
-                Swatch::Patch {
-                    fill: None,
-                    hatch: &[1],
-                    hatch_colour: HATCH_COLOUR,
-                },
+                Swatch::Patch { fill: None, hatch: &[1], hatch_colour: HATCH_COLOUR },
                 "liquidatable: value \u{2248} V \u{2212} premium".to_string(),
             ),
         ];
         if has_nan {
             legend.push((
-                Swatch::Patch {
-                    fill: Some((NO_VALUE, 1.0)),
-                    hatch: &[],
-                    hatch_colour: GREY,
-                },
+                Swatch::Patch { fill: Some((NO_VALUE, 1.0)), hatch: &[], hatch_colour: GREY },
                 "no value".into(),
             ));
         }
         let legend_h = legend_rows(&legend, inner_w, BODY).len() as f64 * (LINE * BODY + 4.0);
         let scale_note = match map.scale {
             Scale::Symmetric => {
-                format!(
-                    "colour limits \u{00b1}{} (\u{00b1} largest |change|)",
-                    pct_plain(cmap.limit())
-                )
+                format!("colour limits \u{00b1}{} (\u{00b1} largest |change|)", pct_plain(cmap.limit()))
             }
             Scale::Fixed(_) => {
-                format!(
-                    "colour limits \u{00b1}{} (fixed; beyond: end colours)",
-                    pct_plain(cmap.limit())
-                )
+                format!("colour limits \u{00b1}{} (fixed; beyond: end colours)", pct_plain(cmap.limit()))
             }
         };
         let mut note_src = vec![format!(
@@ -209,54 +155,29 @@ impl<'a> Layout<'a> {
         // Axes.
         let y_ticks = percent_axis(r0, r1, 11, 0.0);
         let x_step = nice_step(d0, d1, 10, 1.0);
-        let x_ticks: Vec<(f64, String)> = ticks(d0, d1, x_step)
-            .into_iter()
-            .map(|v| (v, amount(v)))
-            .collect();
-        let y_label_w = y_ticks
-            .iter()
-            .map(|(_, l)| text_width(l, BODY))
-            .fold(0.0, f64::max);
+        let x_ticks: Vec<(f64, String)> = ticks(d0, d1, x_step).into_iter().map(|v| (v, amount(v))).collect();
+        let y_label_w = y_ticks.iter().map(|(_, l)| text_width(l, BODY)).fold(0.0, f64::max);
         let left = MARGIN + BODY + 16.0 + y_label_w + 10.0;
         let x_axis_h = 8.0 + 2.4 * BODY + 6.0;
 
-        let height =
-            H_MIN.max(title_bottom + 16.0 + PLOT_MIN_H + x_axis_h + 14.0 + footer_h + MARGIN);
+        let height = H_MIN.max(title_bottom + 16.0 + PLOT_MIN_H + x_axis_h + 14.0 + footer_h + MARGIN);
         let bottom = height - MARGIN - footer_h - 14.0 - x_axis_h;
         let top = title_bottom + 16.0;
 
         // Colour bar on the right.
         let max_bar_ticks = (((bottom - top) / (1.4 * BODY)) as usize).clamp(3, 21);
         let lim = cmap.limit();
-        let bar_ticks = percent_axis(
-            -lim,
-            lim,
-            max_bar_ticks,
-            if lim >= 0.01 { 0.01 } else { 0.0 },
-        );
-        let bar_label_w = bar_ticks
-            .iter()
-            .map(|(_, l)| text_width(l, BODY))
-            .fold(0.0, f64::max);
+        let bar_ticks = percent_axis(-lim, lim, max_bar_ticks, if lim >= 0.01 { 0.01 } else { 0.0 });
+        let bar_label_w = bar_ticks.iter().map(|(_, l)| text_width(l, BODY)).fold(0.0, f64::max);
         let bar_label_x = W - MARGIN - 0.3 * BODY;
         let bar_left = bar_label_x - 0.9 * BODY - 12.0 - bar_label_w - 10.0 - BAR_W;
         let right = bar_left - 30.0;
 
-        let frame = Frame {
-            left,
-            top,
-            right,
-            bottom,
-            x: (d0, d1),
-            y: (r0, r1),
-        };
+        let frame = Frame { left, top, right, bottom, x: (d0, d1), y: (r0, r1) };
 
         // Overlays in pixels.
         let to_px = |lines: Vec<Vec<(f64, f64)>>| -> Vec<Vec<(f64, f64)>> {
-            lines
-                .into_iter()
-                .map(|l| l.into_iter().map(|(x, y)| frame.px(x, y)).collect())
-                .collect()
+            lines.into_iter().map(|l| l.into_iter().map(|(x, y)| frame.px(x, y)).collect()).collect()
         };
         let (xs, ys) = (&map.days, &map.price_axis);
         let breakeven = to_px(contour_lines(xs, ys, &map.change, 0.0));
@@ -270,16 +191,8 @@ impl<'a> Layout<'a> {
             height,
             title,
             frame,
-            x_axis: Axis {
-                ticks: x_ticks,
-                sub: vec![],
-                title: "Days".into(),
-            },
-            y_axis: Axis {
-                ticks: y_ticks,
-                sub: vec![],
-                title: "Price change".into(),
-            },
+            x_axis: Axis { ticks: x_ticks, sub: vec![], title: "Days".into() },
+            y_axis: Axis { ticks: y_ticks, sub: vec![], title: "Price change".into() },
             bar_left,
             bar_ticks,
             bar_label_x,
@@ -321,14 +234,8 @@ impl Picture for Layout<'_> {
         c.title(&self.title.1, self.title.0, W / 2.0, MARGIN - 6.0)?;
 
         // Cells.
-        let xe: Vec<i32> = edges(&map.days)
-            .iter()
-            .map(|&x| f.px_x(x).round() as i32)
-            .collect();
-        let ye: Vec<i32> = edges(&map.price_axis)
-            .iter()
-            .map(|&y| f.px_y(y).round() as i32)
-            .collect();
+        let xe: Vec<i32> = edges(&map.days).iter().map(|&x| f.px_x(x).round() as i32).collect();
+        let ye: Vec<i32> = edges(&map.price_axis).iter().map(|&y| f.px_y(y).round() as i32).collect();
         for (i, row) in map.change.iter().enumerate() {
             for (j, &z) in row.iter().enumerate() {
                 c.cell(xe[j], ye[i + 1], xe[j + 1], ye[i], self.cmap.colour(z))?;
@@ -353,11 +260,7 @@ impl Picture for Layout<'_> {
         }
         if entry_visible {
             let label = format!("entry {}", amount(map.entry_price));
-            let base = if y0 - f.top > 2.0 * BODY {
-                y0 - 7.0
-            } else {
-                y0 + BODY + 4.0
-            };
+            let base = if y0 - f.top > 2.0 * BODY { y0 - 7.0 } else { y0 + BODY + 4.0 };
             c.label_box(&label, f.right - 8.0, base, BODY, HPos::Right)?;
         }
         c.axes(f, &self.x_axis, &self.y_axis, BODY)?;
@@ -365,10 +268,7 @@ impl Picture for Layout<'_> {
         // Colour bar: +limit at the top.
         let lim = self.cmap.limit();
         let (top, bottom) = (f.top.round() as i32, f.bottom.round() as i32);
-        let (bl, br) = (
-            self.bar_left.round() as i32,
-            (self.bar_left + BAR_W).round() as i32,
-        );
+        let (bl, br) = (self.bar_left.round() as i32, (self.bar_left + BAR_W).round() as i32);
         for py in top..bottom {
             let v = lim * (1.0 - 2.0 * ((py - top) as f64 + 0.5) / (bottom - top) as f64);
             c.cell(bl, py, br, py + 1, self.cmap.colour(v))?;
@@ -383,28 +283,10 @@ impl Picture for Layout<'_> {
             }
             c.text(label, x1 + 4.0, py + 0.36 * BODY, BODY, HPos::Left, DARK)?;
         }
-        c.rect(
-            (self.bar_left, f.top),
-            (self.bar_left + BAR_W, f.bottom),
-            DARK,
-            1.0,
-            false,
-        )?;
-        c.vtext(
-            "Portfolio change",
-            self.bar_label_x,
-            (f.top + f.bottom) / 2.0,
-            BODY,
-            BLACK,
-        )?;
+        c.rect((self.bar_left, f.top), (self.bar_left + BAR_W, f.bottom), DARK, 1.0, false)?;
+        c.vtext("Portfolio change", self.bar_label_x, (f.top + f.bottom) / 2.0, BODY, BLACK)?;
 
-        let _ = c.legend(
-            &self.legend,
-            MARGIN,
-            self.legend_top,
-            W - 2.0 * MARGIN,
-            BODY,
-        )?;
+        let _ = c.legend(&self.legend, MARGIN, self.legend_top, W - 2.0 * MARGIN, BODY)?;
         c.lines(&self.notes, MARGIN, self.notes_top, BODY, DARK)?;
         Ok(())
     }

@@ -105,46 +105,22 @@ impl<'a> Layout<'a> {
         let title_bottom = MARGIN - 6.0 + title.1.len() as f64 * title.0 * 1.25;
 
         let (c_today, c_horizon) = line_colours(chart.palette);
-        let today = Stroke {
-            colour: c_today,
-            width: 3.0,
-            dash: &[],
-            halo: false,
-        };
-        let horizon = Stroke {
-            colour: c_horizon,
-            width: 3.0,
-            dash: &[12.0, 7.0],
-            halo: false,
-        };
+        let today = Stroke { colour: c_today, width: 3.0, dash: &[], halo: false };
+        let horizon = Stroke { colour: c_horizon, width: 3.0, dash: &[12.0, 7.0], halo: false };
         let day_label = format!("at day {}", amount(chart.horizon_days));
         let legend = vec![
             (Swatch::Line(today), "today".to_string()),
             (Swatch::Line(horizon), day_label.clone()),
             (
-                Swatch::Patch {
-                    fill: Some((BAND_FILL, BAND_FILL_ALPHA)),
-                    hatch: &[1],
-                    hatch_colour: BAND_HATCH,
-                },
+                Swatch::Patch { fill: Some((BAND_FILL, BAND_FILL_ALPHA)), hatch: &[1], hatch_colour: BAND_HATCH },
                 "LTV \u{2265} 75% today: liquidators start".to_string(),
             ),
             (
-                Swatch::Patch {
-                    fill: Some((BAND_FILL, BAND_FILL_ALPHA)),
-                    hatch: &[1, -1],
-                    hatch_colour: BAND_HATCH,
-                },
+                Swatch::Patch { fill: Some((BAND_FILL, BAND_FILL_ALPHA)), hatch: &[1, -1], hatch_colour: BAND_HATCH },
                 "LTV \u{2265} 85% today: expected liquidation".to_string(),
             ),
-            (
-                Swatch::Marker { filled: false },
-                "line reaches LTV 75%".to_string(),
-            ),
-            (
-                Swatch::Marker { filled: true },
-                "line reaches LTV 85%".to_string(),
-            ),
+            (Swatch::Marker { filled: false }, "line reaches LTV 75%".to_string()),
+            (Swatch::Marker { filled: true }, "line reaches LTV 85%".to_string()),
         ];
         let legend_h = legend_rows(&legend, inner_w, BODY).len() as f64 * (LINE * BODY + 4.0);
         let mut note_src = vec![format!(
@@ -159,11 +135,7 @@ impl<'a> Layout<'a> {
         let footer_h = legend_h + 6.0 + notes.len() as f64 * LINE * BODY;
 
         // Value range: both lines and 0, padded.
-        let vals = chart
-            .today
-            .iter()
-            .chain(&chart.horizon)
-            .filter(|v| v.is_finite());
+        let vals = chart.today.iter().chain(&chart.horizon).filter(|v| v.is_finite());
         let (mut lo, mut hi) = vals.fold((0.0f64, 0.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
         if hi - lo < 1e-6 {
             lo -= 0.01;
@@ -174,47 +146,25 @@ impl<'a> Layout<'a> {
 
         let y_step = nice_step(lo, hi, 10, 0.0);
         let yd = decimals_for(y_step * 100.0);
-        let y_ticks: Vec<(f64, String)> = ticks(lo, hi, y_step)
-            .into_iter()
-            .map(|v| (v, percent(v, yd)))
-            .collect();
-        let right_ticks: Vec<(f64, String)> = y_ticks
-            .iter()
-            .map(|(v, _)| (*v, signed_amount(v * chart.equity)))
-            .collect();
+        let y_ticks: Vec<(f64, String)> = ticks(lo, hi, y_step).into_iter().map(|v| (v, percent(v, yd))).collect();
+        let right_ticks: Vec<(f64, String)> =
+            y_ticks.iter().map(|(v, _)| (*v, signed_amount(v * chart.equity))).collect();
         let x_step = nice_step(r0, r1, 11, 0.0);
         let xd = decimals_for(x_step * 100.0);
         let x_vals = ticks(r0, r1, x_step);
         let x_ticks: Vec<(f64, String)> = x_vals.iter().map(|&v| (v, percent(v, xd))).collect();
-        let sub: Vec<String> = x_vals
-            .iter()
-            .map(|&v| amount(chart.entry_price * (1.0 + v)))
-            .collect();
+        let sub: Vec<String> = x_vals.iter().map(|&v| amount(chart.entry_price * (1.0 + v))).collect();
 
-        let y_label_w = y_ticks
-            .iter()
-            .map(|(_, l)| text_width(l, BODY))
-            .fold(0.0, f64::max);
-        let r_label_w = right_ticks
-            .iter()
-            .map(|(_, l)| text_width(l, BODY))
-            .fold(0.0, f64::max);
+        let y_label_w = y_ticks.iter().map(|(_, l)| text_width(l, BODY)).fold(0.0, f64::max);
+        let r_label_w = right_ticks.iter().map(|(_, l)| text_width(l, BODY)).fold(0.0, f64::max);
         let left = MARGIN + BODY + 16.0 + y_label_w + 10.0;
         let right_title_x = W - MARGIN - 0.3 * BODY;
         let right = right_title_x - 0.9 * BODY - 16.0 - r_label_w - 10.0;
         let x_axis_h = 8.0 + 3.7 * BODY + 6.0;
-        let height =
-            H_MIN.max(title_bottom + 16.0 + PLOT_MIN_H + x_axis_h + 14.0 + footer_h + MARGIN);
+        let height = H_MIN.max(title_bottom + 16.0 + PLOT_MIN_H + x_axis_h + 14.0 + footer_h + MARGIN);
         let bottom = height - MARGIN - footer_h - 14.0 - x_axis_h;
         let top = title_bottom + 16.0;
-        let frame = Frame {
-            left,
-            top,
-            right,
-            bottom,
-            x: (r0, r1),
-            y: (lo, hi),
-        };
+        let frame = Frame { left, top, right, bottom, x: (r0, r1), y: (lo, hi) };
 
         Layout {
             chart,
@@ -226,11 +176,7 @@ impl<'a> Layout<'a> {
                 sub,
                 title: format!("Price change (price; entry {})", amount(chart.entry_price)),
             },
-            y_axis: Axis {
-                ticks: y_ticks,
-                sub: vec![],
-                title: "Value change (% of equity)".into(),
-            },
+            y_axis: Axis { ticks: y_ticks, sub: vec![], title: "Value change (% of equity)".into() },
             right_ticks,
             right_title: format!("Value change ({})", chart.unit),
             right_title_x,
@@ -297,10 +243,8 @@ impl Picture for Layout<'_> {
             .into_iter()
             .map(|(a, b)| band(a, b))
             .collect();
-        let b85: Vec<_> = level_intervals(&ch.price_axis, &ch.ltv_today, LTV_EXPECTED)
-            .into_iter()
-            .map(|(a, b)| band(a, b))
-            .collect();
+        let b85: Vec<_> =
+            level_intervals(&ch.price_axis, &ch.ltv_today, LTV_EXPECTED).into_iter().map(|(a, b)| band(a, b)).collect();
         for p in &b75 {
             c.polygon(p, BAND_FILL, BAND_FILL_ALPHA)?;
         }
@@ -319,20 +263,12 @@ impl Picture for Layout<'_> {
         if entry_visible {
             c.stroke(
                 &[(x0, f.top), (x0, f.bottom)],
-                &Stroke {
-                    colour: DARK,
-                    width: 1.0,
-                    dash: &[6.0, 4.0],
-                    halo: false,
-                },
+                &Stroke { colour: DARK, width: 1.0, dash: &[6.0, 4.0], halo: false },
             )?;
         }
 
         // The two lines and their LTV markers.
-        for (v, ltv, st) in [
-            (&ch.today, &ch.ltv_today, &self.today),
-            (&ch.horizon, &ch.ltv_horizon, &self.horizon),
-        ] {
+        for (v, ltv, st) in [(&ch.today, &ch.ltv_today, &self.today), (&ch.horizon, &ch.ltv_horizon, &self.horizon)] {
             for piece in self.curve(v) {
                 c.stroke(&piece, st)?;
             }
@@ -343,43 +279,18 @@ impl Picture for Layout<'_> {
             }
         }
         if entry_visible {
-            c.label_box(
-                &format!("entry {}", amount(ch.entry_price)),
-                x0,
-                f.top + BODY + 6.0,
-                BODY,
-                HPos::Center,
-            )?;
+            c.label_box(&format!("entry {}", amount(ch.entry_price)), x0, f.top + BODY + 6.0, BODY, HPos::Center)?;
         }
 
         c.axes(f, &self.x_axis, &self.y_axis, BODY)?;
         for (v, label) in &self.right_ticks {
             let py = f.px_y(*v);
             c.polyline(&[(f.right, py), (f.right + 6.0, py)], DARK, 1.0, 1.0)?;
-            c.text(
-                label,
-                f.right + 10.0,
-                py + 0.36 * BODY,
-                BODY,
-                HPos::Left,
-                DARK,
-            )?;
+            c.text(label, f.right + 10.0, py + 0.36 * BODY, BODY, HPos::Left, DARK)?;
         }
-        c.vtext(
-            &self.right_title,
-            self.right_title_x,
-            (f.top + f.bottom) / 2.0,
-            BODY,
-            BLACK,
-        )?;
+        c.vtext(&self.right_title, self.right_title_x, (f.top + f.bottom) / 2.0, BODY, BLACK)?;
 
-        let _ = c.legend(
-            &self.legend,
-            MARGIN,
-            self.legend_top,
-            W - 2.0 * MARGIN,
-            BODY,
-        )?;
+        let _ = c.legend(&self.legend, MARGIN, self.legend_top, W - 2.0 * MARGIN, BODY)?;
         c.lines(&self.notes, MARGIN, self.notes_top, BODY, DARK)?;
         Ok(())
     }

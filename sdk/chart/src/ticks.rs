@@ -25,17 +25,13 @@ pub fn nice_step(lo: f64, hi: f64, max_ticks: usize, min_step: f64) -> f64 {
 pub fn ticks(lo: f64, hi: f64, step: f64) -> Vec<f64> {
     let first = (lo / step - 1e-9).ceil() as i64;
     let last = (hi / step + 1e-9).floor() as i64;
-    (first..=last)
-        .map(|i| if i == 0 { 0.0 } else { i as f64 * step })
-        .collect()
+    (first..=last).map(|i| if i == 0 { 0.0 } else { i as f64 * step }).collect()
 }
 
 /// Decimals needed to print multiples of `step` exactly (step in the printed unit).
 pub fn decimals_for(step: f64) -> usize {
     let mut d = 0;
-    while d < 6
-        && ((step * 10f64.powi(d as i32)).round() - step * 10f64.powi(d as i32)).abs() > 1e-6
-    {
+    while d < 6 && ((step * 10f64.powi(d as i32)).round() - step * 10f64.powi(d as i32)).abs() > 1e-6 {
         d += 1;
     }
     d
@@ -62,11 +58,7 @@ pub fn amount(v: f64) -> String {
         return format!("{v}");
     }
     let a = v.abs();
-    let sign = if v < 0.0 {
-        MINUS.to_string()
-    } else {
-        String::new()
-    };
+    let sign = if v < 0.0 { MINUS.to_string() } else { String::new() };
     if a >= 1000.0 {
         let digits = format!("{:.0}", a);
         let mut out = String::new();
@@ -101,10 +93,7 @@ mod tests {
         assert_eq!(nice_step(-0.3, 0.3, 21, 0.01), 0.05);
         assert_eq!(nice_step(-0.004, 0.004, 21, 0.0), 0.0005);
         assert_eq!(ticks(-0.5, 0.5, 0.1).len(), 11);
-        assert_eq!(
-            ticks(0.0, 90.0, 10.0),
-            (0..=9).map(|i| i as f64 * 10.0).collect::<Vec<_>>()
-        );
+        assert_eq!(ticks(0.0, 90.0, 10.0), (0..=9).map(|i| i as f64 * 10.0).collect::<Vec<_>>());
     }
 
     #[test]
