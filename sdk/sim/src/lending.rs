@@ -30,7 +30,7 @@ use dlex::risk::LiquidationKind;
 use dlex::state::{has_debt, Pair, Pool, Position, TokenKind};
 
 use crate::config::{Demand, LendingConfig};
-use crate::pool::Recorded;
+use crate::pool::{deposit_l, Recorded};
 
 /// What one per-step accrual did to the pool (all from its state change).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -130,10 +130,6 @@ impl Book {
             liquidator: PositionBook::default(),
         }
     }
-}
-
-fn deposit_l(pool: &Pool) -> u128 {
-    pool.deposit_l_assets().map(|a| a.0).unwrap_or(0)
 }
 
 /// Interest on the stored pair up to `now` with the program's `actions::accrue` (observation,
@@ -633,7 +629,13 @@ pub fn keep(
         let mut trial = pair.clone();
         let mut tranches = book.tranches.clone();
         let (mut borrower_after, mut liquidator) = (borrower, book.liquidator);
-        let before = trial.pool();
+        // Accrued first (the liquidation's own accrual at the same `now` is then a no-op), so
+        // interest never lands in the liquidation's columns when per-step accrual is off.
+        // A failing accrual fails the liquidation below, which counts and records it.
+        let mut before = trial.pool();
+        if actions::accrue(&mut trial, &mut before, now).is_ok() {
+            trial.store_pool(&before);
+        }
         let result = actions::run_liquidation(
             &mut trial,
             &mut borrower_after,

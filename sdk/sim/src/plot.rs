@@ -158,6 +158,21 @@ fn fit(s: &str, width: f64, max: f64, min: f64) -> f64 {
     size
 }
 
+/// A rectangle filled with `fill` and drawn around with `outline` (boxes and stacked bars).
+fn outlined_box(
+    chart: &mut Chart,
+    corners: [(f64, f64); 2],
+    fill: ShapeStyle,
+    outline: ShapeStyle,
+) -> Res {
+    for style in [fill, outline] {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(corners, style)))
+            .map_err(draw_err)?;
+    }
+    Ok(())
+}
+
 fn draw_err(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
@@ -627,18 +642,12 @@ fn draw_apy_distribution(root: &Area, cells: &[Cell], config: &Config) -> Res {
         let (p10, p25, med, p75, p90) = (q(0.1), q(0.25), q(0.5), q(0.75), q(0.9));
         let colour = pool_colour(c.pool);
         let (x, hw) = (c.x, 0.25);
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(x - hw, p25), (x + hw, p75)],
-                tint(colour, 0.35).filled(),
-            )))
-            .map_err(draw_err)?;
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(x - hw, p25), (x + hw, p75)],
-                colour.stroke_width(2),
-            )))
-            .map_err(draw_err)?;
+        outlined_box(
+            &mut chart,
+            [(x - hw, p25), (x + hw, p75)],
+            tint(colour, 0.35).filled(),
+            colour.stroke_width(2),
+        )?;
         let whisker = colour.stroke_width(2);
         for (a, b) in [(p10, p25), (p75, p90)] {
             chart
@@ -968,18 +977,12 @@ The L / X-Y split assumes all of BORROW_L's growth lands in DEPOSIT_L; the X/Y p
                 down += v;
                 (down - v, down)
             };
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(x - hw, a), (x + hw, b)],
-                    colour.filled(),
-                )))
-                .map_err(draw_err)?;
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(x - hw, a), (x + hw, b)],
-                    WHITE.stroke_width(1),
-                )))
-                .map_err(draw_err)?;
+            outlined_box(
+                &mut chart,
+                [(x - hw, a), (x + hw, b)],
+                colour.filled(),
+                WHITE.stroke_width(1),
+            )?;
         }
         let (l, r) = (
             chart.backend_coord(&(x - hw - 0.06, 0.0)).0,

@@ -400,7 +400,8 @@ impl DlexPool {
     }
 }
 
-fn deposit_l(pool: &Pool) -> u128 {
+/// DEPOSIT_L assets of `pool` (0 when it cannot be read), the numerator of ℓ.
+pub(crate) fn deposit_l(pool: &Pool) -> u128 {
     pool.deposit_l_assets().map(|a| a.0).unwrap_or(0)
 }
 

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use dlex::actions::SwapDirection;
 
 use crate::arb;
-use crate::config::{Config, FlowMode, PoolKind};
+use crate::config::{Config, FlowMode};
 use crate::flow::{NoiseFlow, Order};
 use crate::pool::{self, Fill, Quoter, Recording, Venue};
 use crate::price::PricePath;
@@ -200,27 +200,18 @@ fn run_with(
             // Interest up to now (continuous, not the swaps' daily accrual), the keeper and
             // the day's lending re-target on every pool, before the step's swaps; then each
             // pool's borrowers sell what they borrowed (V2 mirrors the first lending pool).
-            let mut sells: Vec<Vec<(SwapDirection, u64)>> = Vec::with_capacity(lanes.len());
+            // `None`: a pool without lending (V2), which gets the first lending pool's swaps.
+            let mut sells: Vec<Option<Vec<(SwapDirection, u64)>>> = Vec::with_capacity(lanes.len());
             for lane in lanes.iter_mut() {
                 let lending = lane.venue.lending_step(date, now, keeper)?;
                 if let Some(lending) = &lending {
                     lane.day.book_lending(lending);
                 }
-                sells.push(lending.map(|l| l.retarget.sells).unwrap_or_default());
+                sells.push(lending.map(|l| l.retarget.sells));
             }
-            let mirrored = lanes
-                .iter()
-                .zip(&sells)
-                .find(|(lane, _)| lane.venue.lending_snapshot().is_some())
-                .map(|(_, s)| s.clone())
-                .unwrap_or_default();
-            for (lane, own) in lanes.iter_mut().zip(sells) {
-                let sells = if lane.venue.kind() == PoolKind::V2 {
-                    &mirrored
-                } else {
-                    &own
-                };
-                for &(direction, amount_in) in sells {
+            let mirrored = sells.iter().flatten().next().cloned().unwrap_or_default();
+            for (lane, own) in lanes.iter_mut().zip(&sells) {
+                for &(direction, amount_in) in own.as_ref().unwrap_or(&mirrored) {
                     lane.trade(Trader::Borrower, direction, amount_in, now, p);
                 }
             }
